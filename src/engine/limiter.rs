@@ -1,0 +1,152 @@
+//! The per-campaign send limiter: strict sliding windows ("any 60 s holds at most 8 sends").
+//!
+//! Only the last `max` send times of the largest window matter, so a ring of them answers
+//! "when may the next SMS go?" in O(windows) without looking at any recipient.
+
+use std::collections::VecDeque;
+
+use super::Millis;
+
+/// At most `max` sends in any half-open interval `[t, t + per)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub max: u32,
+    pub per: Millis,
+}
+
+/// The platform's fixed limit: 8 per minute and 40 per 5 minutes (480 per hour).
+pub const PLATFORM_WINDOWS: [Window; 2] = [
+    Window { max: 8, per: 60_000 },
+    Window { max: 40, per: 300_000 },
+];
+
+/// How sends are placed inside what the windows allow; every pacing keeps the windows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Pacing {
+    /// Send as soon as the windows allow (bursts of 8 at the top of each minute).
+    #[default]
+    Eager,
+    /// Never closer than the tightest window's average spacing (7.5 s for the platform limit).
+    Even,
+    /// Also respect fixed buckets aligned to the start of the simulation.
+    PerWindow,
+}
+
+#[derive(Debug, Clone)]
+pub struct Limiter {
+    windows: Vec<Window>,
+    pacing: Pacing,
+    /// Send times, oldest first, at most the largest `max` of all windows.
+    recent: VecDeque<Millis>,
+    depth: usize,
+    /// For `Even`: minimum gap between two sends.
+    spacing: Millis,
+}
+
+impl Limiter {
+    pub fn new(windows: &[Window], pacing: Pacing) -> Self {
+        // At least one, so `Even` pacing always knows the last send.
+        let depth = windows.iter().map(|w| w.max as usize).max().unwrap_or(0).max(1);
+        let spacing = windows
+            .iter()
+            .map(|w| w.per.div_ceil(u64::from(w.max.max(1))))
+            .max()
+            .unwrap_or(0);
+        Limiter {
+            windows: windows.to_vec(),
+            pacing,
+            recent: VecDeque::with_capacity(depth),
+            depth,
+            spacing,
+        }
+    }
+
+    /// The earliest time at or after `now` at which one more send keeps every window.
+    pub fn next_allowed(&self, now: Millis) -> Millis {
+        let mut t = now;
+        for w in &self.windows {
+            let n = w.max as usize;
+            if n == 0 {
+                return Millis::MAX;
+            }
+            if self.recent.len() >= n {
+                // The n-th most recent send must have left the window.
+                t = t.max(self.recent[self.recent.len() - n] + w.per);
+            }
+        }
+        match self.pacing {
+            Pacing::Eager => t,
+            Pacing::Even => match self.recent.back() {
+                Some(&last) => t.max(last + self.spacing),
+                None => t,
+            },
+            Pacing::PerWindow => self.next_in_buckets(t),
+        }
+    }
+
+    fn next_in_buckets(&self, mut t: Millis) -> Millis {
+        // Moving to a later bucket can only lower bucket counts, so a few passes settle.
+        loop {
+            let before = t;
+            for w in &self.windows {
+                let bucket_start = t - t % w.per;
+                let in_bucket = self.recent.iter().rev().take_while(|&&s| s >= bucket_start);
+                if in_bucket.count() >= w.max as usize {
+                    t = bucket_start + w.per;
+                }
+            }
+            if t == before {
+                return t;
+            }
+        }
+    }
+
+    /// Records a send at `t`; `t` must not be earlier than `next_allowed`.
+    pub fn record(&mut self, t: Millis) {
+        if self.recent.len() == self.depth {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(t);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn drive(pacing: Pacing, n: usize) -> Vec<Millis> {
+        let mut l = Limiter::new(&PLATFORM_WINDOWS, pacing);
+        let mut out = Vec::new();
+        let mut now = 0;
+        for _ in 0..n {
+            now = l.next_allowed(now);
+            l.record(now);
+            out.push(now);
+        }
+        out
+    }
+
+    #[test]
+    fn eager_bursts_eight_per_minute_then_waits_for_the_five_minute_window() {
+        let t = drive(Pacing::Eager, 41);
+        assert!(t[..8].iter().all(|&x| x == 0));
+        assert_eq!(t[8], 60_000);
+        assert_eq!(t[39], 240_000);
+        assert_eq!(t[40], 300_000, "the 41st send waits for the first to leave the 5-minute window");
+    }
+
+    #[test]
+    fn even_pacing_spaces_sends_seven_and_a_half_seconds_apart() {
+        let t = drive(Pacing::Even, 10);
+        assert!(t.windows(2).all(|p| p[1] - p[0] == 7_500));
+    }
+
+    #[test]
+    fn per_window_pacing_never_sends_more_than_eight_in_a_minute_bucket() {
+        let t = drive(Pacing::PerWindow, 100);
+        for minute in 0..30 {
+            let n = t.iter().filter(|&&x| x / 60_000 == minute).count();
+            assert!(n <= 8);
+        }
+    }
+}

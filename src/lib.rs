@@ -1,0 +1,10 @@
+//! campaign-sim: a deterministic simulator and load-test harness for proactive SMS campaigns.
+//!
+//! - [`engine`]: the campaign system under test (limiter, outreaches, opt-outs, inboxes), sans-IO.
+//! - [`scenario`]: the scenario file, parsed and checked.
+//! - [`sim`]: the discrete-event harness: virtual clock, mock carrier, mock customers.
+//! - [`audit`]: proves the invariants on a trace, independently of the engine.
+//! - [`report`]: summary.json, trace.csv and the console table.
+
+pub mod engine;
+pub mod time;
