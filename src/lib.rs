@@ -8,3 +8,7 @@
 
 pub mod engine;
 pub mod time;
+pub mod scenario;
+pub mod metrics;
+pub mod sim;
+pub mod trace;

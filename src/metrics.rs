@@ -1,0 +1,109 @@
+//! What a run measured: counters per campaign, waits and load per inbox.
+
+use std::collections::BTreeMap;
+
+use hdrhistogram::Histogram;
+
+use crate::time::{DAY, Millis};
+
+#[derive(Debug, Clone, Default)]
+pub struct CampaignMetrics {
+    pub recipients: u64,
+    pub sent: u64,
+    pub delivered: u64,
+    pub failed: u64,
+    /// Failures by carrier error code.
+    pub failed_by_code: BTreeMap<u32, u64>,
+    pub unreached: u64,
+    pub unreached_cutoff: u64,
+    pub unreached_stopped: u64,
+    pub unreached_horizon: u64,
+    pub skipped_opted_out: u64,
+    pub skipped_duplicate: u64,
+    /// Customers who answered the campaign SMS (first messages only).
+    pub replies: u64,
+    pub opt_outs: u64,
+    pub opt_ins: u64,
+    pub first_send: Option<Millis>,
+    pub last_send: Option<Millis>,
+    /// The reply probability drawn for this campaign in this run.
+    pub reply_rate: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct InboxMetrics {
+    /// Conversations that entered the inbox.
+    pub arrivals: u64,
+    pub arrivals_from_campaigns: u64,
+    /// Conversations whose agent slot was freed (closed, or the customer went silent).
+    pub handled: u64,
+    /// Wait from entering the inbox to the first assignment, in milliseconds.
+    pub waits: Histogram<u64>,
+    pub within_sla: u64,
+    pub queue: u64,
+    pub max_queue: u64,
+    pub busy_slots: u64,
+    /// Integral of busy slots over time, in slot-milliseconds.
+    pub busy_slot_ms: u128,
+    last_change: Millis,
+}
+
+impl InboxMetrics {
+    pub fn new() -> Self {
+        InboxMetrics {
+            arrivals: 0,
+            arrivals_from_campaigns: 0,
+            handled: 0,
+            // Three significant digits up to a year of waiting: exact enough for any SLA.
+            waits: Histogram::new_with_bounds(1, 365 * DAY, 3).expect("valid bounds"),
+            within_sla: 0,
+            queue: 0,
+            max_queue: 0,
+            busy_slots: 0,
+            busy_slot_ms: 0,
+            last_change: 0,
+        }
+    }
+
+    pub fn enqueue(&mut self) {
+        self.queue += 1;
+        self.max_queue = self.max_queue.max(self.queue);
+    }
+
+    /// Records a first assignment after waiting `wait`.
+    pub fn assign(&mut self, now: Millis, wait: Millis, sla: Millis) {
+        self.queue -= 1;
+        self.waits.saturating_record(wait);
+        if wait <= sla {
+            self.within_sla += 1;
+        }
+        self.set_busy(now, self.busy_slots + 1);
+    }
+
+    pub fn release(&mut self, now: Millis) {
+        self.handled += 1;
+        self.set_busy(now, self.busy_slots - 1);
+    }
+
+    fn set_busy(&mut self, now: Millis, busy: u64) {
+        self.advance(now);
+        self.busy_slots = busy;
+    }
+
+    /// Accounts busy time up to `now`.
+    pub fn advance(&mut self, now: Millis) {
+        self.busy_slot_ms += u128::from(self.busy_slots) * u128::from(now - self.last_change);
+        self.last_change = now;
+    }
+
+    /// Wait percentile in seconds, `None` with no assignment yet.
+    pub fn wait_percentile_s(&self, q: f64) -> Option<f64> {
+        (self.waits.len() > 0).then(|| self.waits.value_at_quantile(q) as f64 / 1000.0)
+    }
+}
+
+impl Default for InboxMetrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}

@@ -1,0 +1,174 @@
+//! The scenario file (TOML, see SPEC.md): read, checked, and resolved into plain data.
+//!
+//! Every problem is a [`ScenarioError`] naming file, line and column: type errors and unknown keys
+//! come from the TOML reader, bad values from the value types in `values.rs`, and broken
+//! cross-references (an unknown inbox, an end before its start) from `resolve.rs`.
+
+mod error;
+mod expect;
+mod file;
+mod recipients;
+mod resolve;
+pub mod values;
+
+use std::path::{Path, PathBuf};
+
+pub use error::ScenarioError;
+pub use expect::{Expectation, Metric, Op, Target};
+pub use file::ReplyStyle;
+pub use values::{Dist, Zone};
+
+use crate::engine::Recipient;
+use crate::engine::limiter::{Pacing, Window};
+use crate::engine::opt_out::Scope;
+use crate::engine::schedule::WeeklySchedule;
+use crate::engine::Duplicates;
+use crate::time::{Epoch, Millis};
+
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub path: PathBuf,
+    /// Hex SHA-256 of the file's bytes, so a report names exactly what it ran.
+    pub sha256: String,
+    pub seed: u64,
+    /// Time zones by index; 0 is the company's.
+    pub zones: Vec<Zone>,
+    pub epoch: Epoch,
+    /// Optional horizon (virtual time); without it the run goes until all work is done.
+    pub until: Option<Millis>,
+    pub limits: Limits,
+    pub carrier: Carrier,
+    /// Customer behaviour for background traffic and campaigns that do not override it.
+    pub customers: Customers,
+    pub numbers: Vec<Number>,
+    pub inboxes: Vec<Inbox>,
+    pub campaigns: Vec<Campaign>,
+    pub expectations: Vec<Expectation>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub windows: Vec<Window>,
+    pub pacing: Pacing,
+    pub opt_out_scope: Scope,
+    pub duplicates: Duplicates,
+}
+
+#[derive(Debug, Clone)]
+pub struct Carrier {
+    /// Seconds from leaving the number's queue to the final status.
+    pub latency: Dist,
+    pub segments_per_second: f64,
+    /// Queued longer than this: the message fails (30036).
+    pub validity: Millis,
+    /// Final statuses and their shares; `None` is delivered, `Some(code)` an error code.
+    pub outcomes: Vec<(Option<u32>, f64)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Customers {
+    /// The share of delivered recipients who reply, drawn once per campaign per run.
+    pub reply_rate: Dist,
+    /// Seconds from delivery to the first reply.
+    pub reply_delay: Dist,
+    pub replies: Vec<(String, f64)>,
+    /// Customer messages per conversation (>= 1).
+    pub follow_ups: Dist,
+    /// Seconds the customer takes to answer an agent.
+    pub think_time: Dist,
+}
+
+#[derive(Debug, Clone)]
+pub struct Number {
+    pub number: String,
+    pub inbox: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Inbox {
+    pub name: String,
+    pub agents: u32,
+    pub capacity: u32,
+    pub capacity_maximum: u32,
+    /// Seconds an agent spends on one customer message.
+    pub handle_time: Dist,
+    pub sla_within: Millis,
+    pub sla_target: f64,
+    /// Other inbound conversations per hour, for each hour of the company's day.
+    pub background_per_hour: [f64; 24],
+    pub same_agent_window: Millis,
+}
+
+#[derive(Debug, Clone)]
+pub struct Campaign {
+    pub name: String,
+    pub number: u32,
+    pub reply_style: ReplyStyle,
+    pub schedule: Option<WeeklySchedule>,
+    pub customers: Customers,
+    pub outreaches: Vec<Outreach>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Outreach {
+    pub start: Millis,
+    pub end: Option<Millis>,
+    pub stop_at: Option<Millis>,
+    pub recipients: Recipients,
+    pub overlap: Option<Overlap>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Recipients {
+    /// `count` recipients spread over zones by share (zone index, share).
+    Generated { count: u32, zones: Vec<(u16, f64)> },
+    /// Rows read from a CSV file, in file order.
+    Listed { csv: PathBuf, rows: Vec<Recipient> },
+}
+
+impl Recipients {
+    pub fn len(&self) -> usize {
+        match self {
+            Recipients::Generated { count, .. } => *count as usize,
+            Recipients::Listed { rows, .. } => rows.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Share a fraction of this outreach's recipients with another campaign's first outreach.
+#[derive(Debug, Clone)]
+pub struct Overlap {
+    pub campaign: u32,
+    pub fraction: f64,
+}
+
+impl Scenario {
+    /// Reads and checks a scenario file.
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        let bytes = std::fs::read(path)
+            .map_err(|e| ScenarioError::whole_file(path, format!("cannot read the scenario: {e}")))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|e| ScenarioError::whole_file(path, format!("not UTF-8 text: {e}")))?;
+        Scenario::parse(path, &text)
+    }
+
+    /// Checks scenario `text`; `path` names it in errors and anchors relative CSV paths.
+    pub fn parse(path: &Path, text: &str) -> Result<Scenario, ScenarioError> {
+        let file: file::ScenarioFile = toml::from_str(text)
+            .map_err(|e| ScenarioError::at(path, text, e.span(), e.message().trim_end()))?;
+        resolve::resolve(file, path, text)
+    }
+
+    pub fn campaign_index(&self, name: &str) -> Option<usize> {
+        self.campaigns.iter().position(|c| c.name == name)
+    }
+
+    pub fn inbox_index(&self, name: &str) -> Option<usize> {
+        self.inboxes.iter().position(|i| i.name == name)
+    }
+}

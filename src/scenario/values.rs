@@ -1,0 +1,364 @@
+//! The scalar kinds of the scenario file: durations, date-times, time zones, distributions,
+//! schedules. Each checks itself while it is read, so a bad value is reported at its own line.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use jiff::Timestamp;
+use jiff::civil::DateTime;
+use jiff::tz::TimeZone;
+use serde::Deserialize;
+
+use crate::engine::schedule::{Range, WeeklySchedule};
+use crate::time::Millis;
+
+/// A span of time written as `"90s"`, `"5m"`, `"2h30m"` or `"1d"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Duration(pub Millis);
+
+impl<'de> Deserialize<'de> for Duration {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        parse_duration(&s).map(Duration).map_err(serde::de::Error::custom)
+    }
+}
+
+pub fn parse_duration(s: &str) -> Result<Millis, String> {
+    humantime::parse_duration(s.trim())
+        .map(|d| d.as_millis() as Millis)
+        .map_err(|e| format!("expected a duration like \"90s\", \"5m\", \"2h30m\" or \"1d\", found {s:?} ({e})"))
+}
+
+/// A date-time: local to the company time zone (`"2026-12-01T09:00"`), or in a named zone
+/// (`"2026-12-01T09:00[Europe/London]"`) or with an offset (`"2026-12-01T09:00-05:00"`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateTimeValue {
+    Local(DateTime),
+    Instant(Timestamp),
+}
+
+impl DateTimeValue {
+    pub fn resolve(&self, company: &TimeZone) -> Result<Timestamp, String> {
+        match self {
+            DateTimeValue::Instant(ts) => Ok(*ts),
+            DateTimeValue::Local(dt) => company
+                .to_ambiguous_timestamp(*dt)
+                .compatible()
+                .map_err(|e| format!("{dt} does not exist in the company time zone: {e}")),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DateTimeValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        if let Ok(dt) = s.parse::<DateTime>() {
+            return Ok(DateTimeValue::Local(dt));
+        }
+        if let Ok(z) = s.parse::<jiff::ZonedDateTime>() {
+            return Ok(DateTimeValue::Instant(z.timestamp()));
+        }
+        if let Ok(ts) = s.parse::<Timestamp>() {
+            return Ok(DateTimeValue::Instant(ts));
+        }
+        Err(serde::de::Error::custom(format!(
+            "expected a date-time like \"2026-12-01T09:00\" (company time) or \"2026-12-01T09:00[America/Chicago]\", found {s:?}"
+        )))
+    }
+}
+
+/// An IANA time zone name, looked up in the database compiled into the binary.
+#[derive(Debug, Clone)]
+pub struct Zone {
+    pub name: String,
+    pub tz: TimeZone,
+}
+
+impl Zone {
+    pub fn get(name: &str) -> Result<Zone, String> {
+        TimeZone::get(name)
+            .map(|tz| Zone {
+                name: name.to_string(),
+                tz,
+            })
+            .map_err(|_| {
+                format!("unknown time zone {name:?}: expected an IANA name like \"America/New_York\"")
+            })
+    }
+}
+
+impl<'de> Deserialize<'de> for Zone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Zone::get(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A distribution parameter: a plain number, or a duration string (read as seconds).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Param(pub f64);
+
+impl<'de> Deserialize<'de> for Param {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Param;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number or a duration string like \"5m\"")
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Param, E> {
+                Ok(Param(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Param, E> {
+                Ok(Param(v as f64))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Param, E> {
+                Ok(Param(v as f64))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Param, E> {
+                parse_duration(v)
+                    .map(|ms| Param(ms as f64 / 1000.0))
+                    .map_err(E::custom)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A probability distribution, `{ dist = "lognormal", median = "3s", sigma = 0.8 }`.
+/// Values meant as times are in seconds.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(try_from = "DistFile")]
+pub enum Dist {
+    Fixed(f64),
+    Exponential { mean: f64 },
+    LogNormal { median: f64, sigma: f64 },
+    Uniform { min: f64, max: f64 },
+    Beta { alpha: f64, beta: f64 },
+    Empirical { values: Vec<f64>, weights: Vec<f64> },
+    /// Counts 1, 2, 3, ... with the given mean (>= 1).
+    Geometric { mean: f64 },
+    Normal { mean: f64, sd: f64 },
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "dist", rename_all = "lowercase", deny_unknown_fields)]
+enum DistFile {
+    Fixed { value: Param },
+    Exponential { mean: Param },
+    Lognormal { median: Param, sigma: f64 },
+    Uniform { min: Param, max: Param },
+    Beta { alpha: f64, beta: f64 },
+    Empirical { values: Vec<Param>, weights: Vec<f64> },
+    Geometric { mean: f64 },
+    Normal { mean: Param, sd: Param },
+}
+
+impl TryFrom<DistFile> for Dist {
+    type Error = String;
+    fn try_from(f: DistFile) -> Result<Dist, String> {
+        let positive = |name: &str, v: f64| {
+            if v > 0.0 && v.is_finite() {
+                Ok(v)
+            } else {
+                Err(format!("`{name}` must be a positive number, found {v}"))
+            }
+        };
+        Ok(match f {
+            DistFile::Fixed { value } => Dist::Fixed(value.0),
+            DistFile::Exponential { mean } => Dist::Exponential {
+                mean: positive("mean", mean.0)?,
+            },
+            DistFile::Lognormal { median, sigma } => Dist::LogNormal {
+                median: positive("median", median.0)?,
+                sigma: if sigma >= 0.0 && sigma.is_finite() {
+                    sigma
+                } else {
+                    return Err(format!("`sigma` must be >= 0, found {sigma}"));
+                },
+            },
+            DistFile::Uniform { min, max } => {
+                if !(min.0 <= max.0) {
+                    return Err(format!("`min` ({}) must not exceed `max` ({})", min.0, max.0));
+                }
+                Dist::Uniform {
+                    min: min.0,
+                    max: max.0,
+                }
+            }
+            DistFile::Beta { alpha, beta } => Dist::Beta {
+                alpha: positive("alpha", alpha)?,
+                beta: positive("beta", beta)?,
+            },
+            DistFile::Empirical { values, weights } => {
+                if values.is_empty() || values.len() != weights.len() {
+                    return Err(format!(
+                        "`values` and `weights` must be non-empty and of equal length ({} vs {})",
+                        values.len(),
+                        weights.len()
+                    ));
+                }
+                if weights.iter().any(|w| !(*w >= 0.0)) || weights.iter().sum::<f64>() <= 0.0 {
+                    return Err("`weights` must be >= 0 with a positive sum".into());
+                }
+                Dist::Empirical {
+                    values: values.into_iter().map(|p| p.0).collect(),
+                    weights,
+                }
+            }
+            DistFile::Geometric { mean } => {
+                if !(mean >= 1.0 && mean.is_finite()) {
+                    return Err(format!("`mean` of a geometric count must be >= 1, found {mean}"));
+                }
+                Dist::Geometric { mean }
+            }
+            DistFile::Normal { mean, sd } => Dist::Normal {
+                mean: mean.0,
+                sd: if sd.0 >= 0.0 {
+                    sd.0
+                } else {
+                    return Err(format!("`sd` must be >= 0, found {}", sd.0));
+                },
+            },
+        })
+    }
+}
+
+impl Dist {
+    /// The smallest and largest value it can take.
+    pub fn support(&self) -> (f64, f64) {
+        match self {
+            Dist::Fixed(v) => (*v, *v),
+            Dist::Exponential { .. } | Dist::LogNormal { .. } => (0.0, f64::INFINITY),
+            Dist::Uniform { min, max } => (*min, *max),
+            Dist::Beta { .. } => (0.0, 1.0),
+            Dist::Empirical { values, .. } => values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+                (lo.min(*v), hi.max(*v))
+            }),
+            Dist::Geometric { .. } => (1.0, f64::INFINITY),
+            Dist::Normal { .. } => (f64::NEG_INFINITY, f64::INFINITY),
+        }
+    }
+
+    pub fn mean(&self) -> f64 {
+        match self {
+            Dist::Fixed(v) => *v,
+            Dist::Exponential { mean } | Dist::Geometric { mean } | Dist::Normal { mean, .. } => *mean,
+            Dist::LogNormal { median, sigma } => median * (sigma * sigma / 2.0).exp(),
+            Dist::Uniform { min, max } => (min + max) / 2.0,
+            Dist::Beta { alpha, beta } => alpha / (alpha + beta),
+            Dist::Empirical { values, weights } => {
+                let total: f64 = weights.iter().sum();
+                values.iter().zip(weights).map(|(v, w)| v * w).sum::<f64>() / total
+            }
+        }
+    }
+}
+
+/// Send hours per weekday: `{ mon-fri = "09:00-17:00", sat = "10:00-14:00", sun = "closed" }`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "BTreeMap<String, String>")]
+pub struct Schedule(pub WeeklySchedule);
+
+const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+impl TryFrom<BTreeMap<String, String>> for Schedule {
+    type Error = String;
+    fn try_from(map: BTreeMap<String, String>) -> Result<Schedule, String> {
+        let mut days: [Vec<Range>; 7] = Default::default();
+        let mut named = [false; 7];
+        for (key, hours) in &map {
+            let ranges = parse_hours(hours).map_err(|e| format!("`{key}`: {e}"))?;
+            for d in parse_days(key)? {
+                if named[d] {
+                    return Err(format!("{} is named twice in the schedule", DAYS[d]));
+                }
+                named[d] = true;
+                days[d] = ranges.clone();
+            }
+        }
+        let schedule = WeeklySchedule::new(days);
+        if schedule.is_never_open() {
+            return Err("the schedule never opens: name at least one day with send hours".into());
+        }
+        Ok(Schedule(schedule))
+    }
+}
+
+fn parse_days(key: &str) -> Result<Vec<usize>, String> {
+    let day = |s: &str| {
+        DAYS.iter().position(|d| *d == s).ok_or_else(|| {
+            format!("unknown day {s:?}: expected mon..sun, a range like \"mon-fri\", or \"daily\"")
+        })
+    };
+    if key == "daily" {
+        return Ok((0..7).collect());
+    }
+    match key.split_once('-') {
+        Some((a, b)) => {
+            let (a, b) = (day(a)?, day(b)?);
+            if a > b {
+                return Err(format!("day range {key:?} runs backwards"));
+            }
+            Ok((a..=b).collect())
+        }
+        None => Ok(vec![day(key)?]),
+    }
+}
+
+fn parse_hours(s: &str) -> Result<Vec<Range>, String> {
+    if s.trim().eq_ignore_ascii_case("closed") {
+        return Ok(Vec::new());
+    }
+    s.split(',')
+        .map(|part| {
+            let (a, b) = part
+                .trim()
+                .split_once('-')
+                .ok_or_else(|| format!("expected \"HH:MM-HH:MM\" or \"closed\", found {part:?}"))?;
+            let (start, end) = (parse_clock(a)?, parse_clock(b)?);
+            if start >= end {
+                return Err(format!("{part:?} ends before it starts"));
+            }
+            Ok((start, end))
+        })
+        .collect()
+}
+
+fn parse_clock(s: &str) -> Result<u16, String> {
+    let bad = || format!("expected a clock time HH:MM (00:00 to 24:00), found {s:?}");
+    let (h, m) = s.trim().split_once(':').ok_or_else(bad)?;
+    let (h, m): (u16, u16) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    if m >= 60 || h > 24 || (h == 24 && m != 0) {
+        return Err(bad());
+    }
+    Ok(h * 60 + m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_in_the_spec_forms() {
+        assert_eq!(parse_duration("90s"), Ok(90_000));
+        assert_eq!(parse_duration("5m"), Ok(300_000));
+        assert_eq!(parse_duration("2h30m"), Ok(9_000_000));
+        assert_eq!(parse_duration("1d"), Ok(86_400_000));
+        assert!(parse_duration("soon").is_err());
+    }
+
+    #[test]
+    fn schedules_with_ranges_and_closed_days() {
+        let map = BTreeMap::from([
+            ("mon-fri".to_string(), "09:00-12:00, 13:00-17:00".to_string()),
+            ("sat".to_string(), "closed".to_string()),
+        ]);
+        let s = Schedule::try_from(map).unwrap().0;
+        assert_eq!(s.ranges(0), &[(540, 720), (780, 1020)]);
+        assert!(s.ranges(5).is_empty());
+        assert!(s.ranges(6).is_empty(), "a day not named is closed");
+        let bad = BTreeMap::from([("mon".to_string(), "17:00-09:00".to_string())]);
+        assert!(Schedule::try_from(bad).is_err());
+    }
+}
