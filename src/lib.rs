@@ -6,9 +6,11 @@
 //! - [`audit`]: proves the invariants on a trace, independently of the engine.
 //! - [`report`]: summary.json, trace.csv and the console table.
 
+pub mod audit;
 pub mod engine;
-pub mod time;
-pub mod scenario;
 pub mod metrics;
+pub mod report;
+pub mod scenario;
 pub mod sim;
+pub mod time;
 pub mod trace;

@@ -1,1 +1,157 @@
-fn main() {}
+//! The `campaign-sim` command line. Exit codes: 0 all good, 1 a threshold or invariant was
+//! breached, 2 bad usage or bad input.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use campaign_sim::report;
+use campaign_sim::scenario::{Scenario, ScenarioError};
+use campaign_sim::sim;
+
+#[derive(Parser)]
+#[command(
+    name = "campaign-sim",
+    version,
+    about = "Simulate proactive SMS campaigns: send limits, cutoffs, opt-outs and inbox load"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run one scenario and write its report folder.
+    Run {
+        scenario: PathBuf,
+        /// Seed of this run (default: the scenario's `simulation.seed`).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Report folder (default: reports/<scenario name>/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Also write trace.csv, one row per event.
+        #[arg(long)]
+        trace: bool,
+    },
+    /// Read and check a scenario without simulating, and print the send plan.
+    Validate { scenario: PathBuf },
+}
+
+enum Failure {
+    /// Thresholds breached: exit 1.
+    Breach,
+    /// Bad input or usage: exit 2.
+    Input(String),
+}
+
+impl From<ScenarioError> for Failure {
+    fn from(e: ScenarioError) -> Self {
+        Failure::Input(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Run {
+            scenario,
+            seed,
+            out,
+            trace,
+        } => run(scenario, seed, out, trace),
+        Command::Validate { scenario } => validate(scenario),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Breach) => ExitCode::from(1),
+        Err(Failure::Input(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(path: PathBuf, seed: Option<u64>, out: Option<PathBuf>, trace: bool) -> Result<(), Failure> {
+    let scn = Scenario::load(&path)?;
+    let seed = seed.unwrap_or(scn.seed);
+    let outcome = sim::run(&scn, &sim::Options { seed, trace });
+    let summary = report::summarize(&scn, &outcome);
+    let dir = out.unwrap_or_else(|| PathBuf::from("reports").join(&scn.name));
+    report::write_report(&dir, &scn, &outcome, &summary, trace).map_err(|e| {
+        Failure::Input(format!("cannot write the report to {}: {e}", dir.display()))
+    })?;
+    let mut stdout = io::stdout().lock();
+    let _ = report::print_table(&mut stdout, &summary);
+    let _ = writeln!(stdout, "\nreport: {}", dir.display());
+    if summary.expectations.iter().all(|e| e.passed) {
+        Ok(())
+    } else {
+        Err(Failure::Breach)
+    }
+}
+
+fn validate(path: PathBuf) -> Result<(), Failure> {
+    let scn = Scenario::load(&path)?;
+    let plans = sim::plan(&scn);
+    let shared = sim::population::shared_phones(
+        &sim::engine_config(&scn)
+            .campaigns
+            .into_iter()
+            .map(|c| c.outreaches.into_iter().map(|o| o.recipients).collect())
+            .collect(),
+    );
+    let mut out = io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "{}: ok ({} campaigns, {} inboxes)",
+        path.display(),
+        scn.campaigns.len(),
+        scn.inboxes.len()
+    );
+    let _ = writeln!(
+        out,
+        "plan without replies or opt-outs (limiter and schedules only):"
+    );
+    let _ = writeln!(
+        out,
+        "{:<28} {:>8} {:>8} {:>9} {:>12} {:>12}",
+        "campaign", "recips", "sends", "unreached", "first send", "last send"
+    );
+    let hms = |t: Option<u64>| match t {
+        None => "-".to_string(),
+        Some(ms) => {
+            let s = ms / 1000;
+            format!("+{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+        }
+    };
+    for (c, p) in scn.campaigns.iter().zip(&plans) {
+        let _ = writeln!(
+            out,
+            "{:<28} {:>8} {:>8} {:>9} {:>12} {:>12}",
+            c.name,
+            p.recipients,
+            p.sends,
+            p.unreached,
+            hms(p.first_send),
+            hms(p.last_send)
+        );
+    }
+    if shared > 0 {
+        let _ = writeln!(
+            out,
+            "warning: {shared} phones are on more than one campaign: each campaign texts them"
+        );
+    }
+    Ok(())
+}

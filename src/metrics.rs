@@ -98,7 +98,7 @@ impl InboxMetrics {
 
     /// Wait percentile in seconds, `None` with no assignment yet.
     pub fn wait_percentile_s(&self, q: f64) -> Option<f64> {
-        (self.waits.len() > 0).then(|| self.waits.value_at_quantile(q) as f64 / 1000.0)
+        (!self.waits.is_empty()).then(|| self.waits.value_at_quantile(q) as f64 / 1000.0)
     }
 }
 

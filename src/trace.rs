@@ -16,7 +16,9 @@ pub enum Kind {
     /// Carrier error code (30036: expired in the number's queue).
     Fail(u32),
     /// A customer message: the first reply to a campaign or a later message of the conversation.
-    Reply { follow_up: bool },
+    Reply {
+        follow_up: bool,
+    },
     OptOut,
     OptIn,
     Route,

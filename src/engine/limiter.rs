@@ -16,8 +16,14 @@ pub struct Window {
 
 /// The platform's fixed limit: 8 per minute and 40 per 5 minutes (480 per hour).
 pub const PLATFORM_WINDOWS: [Window; 2] = [
-    Window { max: 8, per: 60_000 },
-    Window { max: 40, per: 300_000 },
+    Window {
+        max: 8,
+        per: 60_000,
+    },
+    Window {
+        max: 40,
+        per: 300_000,
+    },
 ];
 
 /// How sends are placed inside what the windows allow; every pacing keeps the windows.
@@ -46,7 +52,12 @@ pub struct Limiter {
 impl Limiter {
     pub fn new(windows: &[Window], pacing: Pacing) -> Self {
         // At least one, so `Even` pacing always knows the last send.
-        let depth = windows.iter().map(|w| w.max as usize).max().unwrap_or(0).max(1);
+        let depth = windows
+            .iter()
+            .map(|w| w.max as usize)
+            .max()
+            .unwrap_or(0)
+            .max(1);
         let spacing = windows
             .iter()
             .map(|w| w.per.div_ceil(u64::from(w.max.max(1))))
@@ -132,7 +143,10 @@ mod tests {
         assert!(t[..8].iter().all(|&x| x == 0));
         assert_eq!(t[8], 60_000);
         assert_eq!(t[39], 240_000);
-        assert_eq!(t[40], 300_000, "the 41st send waits for the first to leave the 5-minute window");
+        assert_eq!(
+            t[40], 300_000,
+            "the 41st send waits for the first to leave the 5-minute window"
+        );
     }
 
     #[test]

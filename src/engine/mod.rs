@@ -483,8 +483,12 @@ impl Engine {
                 if outreach.status != Status::InProgress {
                     continue;
                 }
-                match outreach.pick(now, cfg.schedule.as_ref(), &self.config.zones, self.config.epoch)
-                {
+                match outreach.pick(
+                    now,
+                    cfg.schedule.as_ref(),
+                    &self.config.zones,
+                    self.config.epoch,
+                ) {
                     Pick::Row(row) => {
                         chosen = Some((o as u32, row));
                         break;

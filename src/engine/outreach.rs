@@ -102,10 +102,10 @@ impl Outreach {
         zones: &[TimeZone],
         epoch: Epoch,
     ) -> Pick {
-        let mut best: Option<(u32, usize)> = None;
+        let mut best: Option<u32> = None;
         let mut opens: Option<Millis> = None;
         let mut any_left = false;
-        for (i, q) in self.queues.iter_mut().enumerate() {
+        for q in self.queues.iter_mut() {
             let Some(&head) = q.rows.get(q.next) else {
                 continue;
             };
@@ -114,17 +114,13 @@ impl Outreach {
                 q.window = window_after(schedule, &zones[q.zone as usize], epoch, now);
             }
             match q.window {
-                Some((start, _)) if start <= now => {
-                    if best.is_none_or(|(row, _)| head < row) {
-                        best = Some((head, i));
-                    }
-                }
+                Some((start, _)) if start <= now => best = Some(best.map_or(head, |b| b.min(head))),
                 Some((start, _)) => opens = Some(opens.map_or(start, |o| o.min(start))),
                 None => {}
             }
         }
         match (best, opens) {
-            (Some((row, _)), _) => Pick::Row(row),
+            (Some(row), _) => Pick::Row(row),
             (None, Some(t)) => Pick::WaitUntil(t),
             // Rows left but no window ever opens: nothing more can be sent.
             (None, None) if any_left => Pick::WaitUntil(Millis::MAX),

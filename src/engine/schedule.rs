@@ -139,8 +139,13 @@ mod tests {
             d.push((9 * 60, 17 * 60));
         }
         let e = epoch("2026-03-07T09:00", &ny);
-        let (start, end) = window_after(Some(&WeeklySchedule::new(days)), &ny, e, 9 * HOUR).unwrap();
-        assert_eq!(start, 23 * HOUR, "only 23 hours pass between 09:00 and 09:00 across the change");
+        let (start, end) =
+            window_after(Some(&WeeklySchedule::new(days)), &ny, e, 9 * HOUR).unwrap();
+        assert_eq!(
+            start,
+            23 * HOUR,
+            "only 23 hours pass between 09:00 and 09:00 across the change"
+        );
         assert_eq!(end - start, 8 * HOUR);
     }
 }

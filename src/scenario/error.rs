@@ -29,18 +29,29 @@ impl ScenarioError {
     }
 
     /// Locates byte `span` of `text` (the whole file).
-    pub fn at(path: &Path, text: &str, span: Option<Range<usize>>, message: impl Into<String>) -> Self {
+    pub fn at(
+        path: &Path,
+        text: &str,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+    ) -> Self {
         let offset = span.map_or(0, |s| s.start.min(text.len()));
         let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
         let line = text[..offset].matches('\n').count() + 1;
         let column = text[line_start..offset].chars().count() + 1;
-        let line_end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i);
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |i| line_start + i);
         ScenarioError {
             path: path.to_path_buf(),
             line,
             column,
             message: message.into(),
-            source_line: Some(text[line_start..line_end].trim_end_matches('\r').to_string()),
+            source_line: Some(
+                text[line_start..line_end]
+                    .trim_end_matches('\r')
+                    .to_string(),
+            ),
         }
     }
 

@@ -60,10 +60,17 @@ impl Metric {
             Target::Campaign(_) => &CAMPAIGN_METRICS,
             Target::Inbox(_) => &INBOX_METRICS,
         };
-        table.iter().find(|(k, _)| *k == key).map(|&(_, m)| m).ok_or_else(|| {
-            let valid: Vec<&str> = table.iter().map(|(k, _)| *k).collect();
-            format!("unknown metric `{key}` here, expected one of: {}", valid.join(", "))
-        })
+        table
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|&(_, m)| m)
+            .ok_or_else(|| {
+                let valid: Vec<&str> = table.iter().map(|(k, _)| *k).collect();
+                format!(
+                    "unknown metric `{key}` here, expected one of: {}",
+                    valid.join(", ")
+                )
+            })
     }
 
     pub fn name(self) -> &'static str {
@@ -77,7 +84,10 @@ impl Metric {
 
     /// Whether thresholds of this metric are times (written as durations, compared in seconds).
     pub fn is_time(self) -> bool {
-        matches!(self, Metric::LastSend | Metric::WaitP50 | Metric::WaitP90 | Metric::WaitP99)
+        matches!(
+            self,
+            Metric::LastSend | Metric::WaitP50 | Metric::WaitP90 | Metric::WaitP99
+        )
     }
 }
 
@@ -128,13 +138,19 @@ pub fn parse_condition(metric: Metric, text: &str) -> Result<(Op, f64), String> 
     let (op, rest) = [("<=", Op::Le), (">=", Op::Ge), ("<", Op::Lt), (">", Op::Gt)]
         .iter()
         .find_map(|(s, op)| t.strip_prefix(s).map(|r| (*op, r.trim())))
-        .ok_or_else(|| format!("expected a condition like \"<= 10m\" or \">= 0.9\", found {text:?}"))?;
+        .ok_or_else(|| {
+            format!("expected a condition like \"<= 10m\" or \">= 0.9\", found {text:?}")
+        })?;
     let value = if metric.is_time() {
         super::values::parse_duration(rest)? as f64 / 1000.0
     } else if let Some(p) = rest.strip_suffix('%') {
-        p.trim().parse::<f64>().map_err(|_| format!("expected a percentage, found {rest:?}"))? / 100.0
+        p.trim()
+            .parse::<f64>()
+            .map_err(|_| format!("expected a percentage, found {rest:?}"))?
+            / 100.0
     } else {
-        rest.parse::<f64>().map_err(|_| format!("expected a number, found {rest:?}"))?
+        rest.parse::<f64>()
+            .map_err(|_| format!("expected a number, found {rest:?}"))?
     };
     Ok((op, value))
 }

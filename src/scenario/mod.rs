@@ -18,11 +18,11 @@ pub use expect::{Expectation, Metric, Op, Target};
 pub use file::ReplyStyle;
 pub use values::{Dist, Zone};
 
+use crate::engine::Duplicates;
 use crate::engine::Recipient;
 use crate::engine::limiter::{Pacing, Window};
 use crate::engine::opt_out::Scope;
 use crate::engine::schedule::WeeklySchedule;
-use crate::engine::Duplicates;
 use crate::time::{Epoch, Millis};
 
 #[derive(Debug, Clone)]
@@ -150,8 +150,9 @@ pub struct Overlap {
 impl Scenario {
     /// Reads and checks a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-        let bytes = std::fs::read(path)
-            .map_err(|e| ScenarioError::whole_file(path, format!("cannot read the scenario: {e}")))?;
+        let bytes = std::fs::read(path).map_err(|e| {
+            ScenarioError::whole_file(path, format!("cannot read the scenario: {e}"))
+        })?;
         let text = String::from_utf8(bytes)
             .map_err(|e| ScenarioError::whole_file(path, format!("not UTF-8 text: {e}")))?;
         Scenario::parse(path, &text)

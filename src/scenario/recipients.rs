@@ -14,20 +14,28 @@ pub fn read_csv(
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_path(path)
-        .map_err(|e| ScenarioError::whole_file(path, format!("cannot read the recipient list: {e}")))?;
+        .map_err(|e| {
+            ScenarioError::whole_file(path, format!("cannot read the recipient list: {e}"))
+        })?;
     let headers = reader
         .headers()
         .map_err(|e| ScenarioError::at_line(path, 1, 1, e.to_string()))?
         .clone();
     let col = |name: &str| {
-        headers.iter().position(|h| h.eq_ignore_ascii_case(name)).ok_or_else(|| {
-            ScenarioError::at_line(
-                path,
-                1,
-                1,
-                format!("expected a header row with columns `phone,timezone`, found `{}`", headers.iter().collect::<Vec<_>>().join(",")),
-            )
-        })
+        headers
+            .iter()
+            .position(|h| h.eq_ignore_ascii_case(name))
+            .ok_or_else(|| {
+                ScenarioError::at_line(
+                    path,
+                    1,
+                    1,
+                    format!(
+                        "expected a header row with columns `phone,timezone`, found `{}`",
+                        headers.iter().collect::<Vec<_>>().join(",")
+                    ),
+                )
+            })
     };
     let (phone_col, zone_col) = (col("phone")?, col("timezone")?);
     let mut zones: Vec<(String, u16)> = Vec::new();
@@ -39,16 +47,14 @@ pub fn read_csv(
         })?;
         let line = record.position().map_or(0, |p| p.line() as usize);
         let column_of = |i: usize| record.iter().take(i).map(|f| f.len() + 1).sum::<usize>() + 1;
-        let phone = parse_phone(record.get(phone_col).unwrap_or("")).map_err(|m| {
-            ScenarioError::at_line(path, line, column_of(phone_col), m)
-        })?;
+        let phone = parse_phone(record.get(phone_col).unwrap_or(""))
+            .map_err(|m| ScenarioError::at_line(path, line, column_of(phone_col), m))?;
         let name = record.get(zone_col).unwrap_or("");
         let zone = match zones.iter().find(|(n, _)| n == name) {
             Some(&(_, z)) => z,
             None => {
-                let z = Zone::get(name).map_err(|m| {
-                    ScenarioError::at_line(path, line, column_of(zone_col), m)
-                })?;
+                let z = Zone::get(name)
+                    .map_err(|m| ScenarioError::at_line(path, line, column_of(zone_col), m))?;
                 let idx = zone_index(&z);
                 zones.push((name.to_string(), idx));
                 idx
@@ -66,7 +72,9 @@ pub fn parse_phone(s: &str) -> Result<Phone, String> {
         .filter(|c| !matches!(c, '+' | ' ' | '-' | '(' | ')' | '.'))
         .collect();
     if !(7..=15).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("expected a phone number of 7 to 15 digits, found {s:?}"));
+        return Err(format!(
+            "expected a phone number of 7 to 15 digits, found {s:?}"
+        ));
     }
     Ok(Phone(digits.parse().expect("checked digits")))
 }

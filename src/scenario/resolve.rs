@@ -9,14 +9,14 @@ use toml::Spanned;
 
 use super::expect::{self, Expectation, Metric, Target};
 use super::file::{self, CustomersFile, ScenarioFile};
-use super::values::{DateTimeValue, Dist, Zone};
+use super::values::{DateTimeValue, Dist, Zone, non_negative};
 use super::{
     Campaign, Carrier, Customers, Inbox, Limits, Number, Outreach, Overlap, Recipients, Scenario,
     ScenarioError, recipients,
 };
+use crate::engine::Duplicates;
 use crate::engine::limiter::{PLATFORM_WINDOWS, Pacing, Window};
 use crate::engine::opt_out::Scope;
-use crate::engine::Duplicates;
 use crate::time::{Epoch, Millis};
 
 struct Ctx<'a> {
@@ -25,7 +25,11 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn err<T>(&self, span: std::ops::Range<usize>, msg: impl Into<String>) -> Result<T, ScenarioError> {
+    fn err<T>(
+        &self,
+        span: std::ops::Range<usize>,
+        msg: impl Into<String>,
+    ) -> Result<T, ScenarioError> {
         Err(ScenarioError::at(self.path, self.text, Some(span), msg))
     }
 }
@@ -63,14 +67,24 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
     let mut inboxes: Vec<Inbox> = Vec::new();
     for ib in f.inboxes {
         if inboxes.iter().any(|i| i.name == *ib.name.get_ref()) {
-            return cx.err(ib.name.span(), format!("inbox {:?} is defined twice", ib.name.get_ref()));
+            return cx.err(
+                ib.name.span(),
+                format!("inbox {:?} is defined twice", ib.name.get_ref()),
+            );
         }
         inboxes.push(resolve_inbox(&cx, ib)?);
     }
     let inbox_of = |name: &Spanned<String>| -> Result<u32, ScenarioError> {
         match inboxes.iter().position(|i| i.name == *name.get_ref()) {
             Some(i) => Ok(i as u32),
-            None => cx.err(name.span(), format!("unknown inbox {:?}; inboxes are: {}", name.get_ref(), names(inboxes.iter().map(|i| &i.name)))),
+            None => cx.err(
+                name.span(),
+                format!(
+                    "unknown inbox {:?}; inboxes are: {}",
+                    name.get_ref(),
+                    names(inboxes.iter().map(|i| &i.name))
+                ),
+            ),
         }
     };
 
@@ -78,7 +92,10 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
     for n in &f.numbers {
         recipients::parse_phone(n.number.get_ref()).or_else(|m| cx.err(n.number.span(), m))?;
         if numbers.iter().any(|x| x.number == *n.number.get_ref()) {
-            return cx.err(n.number.span(), format!("number {} is listed twice", n.number.get_ref()));
+            return cx.err(
+                n.number.span(),
+                format!("number {} is listed twice", n.number.get_ref()),
+            );
         }
         numbers.push(Number {
             number: n.number.get_ref().clone(),
@@ -90,15 +107,27 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
     let mut campaigns: Vec<Campaign> = Vec::new();
     let campaign_names: Vec<&Spanned<String>> = f.campaigns.iter().map(|c| &c.name).collect();
     for (i, name) in campaign_names.iter().enumerate() {
-        if campaign_names[..i].iter().any(|n| n.get_ref() == name.get_ref()) {
-            return cx.err(name.span(), format!("campaign {:?} is defined twice", name.get_ref()));
+        if campaign_names[..i]
+            .iter()
+            .any(|n| n.get_ref() == name.get_ref())
+        {
+            return cx.err(
+                name.span(),
+                format!("campaign {:?} is defined twice", name.get_ref()),
+            );
         }
     }
     for c in &f.campaigns {
         let number = match numbers.iter().position(|n| n.number == *c.number.get_ref()) {
             Some(n) => n as u32,
             None => {
-                return cx.err(c.number.span(), format!("unknown number {}; add it under [[numbers]] with its inbox", c.number.get_ref()));
+                return cx.err(
+                    c.number.span(),
+                    format!(
+                        "unknown number {}; add it under [[numbers]] with its inbox",
+                        c.number.get_ref()
+                    ),
+                );
             }
         };
         let customers = match &c.customers {
@@ -106,12 +135,19 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
             None => default_customers.clone(),
         };
         if c.outreaches.get_ref().is_empty() {
-            return cx.err(c.outreaches.span(), "a campaign needs at least one outreach");
+            return cx.err(
+                c.outreaches.span(),
+                "a campaign needs at least one outreach",
+            );
         }
         let mut outreaches = Vec::new();
         for o in c.outreaches.get_ref() {
             let start = at(&o.start, "the outreach start")?;
-            let end = o.end.as_ref().map(|e| at(e, "the outreach end")).transpose()?;
+            let end = o
+                .end
+                .as_ref()
+                .map(|e| at(e, "the outreach end"))
+                .transpose()?;
             if let (Some(e), Some(span)) = (end, o.end.as_ref().map(|e| e.span()))
                 && e <= start
             {
@@ -122,20 +158,42 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
             let overlap = match &o.overlap {
                 None => None,
                 Some(ov) => {
-                    let Some(other) = campaign_names.iter().position(|n| n.get_ref() == ov.campaign.get_ref()) else {
-                        return cx.err(ov.campaign.span(), format!("unknown campaign {:?}; campaigns are: {}", ov.campaign.get_ref(), names(campaign_names.iter().map(|n| n.get_ref()))));
+                    let Some(other) = campaign_names
+                        .iter()
+                        .position(|n| n.get_ref() == ov.campaign.get_ref())
+                    else {
+                        return cx.err(
+                            ov.campaign.span(),
+                            format!(
+                                "unknown campaign {:?}; campaigns are: {}",
+                                ov.campaign.get_ref(),
+                                names(campaign_names.iter().map(|n| n.get_ref()))
+                            ),
+                        );
                     };
                     if *campaign_names[other].get_ref() == *c.name.get_ref() {
                         return cx.err(ov.campaign.span(), "a campaign cannot overlap with itself");
                     }
                     let fr = *ov.fraction.get_ref();
                     if !(0.0..=1.0).contains(&fr) {
-                        return cx.err(ov.fraction.span(), format!("`fraction` must be between 0 and 1, found {fr}"));
+                        return cx.err(
+                            ov.fraction.span(),
+                            format!("`fraction` must be between 0 and 1, found {fr}"),
+                        );
                     }
-                    Some(Overlap { campaign: other as u32, fraction: fr })
+                    Some(Overlap {
+                        campaign: other as u32,
+                        fraction: fr,
+                    })
                 }
             };
-            outreaches.push(Outreach { start, end, stop_at, recipients, overlap });
+            outreaches.push(Outreach {
+                start,
+                end,
+                stop_at,
+                recipients,
+                overlap,
+            });
         }
         campaigns.push(Campaign {
             name: c.name.get_ref().clone(),
@@ -153,7 +211,10 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
     Ok(Scenario {
         name: f.name,
         path: path.to_path_buf(),
-        sha256: Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect(),
+        sha256: Sha256::digest(text.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
         seed: f.simulation.seed,
         zones,
         epoch,
@@ -177,13 +238,21 @@ fn resolve_instant(
     v: &Spanned<DateTimeValue>,
     company: &Zone,
 ) -> Result<jiff::Timestamp, ScenarioError> {
-    v.get_ref().resolve(&company.tz).or_else(|m| cx.err(v.span(), m))
+    v.get_ref()
+        .resolve(&company.tz)
+        .or_else(|m| cx.err(v.span(), m))
 }
 
 fn resolve_limits(l: &file::LimitsFile) -> Limits {
     Limits {
         windows: match &l.windows {
-            Some(ws) => ws.iter().map(|w| Window { max: w.max, per: w.per.0 }).collect(),
+            Some(ws) => ws
+                .iter()
+                .map(|w| Window {
+                    max: w.max,
+                    per: w.per.0,
+                })
+                .collect(),
             None => PLATFORM_WINDOWS.to_vec(),
         },
         pacing: match l.pacing {
@@ -222,24 +291,35 @@ fn resolve_carrier(cx: &Ctx, c: file::CarrierFile) -> Result<Carrier, ScenarioEr
                         _ => return cx.err(map.span(), format!("outcome {k:?}: expected \"delivered\" or a five-digit carrier error code like \"30003\"")),
                     }
                 };
-                if !(share >= 0.0) {
+                if !non_negative(share) {
                     return cx.err(map.span(), format!("outcome {k:?}: share must be >= 0"));
                 }
                 out.push((code, share));
             }
             let total: f64 = out.iter().map(|(_, s)| s).sum();
             if (total - 1.0).abs() > 1e-6 {
-                return cx.err(map.span(), format!("outcome shares must add up to 1, they add up to {total}"));
+                return cx.err(
+                    map.span(),
+                    format!("outcome shares must add up to 1, they add up to {total}"),
+                );
             }
             out
         }
     };
     let sps = c.segments_per_second.unwrap_or(1.0);
     if !(sps > 0.0 && sps.is_finite()) {
-        return Err(ScenarioError::at(cx.path, cx.text, None, "`carrier.segments_per_second` must be positive"));
+        return Err(ScenarioError::at(
+            cx.path,
+            cx.text,
+            None,
+            "`carrier.segments_per_second` must be positive",
+        ));
     }
     Ok(Carrier {
-        latency: c.latency.unwrap_or(Dist::LogNormal { median: 3.0, sigma: 0.8 }),
+        latency: c.latency.unwrap_or(Dist::LogNormal {
+            median: 3.0,
+            sigma: 0.8,
+        }),
         segments_per_second: sps,
         validity: c.validity.map_or(10 * crate::time::HOUR, |d| d.0),
         outcomes,
@@ -248,8 +328,14 @@ fn resolve_carrier(cx: &Ctx, c: file::CarrierFile) -> Result<Carrier, ScenarioEr
 
 fn base_customers() -> Customers {
     Customers {
-        reply_rate: Dist::Beta { alpha: 2.0, beta: 18.0 },
-        reply_delay: Dist::LogNormal { median: 720.0, sigma: 1.0 },
+        reply_rate: Dist::Beta {
+            alpha: 2.0,
+            beta: 18.0,
+        },
+        reply_delay: Dist::LogNormal {
+            median: 720.0,
+            sigma: 1.0,
+        },
         replies: vec![
             ("STOP".into(), 2.0),
             ("Where is my order?".into(), 50.0),
@@ -261,7 +347,11 @@ fn base_customers() -> Customers {
     }
 }
 
-fn merge_customers(cx: &Ctx, mut base: Customers, over: &CustomersFile) -> Result<Customers, ScenarioError> {
+fn merge_customers(
+    cx: &Ctx,
+    mut base: Customers,
+    over: &CustomersFile,
+) -> Result<Customers, ScenarioError> {
     if let Some(r) = &over.reply_rate {
         let (lo, hi) = r.get_ref().support();
         if lo < 0.0 || hi > 1.0 {
@@ -273,8 +363,16 @@ fn merge_customers(cx: &Ctx, mut base: Customers, over: &CustomersFile) -> Resul
         base.reply_delay = d.clone();
     }
     if let Some(r) = &over.replies {
-        if r.is_empty() || r.iter().any(|x| !(x.weight >= 0.0)) || r.iter().map(|x| x.weight).sum::<f64>() <= 0.0 {
-            return Err(ScenarioError::at(cx.path, cx.text, None, "`replies` needs at least one body with a positive weight (weights >= 0)"));
+        if r.is_empty()
+            || r.iter().any(|x| !non_negative(x.weight))
+            || r.iter().map(|x| x.weight).sum::<f64>() <= 0.0
+        {
+            return Err(ScenarioError::at(
+                cx.path,
+                cx.text,
+                None,
+                "`replies` needs at least one body with a positive weight (weights >= 0)",
+            ));
         }
         base.replies = r.iter().map(|x| (x.body.clone(), x.weight)).collect();
     }
@@ -293,7 +391,13 @@ fn resolve_inbox(cx: &Ctx, ib: file::InboxFile) -> Result<Inbox, ScenarioError> 
         None => (3, 5),
     };
     if standard == 0 || maximum < standard {
-        return cx.err(ib.name.span(), format!("inbox {:?}: capacity needs 1 <= standard <= maximum", ib.name.get_ref()));
+        return cx.err(
+            ib.name.span(),
+            format!(
+                "inbox {:?}: capacity needs 1 <= standard <= maximum",
+                ib.name.get_ref()
+            ),
+        );
     }
     let background_per_hour = match &ib.background {
         None => [0.0; 24],
@@ -302,7 +406,13 @@ fn resolve_inbox(cx: &Ctx, ib: file::InboxFile) -> Result<Inbox, ScenarioError> 
                 file::PerHour::Flat(r) => [*r; 24],
                 file::PerHour::Profile(v) => match <[f64; 24]>::try_from(v.as_slice()) {
                     Ok(a) => a,
-                    Err(_) => return cx.err(b.span(), format!("`per_hour` needs one rate or 24 (one per hour of the day), found {}", v.len())),
+                    Err(_) => return cx.err(
+                        b.span(),
+                        format!(
+                            "`per_hour` needs one rate or 24 (one per hour of the day), found {}",
+                            v.len()
+                        ),
+                    ),
                 },
             };
             if rates.iter().any(|r| !(*r >= 0.0 && r.is_finite())) {
@@ -316,18 +426,29 @@ fn resolve_inbox(cx: &Ctx, ib: file::InboxFile) -> Result<Inbox, ScenarioError> 
         None => (5 * crate::time::MINUTE, 0.9),
     };
     if !(0.0..=1.0).contains(&sla_target) {
-        return cx.err(ib.name.span(), format!("inbox {:?}: `sla.target` is a share between 0 and 1", ib.name.get_ref()));
+        return cx.err(
+            ib.name.span(),
+            format!(
+                "inbox {:?}: `sla.target` is a share between 0 and 1",
+                ib.name.get_ref()
+            ),
+        );
     }
     Ok(Inbox {
         name: ib.name.into_inner(),
         agents: ib.agents,
         capacity: standard,
         capacity_maximum: maximum,
-        handle_time: ib.handle_time.unwrap_or(Dist::LogNormal { median: 240.0, sigma: 0.6 }),
+        handle_time: ib.handle_time.unwrap_or(Dist::LogNormal {
+            median: 240.0,
+            sigma: 0.6,
+        }),
         sla_within,
         sla_target,
         background_per_hour,
-        same_agent_window: ib.same_agent_window.map_or(15 * crate::time::MINUTE, |d| d.0),
+        same_agent_window: ib
+            .same_agent_window
+            .map_or(15 * crate::time::MINUTE, |d| d.0),
     })
 }
 
@@ -354,7 +475,7 @@ fn resolve_recipients(
                     let mut v = Vec::new();
                     for (name, &share) in map {
                         let zone = Zone::get(name).or_else(|m| cx.err(r.span(), m))?;
-                        if !(share >= 0.0) {
+                        if !non_negative(share) {
                             return cx.err(r.span(), format!("share of {name:?} must be >= 0"));
                         }
                         v.push((intern(&zone), share));
@@ -382,16 +503,35 @@ fn resolve_recipients(
 }
 
 /// Overlaps are built in dependency order, so a loop of them has no first campaign.
-fn check_overlap_cycles(cx: &Ctx, files: &[file::CampaignFile], campaigns: &[Campaign]) -> Result<(), ScenarioError> {
+fn check_overlap_cycles(
+    cx: &Ctx,
+    files: &[file::CampaignFile],
+    campaigns: &[Campaign],
+) -> Result<(), ScenarioError> {
     for (start, c) in campaigns.iter().enumerate() {
         let mut seen = vec![false; campaigns.len()];
-        let mut stack: Vec<usize> = c.outreaches.iter().filter_map(|o| o.overlap.as_ref().map(|ov| ov.campaign as usize)).collect();
+        let mut stack: Vec<usize> = c
+            .outreaches
+            .iter()
+            .filter_map(|o| o.overlap.as_ref().map(|ov| ov.campaign as usize))
+            .collect();
         while let Some(next) = stack.pop() {
             if next == start {
-                return cx.err(files[start].name.span(), format!("campaign {:?} overlaps with itself through a loop of `overlap` references", c.name));
+                return cx.err(
+                    files[start].name.span(),
+                    format!(
+                        "campaign {:?} overlaps with itself through a loop of `overlap` references",
+                        c.name
+                    ),
+                );
             }
             if !std::mem::replace(&mut seen[next], true) {
-                stack.extend(campaigns[next].outreaches.iter().filter_map(|o| o.overlap.as_ref().map(|ov| ov.campaign as usize)));
+                stack.extend(
+                    campaigns[next]
+                        .outreaches
+                        .iter()
+                        .filter_map(|o| o.overlap.as_ref().map(|ov| ov.campaign as usize)),
+                );
             }
         }
     }
@@ -407,15 +547,16 @@ fn resolve_expectations(
     let mut out = Vec::new();
     for table in tables {
         let map = table.get_ref();
-        let name_of = |key: &str| -> Result<Option<(&String, std::ops::Range<usize>)>, ScenarioError> {
-            match map.get(key) {
-                None => Ok(None),
-                Some(v) => match v.get_ref() {
-                    toml::Value::String(s) => Ok(Some((s, v.span()))),
-                    _ => cx.err(v.span(), format!("`{key}` must be a name (a string)")),
-                },
-            }
-        };
+        let name_of =
+            |key: &str| -> Result<Option<(&String, std::ops::Range<usize>)>, ScenarioError> {
+                match map.get(key) {
+                    None => Ok(None),
+                    Some(v) => match v.get_ref() {
+                        toml::Value::String(s) => Ok(Some((s, v.span()))),
+                        _ => cx.err(v.span(), format!("`{key}` must be a name (a string)")),
+                    },
+                }
+            };
         let target = match (name_of("campaign")?, name_of("inbox")?) {
             (Some((n, span)), None) => match campaigns.iter().position(|c| c.name == *n) {
                 Some(i) => Target::Campaign(i as u32),
@@ -425,7 +566,12 @@ fn resolve_expectations(
                 Some(i) => Target::Inbox(i as u32),
                 None => return cx.err(span, format!("unknown inbox {n:?}")),
             },
-            _ => return cx.err(table.span(), "an [[expect]] names exactly one `campaign` or one `inbox`"),
+            _ => {
+                return cx.err(
+                    table.span(),
+                    "an [[expect]] names exactly one `campaign` or one `inbox`",
+                );
+            }
         };
         let mut any = false;
         for (key, value) in map {
@@ -437,11 +583,21 @@ fn resolve_expectations(
             let toml::Value::String(cond) = value.get_ref() else {
                 return cx.err(value.span(), "expected a condition string like \"<= 10m\"");
             };
-            let (op, threshold) = expect::parse_condition(metric, cond).or_else(|m| cx.err(value.span(), m))?;
-            out.push(Expectation { target, metric, op, threshold, condition: cond.clone() });
+            let (op, threshold) =
+                expect::parse_condition(metric, cond).or_else(|m| cx.err(value.span(), m))?;
+            out.push(Expectation {
+                target,
+                metric,
+                op,
+                threshold,
+                condition: cond.clone(),
+            });
         }
         if !any {
-            return cx.err(table.span(), "this [[expect]] has no threshold, e.g. wait_p90 = \"<= 10m\"");
+            return cx.err(
+                table.span(),
+                "this [[expect]] has no threshold, e.g. wait_p90 = \"<= 10m\"",
+            );
         }
     }
     Ok(out)

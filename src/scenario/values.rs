@@ -12,6 +12,11 @@ use serde::Deserialize;
 use crate::engine::schedule::{Range, WeeklySchedule};
 use crate::time::Millis;
 
+/// `x >= 0` and finite (so NaN and infinities are rejected).
+pub fn non_negative(x: f64) -> bool {
+    x >= 0.0 && x.is_finite()
+}
+
 /// A span of time written as `"90s"`, `"5m"`, `"2h30m"` or `"1d"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Duration(pub Millis);
@@ -19,14 +24,20 @@ pub struct Duration(pub Millis);
 impl<'de> Deserialize<'de> for Duration {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        parse_duration(&s).map(Duration).map_err(serde::de::Error::custom)
+        parse_duration(&s)
+            .map(Duration)
+            .map_err(serde::de::Error::custom)
     }
 }
 
 pub fn parse_duration(s: &str) -> Result<Millis, String> {
     humantime::parse_duration(s.trim())
         .map(|d| d.as_millis() as Millis)
-        .map_err(|e| format!("expected a duration like \"90s\", \"5m\", \"2h30m\" or \"1d\", found {s:?} ({e})"))
+        .map_err(|e| {
+            format!(
+                "expected a duration like \"90s\", \"5m\", \"2h30m\" or \"1d\", found {s:?} ({e})"
+            )
+        })
 }
 
 /// A date-time: local to the company time zone (`"2026-12-01T09:00"`), or in a named zone
@@ -82,7 +93,9 @@ impl Zone {
                 tz,
             })
             .map_err(|_| {
-                format!("unknown time zone {name:?}: expected an IANA name like \"America/New_York\"")
+                format!(
+                    "unknown time zone {name:?}: expected an IANA name like \"America/New_York\""
+                )
             })
     }
 }
@@ -131,27 +144,67 @@ impl<'de> Deserialize<'de> for Param {
 #[serde(try_from = "DistFile")]
 pub enum Dist {
     Fixed(f64),
-    Exponential { mean: f64 },
-    LogNormal { median: f64, sigma: f64 },
-    Uniform { min: f64, max: f64 },
-    Beta { alpha: f64, beta: f64 },
-    Empirical { values: Vec<f64>, weights: Vec<f64> },
+    Exponential {
+        mean: f64,
+    },
+    LogNormal {
+        median: f64,
+        sigma: f64,
+    },
+    Uniform {
+        min: f64,
+        max: f64,
+    },
+    Beta {
+        alpha: f64,
+        beta: f64,
+    },
+    Empirical {
+        values: Vec<f64>,
+        weights: Vec<f64>,
+    },
     /// Counts 1, 2, 3, ... with the given mean (>= 1).
-    Geometric { mean: f64 },
-    Normal { mean: f64, sd: f64 },
+    Geometric {
+        mean: f64,
+    },
+    Normal {
+        mean: f64,
+        sd: f64,
+    },
 }
 
 #[derive(Deserialize)]
 #[serde(tag = "dist", rename_all = "lowercase", deny_unknown_fields)]
 enum DistFile {
-    Fixed { value: Param },
-    Exponential { mean: Param },
-    Lognormal { median: Param, sigma: f64 },
-    Uniform { min: Param, max: Param },
-    Beta { alpha: f64, beta: f64 },
-    Empirical { values: Vec<Param>, weights: Vec<f64> },
-    Geometric { mean: f64 },
-    Normal { mean: Param, sd: Param },
+    Fixed {
+        value: Param,
+    },
+    Exponential {
+        mean: Param,
+    },
+    Lognormal {
+        median: Param,
+        sigma: f64,
+    },
+    Uniform {
+        min: Param,
+        max: Param,
+    },
+    Beta {
+        alpha: f64,
+        beta: f64,
+    },
+    Empirical {
+        values: Vec<Param>,
+        weights: Vec<f64>,
+    },
+    Geometric {
+        mean: f64,
+    },
+    Normal {
+        mean: Param,
+        sd: Param,
+    },
 }
 
 impl TryFrom<DistFile> for Dist {
@@ -178,8 +231,11 @@ impl TryFrom<DistFile> for Dist {
                 },
             },
             DistFile::Uniform { min, max } => {
-                if !(min.0 <= max.0) {
-                    return Err(format!("`min` ({}) must not exceed `max` ({})", min.0, max.0));
+                if min.0.is_nan() || max.0.is_nan() || min.0 > max.0 {
+                    return Err(format!(
+                        "`min` ({}) must not exceed `max` ({})",
+                        min.0, max.0
+                    ));
                 }
                 Dist::Uniform {
                     min: min.0,
@@ -198,7 +254,7 @@ impl TryFrom<DistFile> for Dist {
                         weights.len()
                     ));
                 }
-                if weights.iter().any(|w| !(*w >= 0.0)) || weights.iter().sum::<f64>() <= 0.0 {
+                if weights.iter().any(|w| !non_negative(*w)) || weights.iter().sum::<f64>() <= 0.0 {
                     return Err("`weights` must be >= 0 with a positive sum".into());
                 }
                 Dist::Empirical {
@@ -208,7 +264,9 @@ impl TryFrom<DistFile> for Dist {
             }
             DistFile::Geometric { mean } => {
                 if !(mean >= 1.0 && mean.is_finite()) {
-                    return Err(format!("`mean` of a geometric count must be >= 1, found {mean}"));
+                    return Err(format!(
+                        "`mean` of a geometric count must be >= 1, found {mean}"
+                    ));
                 }
                 Dist::Geometric { mean }
             }
@@ -232,9 +290,11 @@ impl Dist {
             Dist::Exponential { .. } | Dist::LogNormal { .. } => (0.0, f64::INFINITY),
             Dist::Uniform { min, max } => (*min, *max),
             Dist::Beta { .. } => (0.0, 1.0),
-            Dist::Empirical { values, .. } => values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-                (lo.min(*v), hi.max(*v))
-            }),
+            Dist::Empirical { values, .. } => values
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+                    (lo.min(*v), hi.max(*v))
+                }),
             Dist::Geometric { .. } => (1.0, f64::INFINITY),
             Dist::Normal { .. } => (f64::NEG_INFINITY, f64::INFINITY),
         }
@@ -243,7 +303,9 @@ impl Dist {
     pub fn mean(&self) -> f64 {
         match self {
             Dist::Fixed(v) => *v,
-            Dist::Exponential { mean } | Dist::Geometric { mean } | Dist::Normal { mean, .. } => *mean,
+            Dist::Exponential { mean } | Dist::Geometric { mean } | Dist::Normal { mean, .. } => {
+                *mean
+            }
             Dist::LogNormal { median, sigma } => median * (sigma * sigma / 2.0).exp(),
             Dist::Uniform { min, max } => (min + max) / 2.0,
             Dist::Beta { alpha, beta } => alpha / (alpha + beta),
@@ -351,7 +413,10 @@ mod tests {
     #[test]
     fn schedules_with_ranges_and_closed_days() {
         let map = BTreeMap::from([
-            ("mon-fri".to_string(), "09:00-12:00, 13:00-17:00".to_string()),
+            (
+                "mon-fri".to_string(),
+                "09:00-12:00, 13:00-17:00".to_string(),
+            ),
             ("sat".to_string(), "closed".to_string()),
         ]);
         let s = Schedule::try_from(map).unwrap().0;

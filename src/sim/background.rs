@@ -22,7 +22,11 @@ impl Background {
     pub fn new(seed: u64, inbox: &Inbox, zone: TimeZone, epoch: Epoch) -> Self {
         Background {
             per_hour: inbox.background_per_hour,
-            peak: inbox.background_per_hour.iter().copied().fold(0.0, f64::max),
+            peak: inbox
+                .background_per_hour
+                .iter()
+                .copied()
+                .fold(0.0, f64::max),
             rng: stream(seed, Purpose::Background, &[name_key(&inbox.name)]),
             zone,
             epoch,

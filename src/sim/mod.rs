@@ -4,6 +4,7 @@
 mod background;
 mod carrier;
 mod customers;
+mod plan;
 pub mod population;
 mod queue;
 pub mod rng;
@@ -14,6 +15,8 @@ use crate::metrics::{CampaignMetrics, InboxMetrics};
 use crate::scenario::Scenario;
 use crate::time::Millis;
 use crate::trace::{self, Kind, NONE};
+
+pub use plan::{CampaignPlan, plan};
 
 use background::Background;
 use carrier::Carrier;
@@ -105,9 +108,16 @@ enum Event {
         phone: Phone,
         failure: u32,
     },
-    CustomerWrites { thread: u32 },
-    AgentDone { conversation: u32, thread: u32 },
-    Background { inbox: u32 },
+    CustomerWrites {
+        thread: u32,
+    },
+    AgentDone {
+        conversation: u32,
+        thread: u32,
+    },
+    Background {
+        inbox: u32,
+    },
 }
 
 /// One customer's side of a conversation.
@@ -148,6 +158,8 @@ struct Sim<'a> {
     actions: Vec<Action>,
     open_outreaches: usize,
     shared_phones: u64,
+    /// The campaign whose customer wrote the inbound message being handled (opt-outs count there).
+    replying: u32,
 }
 
 impl<'a> Sim<'a> {
@@ -167,7 +179,11 @@ impl<'a> Sim<'a> {
             .iter()
             .zip(&campaign_keys)
             .map(|(c, &k)| {
-                CustomerModel::new(&c.customers, c.reply_style, &mut stream(seed, Purpose::ReplyRate, &[k]))
+                CustomerModel::new(
+                    &c.customers,
+                    c.reply_style,
+                    &mut stream(seed, Purpose::ReplyRate, &[k]),
+                )
             })
             .collect::<Vec<_>>();
         let mut campaigns: Vec<CampaignMetrics> = config
@@ -196,7 +212,11 @@ impl<'a> Sim<'a> {
                 Default::default(),
                 &mut stream(seed, Purpose::ReplyRate, &[]),
             ),
-            handle_time: scn.inboxes.iter().map(|i| Sampler::new(&i.handle_time)).collect(),
+            handle_time: scn
+                .inboxes
+                .iter()
+                .map(|i| Sampler::new(&i.handle_time))
+                .collect(),
             inboxes: scn.inboxes.iter().map(|_| InboxMetrics::new()).collect(),
             open_outreaches: config.campaigns.iter().map(|c| c.outreaches.len()).sum(),
             engine: Engine::new(config),
@@ -211,6 +231,7 @@ impl<'a> Sim<'a> {
             events: 0,
             actions: Vec::new(),
             shared_phones,
+            replying: NONE,
         };
         for (i, b) in sim.background.iter_mut().enumerate() {
             if let Some(t) = b.next_arrival(0) {
@@ -226,7 +247,11 @@ impl<'a> Sim<'a> {
         let mut now = 0;
         loop {
             let engine_at = self.engine.next_wakeup();
-            let Some(t) = [engine_at, self.queue.peek_time()].into_iter().flatten().min() else {
+            let Some(t) = [engine_at, self.queue.peek_time()]
+                .into_iter()
+                .flatten()
+                .min()
+            else {
                 break;
             };
             if until.is_some_and(|u| t >= u) {
@@ -319,7 +344,11 @@ impl<'a> Sim<'a> {
                 if failure != 0 {
                     return;
                 }
-                let key = rng::key(&[self.campaign_keys[campaign as usize], outreach.into(), row.into()]);
+                let key = rng::key(&[
+                    self.campaign_keys[campaign as usize],
+                    outreach.into(),
+                    row.into(),
+                ]);
                 let mut draws = stream(self.seed, Purpose::Reply, &[key]);
                 if let Some(reply) = self.models[campaign as usize].reply(&mut draws) {
                     let thread = self.threads.len() as u32;
@@ -333,7 +362,8 @@ impl<'a> Sim<'a> {
                         written: 0,
                         conversation: None,
                     });
-                    self.queue.push(now + reply.after, Event::CustomerWrites { thread });
+                    self.queue
+                        .push(now + reply.after, Event::CustomerWrites { thread });
                 }
             }
             Event::CustomerWrites { thread } => {
@@ -374,19 +404,8 @@ impl<'a> Sim<'a> {
                     customer: thread.into(),
                     conversation,
                 };
+                self.replying = campaign;
                 self.engine.on_inbound(now, msg, &mut self.actions);
-                // Opt-outs and opt-ins in this batch came from this customer.
-                for a in &self.actions {
-                    match a {
-                        Action::OptOut { .. } if campaign != NONE => {
-                            self.campaigns[campaign as usize].opt_outs += 1
-                        }
-                        Action::OptIn { .. } if campaign != NONE => {
-                            self.campaigns[campaign as usize].opt_ins += 1
-                        }
-                        _ => {}
-                    }
-                }
             }
             Event::AgentDone {
                 conversation,
@@ -395,14 +414,18 @@ impl<'a> Sim<'a> {
                 let th = &self.threads[thread as usize];
                 let close = th.written >= th.messages;
                 let pause = (!close).then(|| {
-                    let mut draws =
-                        stream(self.seed, Purpose::CustomerMessage, &[th.key, th.written.into()]);
+                    let mut draws = stream(
+                        self.seed,
+                        Purpose::CustomerMessage,
+                        &[th.key, th.written.into()],
+                    );
                     self.model(th.campaign).think_time(&mut draws)
                 });
                 self.engine
                     .on_agent_reply(now, conversation, close, &mut self.actions);
                 if let Some(pause) = pause {
-                    self.queue.push(now + pause, Event::CustomerWrites { thread });
+                    self.queue
+                        .push(now + pause, Event::CustomerWrites { thread });
                 }
             }
             Event::Background { inbox } => {
@@ -466,10 +489,16 @@ impl<'a> Sim<'a> {
                     number,
                     ..trace::Event::new(now, Kind::Send)
                 });
-                let key = [self.campaign_keys[campaign as usize], outreach.into(), row.into()];
-                let verdict = self
-                    .carrier
-                    .submit(number, now, &mut stream(self.seed, Purpose::Carrier, &key));
+                let key = [
+                    self.campaign_keys[campaign as usize],
+                    outreach.into(),
+                    row.into(),
+                ];
+                let verdict = self.carrier.submit(
+                    number,
+                    now,
+                    &mut stream(self.seed, Purpose::Carrier, &key),
+                );
                 self.queue.push(
                     verdict.at,
                     Event::CarrierDone {
@@ -544,12 +573,18 @@ impl<'a> Sim<'a> {
                 });
             }
             Action::OptOut { phone, number } | Action::OptIn { phone, number } => {
-                let kind = if matches!(action, Action::OptOut { .. }) {
-                    Kind::OptOut
-                } else {
-                    Kind::OptIn
-                };
+                let opted_out = matches!(action, Action::OptOut { .. });
+                let campaign = self.replying;
+                if let Some(m) = self.campaigns.get_mut(campaign as usize) {
+                    if opted_out {
+                        m.opt_outs += 1;
+                    } else {
+                        m.opt_ins += 1;
+                    }
+                }
+                let kind = if opted_out { Kind::OptOut } else { Kind::OptIn };
                 self.record(trace::Event {
+                    campaign,
                     phone: Some(phone),
                     number,
                     ..trace::Event::new(now, kind)
@@ -599,7 +634,11 @@ impl<'a> Sim<'a> {
                     Kind::Handle
                 };
                 let th = &self.threads[customer as usize];
-                let mut draws = stream(self.seed, Purpose::AgentHandle, &[th.key, th.written.into()]);
+                let mut draws = stream(
+                    self.seed,
+                    Purpose::AgentHandle,
+                    &[th.key, th.written.into()],
+                );
                 let handle = self.handle_time[inbox as usize].millis(&mut draws);
                 let (phone, campaign) = (th.phone, th.campaign);
                 self.queue.push(
@@ -617,11 +656,7 @@ impl<'a> Sim<'a> {
                     ..trace::Event::new(now, kind)
                 });
             }
-            Action::Release {
-                inbox,
-                agent,
-                ..
-            } => {
+            Action::Release { inbox, agent, .. } => {
                 self.inboxes[inbox as usize].release(now);
                 self.record(trace::Event {
                     inbox,

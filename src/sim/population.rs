@@ -27,7 +27,9 @@ pub fn build(scn: &Scenario) -> Lists {
                 continue;
             }
             let ready = campaign.outreaches.iter().all(|o| {
-                o.overlap.as_ref().is_none_or(|ov| lists[ov.campaign as usize].is_some())
+                o.overlap
+                    .as_ref()
+                    .is_none_or(|ov| lists[ov.campaign as usize].is_some())
             });
             if !ready {
                 continue;

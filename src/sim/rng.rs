@@ -40,9 +40,9 @@ fn mix(mut z: u64) -> u64 {
 
 /// Folds key words into one 64-bit key, order-sensitively.
 pub fn key(parts: &[u64]) -> u64 {
-    parts
-        .iter()
-        .fold(0x9e37_79b9_7f4a_7c15, |h, &p| mix(h ^ mix(p.wrapping_add(0x9e37_79b9_7f4a_7c15))))
+    parts.iter().fold(0x9e37_79b9_7f4a_7c15, |h, &p| {
+        mix(h ^ mix(p.wrapping_add(0x9e37_79b9_7f4a_7c15)))
+    })
 }
 
 pub fn stream(seed: u64, purpose: Purpose, entity: &[u64]) -> Stream {

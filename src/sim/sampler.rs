@@ -1,8 +1,8 @@
 //! Scenario distributions made ready to draw from.
 
+use rand::RngExt;
 use rand::distr::Distribution;
 use rand::distr::weighted::WeightedIndex;
-use rand::RngExt;
 use rand_distr::{Beta, Exp, Geometric, LogNormal, Normal};
 
 use super::rng::Stream;
@@ -28,7 +28,9 @@ impl Sampler {
         const CHECKED: &str = "distribution parameters are checked when the scenario is read";
         match d {
             Dist::Fixed(v) => Sampler::Fixed(*v),
-            Dist::Exponential { mean } => Sampler::Exponential(Exp::new(1.0 / mean).expect(CHECKED)),
+            Dist::Exponential { mean } => {
+                Sampler::Exponential(Exp::new(1.0 / mean).expect(CHECKED))
+            }
             Dist::LogNormal { median, sigma } => {
                 Sampler::LogNormal(LogNormal::new(median.ln(), *sigma).expect(CHECKED))
             }
@@ -37,7 +39,9 @@ impl Sampler {
             Dist::Empirical { values, weights } => {
                 Sampler::Empirical(WeightedIndex::new(weights).expect(CHECKED), values.clone())
             }
-            Dist::Geometric { mean } => Sampler::Geometric(Geometric::new(1.0 / mean).expect(CHECKED)),
+            Dist::Geometric { mean } => {
+                Sampler::Geometric(Geometric::new(1.0 / mean).expect(CHECKED))
+            }
             Dist::Normal { mean, sd } => Sampler::Normal(Normal::new(*mean, *sd).expect(CHECKED)),
         }
     }
@@ -76,8 +80,16 @@ mod tests {
     #[test]
     fn golden_draws_for_seed_42() {
         let mut rng = stream(42, Purpose::Reply, &[1]);
-        let beta = Sampler::new(&Dist::Beta { alpha: 2.0, beta: 18.0 }).sample(&mut rng);
-        let logn = Sampler::new(&Dist::LogNormal { median: 3.0, sigma: 0.8 }).sample(&mut rng);
+        let beta = Sampler::new(&Dist::Beta {
+            alpha: 2.0,
+            beta: 18.0,
+        })
+        .sample(&mut rng);
+        let logn = Sampler::new(&Dist::LogNormal {
+            median: 3.0,
+            sigma: 0.8,
+        })
+        .sample(&mut rng);
         let got = format!("{beta:.17e} {logn:.17e}");
         assert_eq!(got, include_str!("golden_draws.txt").trim());
     }

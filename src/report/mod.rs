@@ -1,0 +1,59 @@
+//! What a run leaves behind: `summary.json`, `trace.csv` and the console table.
+//! Reports only read a finished [`Outcome`]; they never reach back into the simulation.
+
+mod expectations;
+mod summary;
+mod table;
+mod trace_csv;
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::Path;
+
+pub use expectations::{Verdict, evaluate};
+pub use summary::{Summary, summarize};
+pub use table::print_table;
+pub use trace_csv::write_trace;
+
+use crate::scenario::Scenario;
+use crate::sim::Outcome;
+
+/// Writes the report folder `dir` all at once: files go to a hidden sibling folder first, which
+/// replaces `dir` only when complete, so a failed or interrupted run leaves no half-written report.
+pub fn write_report(
+    dir: &Path,
+    scn: &Scenario,
+    outcome: &Outcome,
+    summary: &Summary,
+    trace: bool,
+) -> io::Result<()> {
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    fs::create_dir_all(parent)?;
+    let staging = tempfile::Builder::new()
+        .prefix(".campaign-sim-")
+        .tempdir_in(parent)?;
+    let mut json = serde_json::to_string_pretty(summary).map_err(io::Error::other)?;
+    json.push('\n');
+    fs::write(staging.path().join("summary.json"), json)?;
+    if trace {
+        let mut out = io::BufWriter::new(fs::File::create(staging.path().join("trace.csv"))?);
+        write_trace(&mut out, scn, outcome)?;
+        out.flush()?;
+    }
+    let staged = staging.keep();
+    if dir.exists() {
+        let old = tempfile::Builder::new()
+            .prefix(".campaign-sim-old-")
+            .tempdir_in(parent)?
+            .keep();
+        fs::rename(dir, old.join("report"))?;
+        fs::rename(&staged, dir)?;
+        fs::remove_dir_all(old)?;
+    } else {
+        fs::rename(&staged, dir)?;
+    }
+    Ok(())
+}

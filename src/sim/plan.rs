@@ -1,0 +1,55 @@
+//! The plan `validate` prints: the engine alone, with no replies and no opt-outs, shows when the
+//! limiter and schedules let each campaign send and whom its cutoff leaves unreached.
+
+use crate::engine::{Action, Engine};
+use crate::scenario::Scenario;
+use crate::time::Millis;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CampaignPlan {
+    pub recipients: u64,
+    pub sends: u64,
+    pub skipped_duplicate: u64,
+    pub unreached: u64,
+    pub first_send: Option<Millis>,
+    pub last_send: Option<Millis>,
+}
+
+pub fn plan(scn: &Scenario) -> Vec<CampaignPlan> {
+    let config = super::engine_config(scn);
+    let mut plans: Vec<CampaignPlan> = config
+        .campaigns
+        .iter()
+        .map(|c| CampaignPlan {
+            recipients: c.outreaches.iter().map(|o| o.recipients.len() as u64).sum(),
+            ..Default::default()
+        })
+        .collect();
+    let mut engine = Engine::new(config);
+    let mut actions = Vec::new();
+    let tally = |actions: &mut Vec<Action>, plans: &mut Vec<CampaignPlan>, now: Millis| {
+        for a in actions.drain(..) {
+            match a {
+                Action::Send { campaign, .. } => {
+                    let p = &mut plans[campaign as usize];
+                    p.sends += 1;
+                    p.first_send.get_or_insert(now);
+                    p.last_send = Some(now);
+                }
+                Action::Skip { campaign, .. } => plans[campaign as usize].skipped_duplicate += 1,
+                Action::Unreached { campaign, .. } => plans[campaign as usize].unreached += 1,
+                _ => {}
+            }
+        }
+    };
+    while let Some(t) = engine.next_wakeup() {
+        if scn.until.is_some_and(|u| t >= u) {
+            break;
+        }
+        engine.on_tick(t, &mut actions);
+        tally(&mut actions, &mut plans, t);
+    }
+    engine.end_of_run(&mut actions);
+    tally(&mut actions, &mut plans, scn.until.unwrap_or(0));
+    plans
+}

@@ -1,0 +1,126 @@
+//! Bad scenario files: the real binary must exit 2 and name the file, line and column.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::common::one_campaign;
+
+/// Writes `text` to a temp file, runs `campaign-sim run` on it, and returns (exit code, stderr).
+fn run_bad(text: &str) -> (i32, String, PathBuf, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.toml");
+    std::fs::write(&path, text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_campaign-sim"))
+        .arg("run")
+        .arg(&path)
+        .arg("--out")
+        .arg(dir.path().join("report"))
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        path,
+        dir,
+    )
+}
+
+/// Asserts exit 2 and a message `FILE:LINE:COL: ...` pointing at the line holding `needle`.
+fn assert_rejected_at(text: &str, needle: &str, expected: &str) {
+    let (code, stderr, path, dir) = run_bad(text);
+    assert_eq!(code, 2, "stderr: {stderr}");
+    let line = text
+        .lines()
+        .position(|l| l.contains(needle))
+        .expect("needle in text")
+        + 1;
+    let prefix = format!("{}:{line}:", path.display());
+    assert!(stderr.contains(&prefix), "expected {prefix} in: {stderr}");
+    assert!(
+        stderr.contains(expected),
+        "expected {expected:?} in: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        !dir.path().join("report").exists(),
+        "no report for a bad file"
+    );
+}
+
+#[test]
+fn wrong_type() {
+    let text = one_campaign(10, "", "").replace("agents = 3", "agents = \"six\"");
+    assert_rejected_at(&text, "agents =", "invalid type");
+}
+
+#[test]
+fn unknown_key_lists_the_valid_ones() {
+    let text = one_campaign(10, "colour = \"blue\"", "");
+    assert_rejected_at(&text, "colour", "expected one of");
+}
+
+#[test]
+fn end_before_start() {
+    let text = one_campaign(10, "", "end = \"2026-12-01T08:30\"");
+    assert_rejected_at(&text, "end =", "end must be after its start");
+}
+
+#[test]
+fn unknown_inbox() {
+    let text = one_campaign(10, "", "").replace("inbox = \"Replies\"", "inbox = \"Nowhere\"");
+    assert_rejected_at(&text, "Nowhere", "unknown inbox");
+}
+
+#[test]
+fn reply_rate_above_one() {
+    let text = one_campaign(10, "", "").replace(
+        "[[numbers]]",
+        "[customers]\nreply_rate = { dist = \"fixed\", value = 1.5 }\n[[numbers]]",
+    );
+    assert_rejected_at(&text, "reply_rate", "probability");
+}
+
+#[test]
+fn bad_timezone() {
+    let text = one_campaign(10, "", "").replace("America/New_York", "America/Atlantis");
+    assert_rejected_at(&text, "Atlantis", "unknown time zone");
+}
+
+#[test]
+fn bad_schedule_hours() {
+    let text = one_campaign(10, "schedule = { mon = \"9am-5pm\" }", "");
+    assert_rejected_at(&text, "schedule", "HH:MM");
+}
+
+#[test]
+fn a_missing_file_is_bad_input_not_a_panic() {
+    let out = Command::new(env!("CARGO_BIN_EXE_campaign-sim"))
+        .args(["run", "no/such/scenario.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no/such/scenario.toml"));
+}
+
+#[test]
+fn a_bad_csv_row_names_the_csv_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("list.csv"),
+        "phone,timezone\n+15550001111,America/Chicago\nnot-a-phone,America/Chicago\n",
+    )
+    .unwrap();
+    let text = one_campaign(0, "", "").replace(
+        "recipients = { count = 0 }",
+        "recipients = { csv = \"list.csv\" }",
+    );
+    std::fs::write(dir.path().join("s.toml"), text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_campaign-sim"))
+        .arg("validate")
+        .arg(dir.path().join("s.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("list.csv:3:1:"), "{stderr}");
+}

@@ -1,0 +1,93 @@
+use campaign_sim::report;
+use campaign_sim::sim;
+
+use crate::common::{scenario, shipped};
+
+fn report_bytes(scn: &campaign_sim::scenario::Scenario, seed: u64) -> (Vec<u8>, Vec<u8>) {
+    let o = sim::run(scn, &sim::Options { seed, trace: true });
+    let summary = serde_json::to_vec_pretty(&report::summarize(scn, &o)).unwrap();
+    let mut trace = Vec::new();
+    report::write_trace(&mut trace, scn, &o).unwrap();
+    (summary, trace)
+}
+
+#[test]
+fn same_seed_gives_byte_identical_summary_and_trace() {
+    let scn = shipped("launch.toml");
+    assert_eq!(report_bytes(&scn, 7), report_bytes(&scn, 7));
+}
+
+#[test]
+fn another_seed_changes_the_replies() {
+    let scn = shipped("launch.toml");
+    let a = sim::run(
+        &scn,
+        &sim::Options {
+            seed: 1,
+            trace: false,
+        },
+    );
+    let b = sim::run(
+        &scn,
+        &sim::Options {
+            seed: 2,
+            trace: false,
+        },
+    );
+    let replies = |o: &sim::Outcome| o.campaigns.iter().map(|c| c.replies).collect::<Vec<_>>();
+    assert_ne!(replies(&a), replies(&b));
+}
+
+#[test]
+fn adding_a_campaign_leaves_the_draws_of_the_others_unchanged() {
+    let base = r#"
+name = "draws"
+[simulation]
+start = "2026-12-01T08:00"
+[[numbers]]
+number = "+15550100"
+inbox = "A inbox"
+[[numbers]]
+number = "+15550101"
+inbox = "B inbox"
+[[inboxes]]
+name = "A inbox"
+agents = 2
+[[inboxes]]
+name = "B inbox"
+agents = 2
+[[campaigns]]
+name = "A"
+number = "+15550100"
+[[campaigns.outreaches]]
+start = "2026-12-01T09:00"
+recipients = { count = 2000 }
+"#;
+    let with_b = format!(
+        "{base}[[campaigns]]\nname = \"B\"\nnumber = \"+15550101\"\n[[campaigns.outreaches]]\nstart = \"2026-12-01T09:00\"\nrecipients = {{ count = 2000 }}\n"
+    );
+    let alone = sim::run(
+        &scenario(base),
+        &sim::Options {
+            seed: 5,
+            trace: false,
+        },
+    );
+    let both = sim::run(
+        &scenario(&with_b),
+        &sim::Options {
+            seed: 5,
+            trace: false,
+        },
+    );
+    let (a1, a2) = (&alone.campaigns[0], &both.campaigns[0]);
+    assert_eq!(a1.reply_rate, a2.reply_rate);
+    assert_eq!(
+        (a1.delivered, a1.failed, a1.replies, a1.opt_outs),
+        (a2.delivered, a2.failed, a2.replies, a2.opt_outs)
+    );
+    assert_eq!(
+        alone.inboxes[0].waits, both.inboxes[0].waits,
+        "A's inbox sees the same customers"
+    );
+}

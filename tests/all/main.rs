@@ -1,0 +1,9 @@
+//! Scenario-level tests: the simulator run end to end, judged by the domain facts and by the
+//! independent auditor. One test binary, a module per topic.
+
+mod bad_input;
+mod common;
+mod determinism;
+mod limits;
+mod opt_out;
+mod schedule;

@@ -1,0 +1,88 @@
+use campaign_sim::engine::Status;
+use campaign_sim::time::{HOUR, MINUTE};
+use campaign_sim::trace::Kind;
+
+use crate::common::{one_campaign, run_audited, scenario, shipped};
+
+#[test]
+fn a_start_outside_the_window_waits_for_it() {
+    // Starts 09:00 but the schedule opens at 13:00.
+    let text = one_campaign(10, "schedule = { daily = \"13:00-17:00\" }", "");
+    let o = run_audited(&scenario(&text), 1);
+    assert_eq!(
+        o.campaigns[0].first_send,
+        Some(5 * HOUR),
+        "13:00 is five hours after the 08:00 start"
+    );
+}
+
+#[test]
+fn recipients_roll_over_to_the_next_open_day() {
+    // 09:00-10:00 on weekdays sends at most 480 a day; 1000 recipients need three days.
+    let text = one_campaign(1000, "schedule = { mon-fri = \"09:00-10:00\" }", "");
+    let o = run_audited(&scenario(&text), 1);
+    let last = o.campaigns[0].last_send.unwrap();
+    assert!(
+        (2 * 24 * HOUR + HOUR..2 * 24 * HOUR + 2 * HOUR).contains(&last),
+        "last send at {last} ms"
+    );
+    assert_eq!(o.campaigns[0].sent, 1000);
+}
+
+#[test]
+fn the_window_opens_in_each_recipients_own_time_zone() {
+    let text = one_campaign(0, "schedule = { daily = \"09:00-17:00\" }", "")
+        .replace("recipients = { count = 0 }", "recipients = { count = 100, timezones = { \"America/New_York\" = 0.5, \"America/Los_Angeles\" = 0.5 } }");
+    let o = run_audited(&scenario(&text), 1);
+    let la = o
+        .config
+        .zones
+        .iter()
+        .position(|z| z.iana_name() == Some("America/Los_Angeles"))
+        .unwrap() as u16;
+    let recipients = &o.config.campaigns[0].outreaches[0].recipients;
+    let first_la = o
+        .trace
+        .iter()
+        .find(|e| e.kind == Kind::Send && recipients[e.recipient as usize].zone == la)
+        .unwrap();
+    // 09:00 in Los Angeles is 12:00 in New York, four hours after the 08:00 start.
+    assert_eq!(first_la.t, 4 * HOUR);
+    assert_eq!(o.campaigns[0].first_send, Some(HOUR));
+}
+
+#[test]
+fn the_end_time_leaves_the_rest_unreached_and_the_outreach_completed() {
+    // One hour allows 480 of 1000.
+    let text = one_campaign(1000, "", "end = \"2026-12-01T10:00\"");
+    let o = run_audited(&scenario(&text), 1);
+    let m = &o.campaigns[0];
+    assert_eq!(m.sent, 480);
+    assert_eq!(m.unreached, 520);
+    assert_eq!(m.unreached_cutoff, 520);
+    assert!(m.last_send.unwrap() < 2 * HOUR, "nothing at or after 10:00");
+    assert_eq!(o.statuses[0][0], Status::Completed);
+}
+
+#[test]
+fn a_stopped_outreach_ends_stopped() {
+    let text = one_campaign(1000, "", "stop_at = \"2026-12-01T09:30\"");
+    let o = run_audited(&scenario(&text), 1);
+    assert_eq!(o.statuses[0][0], Status::Stopped);
+    assert_eq!(o.campaigns[0].sent, 240, "half an hour of 480/hour");
+    assert_eq!(o.campaigns[0].unreached_stopped, 760);
+}
+
+#[test]
+fn the_launch_scenario_cuts_off_the_shipping_notice() {
+    let o = run_audited(&shipped("launch.toml"), 42);
+    let shipping = &o.campaigns[0];
+    // 09:00-17:00 is eight hours of 480: everyone else is unreached at the end time.
+    assert_eq!(shipping.sent, 8 * 480);
+    assert_eq!(shipping.unreached, 5000 - 8 * 480);
+    assert!(
+        shipping.last_send.unwrap() < 9 * HOUR,
+        "last send before 17:00"
+    );
+    assert!(shipping.last_send.unwrap() >= 9 * HOUR - 5 * MINUTE);
+}
