@@ -104,13 +104,7 @@ fn run(path: PathBuf, seed: Option<u64>, out: Option<PathBuf>, trace: bool) -> R
 fn validate(path: PathBuf) -> Result<(), Failure> {
     let scn = Scenario::load(&path)?;
     let plans = sim::plan(&scn);
-    let shared = sim::population::shared_phones(
-        &sim::engine_config(&scn)
-            .campaigns
-            .into_iter()
-            .map(|c| c.outreaches.into_iter().map(|o| o.recipients).collect())
-            .collect(),
-    );
+    let shared = sim::population::build(&scn).shared_phones;
     let mut out = io::stdout().lock();
     let _ = writeln!(
         out,

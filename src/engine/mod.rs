@@ -228,6 +228,10 @@ impl Engine {
         &self.config
     }
 
+    pub fn into_config(self) -> Config {
+        self.config
+    }
+
     pub fn outreach_status(&self, campaign: u32, outreach: u32) -> Status {
         self.campaigns[campaign as usize].outreaches[outreach as usize].status
     }

@@ -17,7 +17,7 @@ fn clock(s: Option<f64>) -> String {
 pub fn print_table(out: &mut impl Write, s: &Summary) -> io::Result<()> {
     writeln!(
         out,
-        "{} (seed {}): {} events, ran {}",
+        "{} (seed {}): {} events, {} of simulated time",
         s.scenario,
         s.seed,
         s.events,
@@ -26,13 +26,21 @@ pub fn print_table(out: &mut impl Write, s: &Summary) -> io::Result<()> {
     writeln!(out)?;
     writeln!(
         out,
-        "{:<28} {:>8} {:>8} {:>8} {:>9} {:>8} {:>7} {:>10} {:>10}  status",
-        "campaign", "recips", "sent", "failed", "unreached", "skipped", "replies", "first", "last"
+        "{:<28} {:>8} {:>8} {:>8} {:>9} {:>8} {:>7} {:>11} {:>11}  status",
+        "campaign",
+        "recips",
+        "sent",
+        "failed",
+        "unreached",
+        "skipped",
+        "replies",
+        "first send",
+        "last send"
     )?;
     for c in &s.campaigns {
         writeln!(
             out,
-            "{:<28} {:>8} {:>8} {:>8} {:>9} {:>8} {:>7} {:>10} {:>10}  {}",
+            "{:<28} {:>8} {:>8} {:>8} {:>9} {:>8} {:>7} {:>11} {:>11}  {}",
             truncate(&c.name, 28),
             c.recipients,
             c.sent,
@@ -40,8 +48,8 @@ pub fn print_table(out: &mut impl Write, s: &Summary) -> io::Result<()> {
             c.unreached,
             c.skipped_opted_out + c.skipped_duplicate,
             c.replies,
-            clock(c.first_send_s),
-            clock(c.last_send_s),
+            short_local(c.first_send.as_deref()),
+            short_local(c.last_send.as_deref()),
             c.status
         )?;
     }
@@ -86,6 +94,14 @@ pub fn print_table(out: &mut impl Write, s: &Summary) -> io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// `2026-12-01T09:00:07` as `12-01 09:00` (company clock).
+fn short_local(t: Option<&str>) -> String {
+    match t {
+        Some(t) if t.len() >= 16 => format!("{} {}", &t[5..10], &t[11..16]),
+        _ => "-".into(),
+    }
 }
 
 fn truncate(s: &str, n: usize) -> String {

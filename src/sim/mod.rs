@@ -50,9 +50,8 @@ pub struct Outcome {
     pub config: engine::Config,
 }
 
-/// Builds the engine's configuration from a scenario (recipient lists included).
-pub fn engine_config(scn: &Scenario) -> engine::Config {
-    let lists = population::build(scn);
+/// The engine's configuration for a scenario, with the recipient `lists` built for it.
+pub fn engine_config(scn: &Scenario, lists: population::Lists) -> engine::Config {
     engine::Config {
         epoch: scn.epoch,
         zones: scn.zones.iter().map(|z| z.tz.clone()).collect(),
@@ -165,14 +164,9 @@ struct Sim<'a> {
 impl<'a> Sim<'a> {
     fn new(scn: &'a Scenario, opts: &Options) -> Self {
         let seed = opts.seed;
-        let config = engine_config(scn);
-        let shared_phones = population::shared_phones(
-            &config
-                .campaigns
-                .iter()
-                .map(|c| c.outreaches.iter().map(|o| o.recipients.clone()).collect())
-                .collect(),
-        );
+        let population = population::build(scn);
+        let shared_phones = population.shared_phones;
+        let config = engine_config(scn, population.lists);
         let campaign_keys: Vec<u64> = scn.campaigns.iter().map(|c| name_key(&c.name)).collect();
         let models = scn
             .campaigns
@@ -295,7 +289,7 @@ impl<'a> Sim<'a> {
             inboxes: self.inboxes,
             shared_phones: self.shared_phones,
             trace: self.trace.unwrap_or_default(),
-            config: self.engine.config().clone(),
+            config: self.engine.into_config(),
         }
     }
 

@@ -16,7 +16,7 @@ pub struct CampaignPlan {
 }
 
 pub fn plan(scn: &Scenario) -> Vec<CampaignPlan> {
-    let config = super::engine_config(scn);
+    let config = super::engine_config(scn, super::population::build(scn).lists);
     let mut plans: Vec<CampaignPlan> = config
         .campaigns
         .iter()

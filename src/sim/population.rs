@@ -5,7 +5,6 @@
 
 use rand::seq::SliceRandom;
 use rand::seq::index::sample;
-use rustc_hash::FxHashMap;
 
 use super::rng::{self, Purpose, name_key};
 use crate::engine::{Phone, Recipient};
@@ -14,10 +13,19 @@ use crate::scenario::{Recipients, Scenario};
 /// `lists[campaign][outreach]` in list order.
 pub type Lists = Vec<Vec<Vec<Recipient>>>;
 
+pub struct Population {
+    pub lists: Lists,
+    /// Phones listed in more than one campaign (each counted once).
+    pub shared_phones: u64,
+}
+
 /// The seed of population streams: fixed, so lists do not change with the run seed.
 const POPULATION_SEED: u64 = 0;
 
-pub fn build(scn: &Scenario) -> Lists {
+pub fn build(scn: &Scenario) -> Population {
+    // Generated phones are unique, so only uploaded rows and overlap copies can be shared:
+    // (phone, campaign) of those is all the sharing count needs.
+    let mut candidates: Vec<(Phone, usize)> = Vec::new();
     let mut lists: Vec<Option<Vec<Vec<Recipient>>>> = vec![None; scn.campaigns.len()];
     // Overlaps copy from another campaign's first outreach, so build in dependency order
     // (the scenario reader rejected loops).
@@ -41,9 +49,14 @@ pub fn build(scn: &Scenario) -> Lists {
                 .enumerate()
                 .map(|(o, outreach)| {
                     let mut rows = base_list(&outreach.recipients, ckey, o as u64);
+                    if let Recipients::Listed { .. } = outreach.recipients {
+                        candidates.extend(rows.iter().map(|r| (r.phone, c)));
+                    }
                     if let Some(ov) = &outreach.overlap {
                         let source = &lists[ov.campaign as usize].as_ref().expect("built first")[0];
-                        share(&mut rows, source, ov.fraction, ckey, o as u64);
+                        for phone in share(&mut rows, source, ov.fraction, ckey, o as u64) {
+                            candidates.extend([(phone, c), (phone, ov.campaign as usize)]);
+                        }
                     }
                     rows
                 })
@@ -51,7 +64,16 @@ pub fn build(scn: &Scenario) -> Lists {
             lists[c] = Some(built);
         }
     }
-    lists.into_iter().map(|l| l.expect("all built")).collect()
+    candidates.sort_unstable();
+    candidates.dedup();
+    let shared_phones = candidates
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|campaigns| campaigns.len() > 1)
+        .count() as u64;
+    Population {
+        lists: lists.into_iter().map(|l| l.expect("all built")).collect(),
+        shared_phones,
+    }
 }
 
 fn base_list(r: &Recipients, ckey: u64, outreach: u64) -> Vec<Recipient> {
@@ -101,31 +123,27 @@ fn apportion(n: usize, zones: &[(u16, f64)]) -> Vec<u16> {
         .collect()
 }
 
-/// Replaces `fraction` of `rows` (at random positions) with recipients of `source`.
-fn share(rows: &mut [Recipient], source: &[Recipient], fraction: f64, ckey: u64, outreach: u64) {
+/// Replaces `fraction` of `rows` (at random positions) with recipients of `source`; returns the
+/// phones copied.
+fn share(
+    rows: &mut [Recipient],
+    source: &[Recipient],
+    fraction: f64,
+    ckey: u64,
+    outreach: u64,
+) -> Vec<Phone> {
     let k = ((fraction * rows.len() as f64).round() as usize).min(source.len());
     let mut s = rng::stream(POPULATION_SEED, Purpose::Overlap, &[ckey, outreach]);
     let targets = sample(&mut s, rows.len(), k);
     let picks = sample(&mut s, source.len(), k);
-    for (t, p) in targets.iter().zip(picks.iter()) {
-        rows[t] = source[p];
-    }
-}
-
-/// Phones that appear in more than one campaign (each counted once).
-pub fn shared_phones(lists: &Lists) -> u64 {
-    let mut first_campaign: FxHashMap<Phone, (usize, bool)> = FxHashMap::default();
-    let mut shared = 0;
-    for (c, outreaches) in lists.iter().enumerate() {
-        for r in outreaches.iter().flatten() {
-            let entry = first_campaign.entry(r.phone).or_insert((c, false));
-            if entry.0 != c && !entry.1 {
-                entry.1 = true;
-                shared += 1;
-            }
-        }
-    }
-    shared
+    targets
+        .iter()
+        .zip(picks.iter())
+        .map(|(t, p)| {
+            rows[t] = source[p];
+            source[p].phone
+        })
+        .collect()
 }
 
 #[cfg(test)]
