@@ -91,3 +91,37 @@ recipients = { count = 2000 }
         "A's inbox sees the same customers"
     );
 }
+
+#[test]
+fn the_cli_writes_identical_report_files_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/launch.toml");
+    let run = |out: &str| {
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_campaign-sim"))
+            .arg("run")
+            .arg(&scenario)
+            .args(["--seed", "9", "--trace", "--out"])
+            .arg(dir.path().join(out))
+            .output()
+            .unwrap()
+            .status;
+        assert!(status.success());
+    };
+    run("a");
+    run("b");
+    for file in ["summary.json", "trace.csv"] {
+        let a = std::fs::read(dir.path().join("a").join(file)).unwrap();
+        let b = std::fs::read(dir.path().join("b").join(file)).unwrap();
+        assert!(!a.is_empty());
+        assert!(a == b, "{file} differs between two runs");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with(".campaign-sim"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "staging folders left behind: {leftovers:?}"
+    );
+}
