@@ -97,15 +97,17 @@ fn the_cli_writes_identical_report_files_twice() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/launch.toml");
     let run = |out: &str| {
-        let status = std::process::Command::new(env!("CARGO_BIN_EXE_campaign-sim"))
+        let code = std::process::Command::new(env!("CARGO_BIN_EXE_campaign-sim"))
             .arg("run")
             .arg(&scenario)
             .args(["--seed", "9", "--trace", "--out"])
             .arg(dir.path().join(out))
             .output()
             .unwrap()
-            .status;
-        assert!(status.success());
+            .status
+            .code();
+        // 1 is fine here: a threshold may fail for this seed; the report is written either way.
+        assert!(matches!(code, Some(0 | 1)), "exit {code:?}");
     };
     run("a");
     run("b");
