@@ -7,6 +7,7 @@
 //! - [`report`]: summary.json, trace.csv and the console table.
 
 pub mod audit;
+pub mod charts;
 pub mod engine;
 pub mod metrics;
 pub mod report;

@@ -1,9 +1,12 @@
-//! What a run leaves behind: `summary.json`, `trace.csv` and the console table.
+//! What a run leaves behind: `summary.json`, the charts (SVG and PNG), `timeseries.csv`,
+//! `index.html`, `trace.csv` and the console table.
 //! Reports only read a finished [`Outcome`]; they never reach back into the simulation.
 
 mod expectations;
+mod html;
 mod summary;
 mod table;
+mod timeseries;
 mod trace_csv;
 
 use std::fs;
@@ -13,8 +16,10 @@ use std::path::Path;
 pub use expectations::{Verdict, evaluate};
 pub use summary::{Summary, summarize};
 pub use table::print_table;
+pub use timeseries::write_timeseries;
 pub use trace_csv::write_trace;
 
+use crate::charts;
 use crate::scenario::Scenario;
 use crate::sim::Outcome;
 
@@ -38,6 +43,23 @@ pub fn write_report(
     let mut json = serde_json::to_string_pretty(summary).map_err(io::Error::other)?;
     json.push('\n');
     fs::write(staging.path().join("summary.json"), json)?;
+    let charts = charts::render_all(&charts::Data {
+        scn,
+        outcome,
+        summary,
+    })
+    .map_err(io::Error::other)?;
+    for c in &charts {
+        fs::write(staging.path().join(format!("{}.svg", c.name)), &c.svg)?;
+        fs::write(staging.path().join(format!("{}.png", c.name)), &c.png)?;
+    }
+    fs::write(
+        staging.path().join("index.html"),
+        html::render(summary, &charts),
+    )?;
+    let mut series = io::BufWriter::new(fs::File::create(staging.path().join("timeseries.csv"))?);
+    write_timeseries(&mut series, scn, outcome)?;
+    series.flush()?;
     if trace {
         let mut out = io::BufWriter::new(fs::File::create(staging.path().join("trace.csv"))?);
         write_trace(&mut out, scn, outcome)?;

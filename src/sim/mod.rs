@@ -11,7 +11,7 @@ pub mod rng;
 mod sampler;
 
 use crate::engine::{self, Action, Destination, Engine, Inbound, Phone, SkipReason, Status};
-use crate::metrics::{CampaignMetrics, InboxMetrics};
+use crate::metrics::{CampaignMetrics, InboxMetrics, Timeline};
 use crate::scenario::Scenario;
 use crate::time::Millis;
 use crate::trace::{self, Kind, NONE};
@@ -43,6 +43,8 @@ pub struct Outcome {
     /// Final status of each outreach, `[campaign][outreach]`.
     pub statuses: Vec<Vec<Status>>,
     pub inboxes: Vec<InboxMetrics>,
+    /// Per-minute series for charts.
+    pub timeline: Timeline,
     /// Phones listed in more than one campaign.
     pub shared_phones: u64,
     pub trace: Vec<trace::Event>,
@@ -148,8 +150,10 @@ struct Sim<'a> {
     handle_time: Vec<Sampler>,
     background: Vec<Background>,
     threads: Vec<Thread>,
-    /// When each conversation entered its inbox.
+    /// When each conversation entered its inbox, and the campaign it answers (or background).
     entered: Vec<Millis>,
+    source: Vec<u32>,
+    timeline: Timeline,
     campaigns: Vec<CampaignMetrics>,
     inboxes: Vec<InboxMetrics>,
     trace: Option<Vec<trace::Event>>,
@@ -220,6 +224,8 @@ impl<'a> Sim<'a> {
             background,
             threads: Vec::new(),
             entered: Vec::new(),
+            source: Vec::new(),
+            timeline: Timeline::new(scn.campaigns.len(), scn.inboxes.len()),
             campaigns,
             trace: opts.trace.then(Vec::new),
             events: 0,
@@ -268,6 +274,7 @@ impl<'a> Sim<'a> {
         for m in &mut self.inboxes {
             m.advance(end);
         }
+        self.timeline.finish(end);
         let statuses = self
             .engine
             .config()
@@ -287,6 +294,7 @@ impl<'a> Sim<'a> {
             campaigns: self.campaigns,
             statuses,
             inboxes: self.inboxes,
+            timeline: self.timeline,
             shared_phones: self.shared_phones,
             trace: self.trace.unwrap_or_default(),
             config: self.engine.into_config(),
@@ -475,6 +483,7 @@ impl<'a> Sim<'a> {
                 m.sent += 1;
                 m.first_send.get_or_insert(now);
                 m.last_send = Some(now);
+                self.timeline.send(campaign, now);
                 self.record(trace::Event {
                     campaign,
                     outreach,
@@ -594,12 +603,16 @@ impl<'a> Sim<'a> {
                 let (phone, campaign) = (th.phone, th.campaign);
                 debug_assert_eq!(self.entered.len(), conversation as usize);
                 self.entered.push(now);
+                self.source.push(campaign);
                 let m = &mut self.inboxes[inbox as usize];
                 m.arrivals += 1;
                 if campaign != NONE {
                     m.arrivals_from_campaigns += 1;
                 }
                 m.enqueue();
+                self.timeline.inboxes[inbox as usize]
+                    .queue
+                    .set(now, m.queue);
                 self.record(trace::Event {
                     campaign,
                     phone: Some(phone),
@@ -620,9 +633,16 @@ impl<'a> Sim<'a> {
                 customer,
             } => {
                 let kind = if matches!(action, Action::Assign { .. }) {
-                    let wait = now - self.entered[conversation as usize];
+                    let entered = self.entered[conversation as usize];
+                    let wait = now - entered;
                     let sla = self.scn.inboxes[inbox as usize].sla_within;
-                    self.inboxes[inbox as usize].assign(now, wait, sla);
+                    let m = &mut self.inboxes[inbox as usize];
+                    m.assign(now, wait, sla);
+                    let line = &mut self.timeline.inboxes[inbox as usize];
+                    line.queue.set(now, m.queue);
+                    line.waits.push((entered, wait));
+                    let source = self.source[conversation as usize];
+                    self.timeline.busy_change(inbox, source, now, true);
                     Kind::Assign
                 } else {
                     Kind::Handle
@@ -650,8 +670,14 @@ impl<'a> Sim<'a> {
                     ..trace::Event::new(now, kind)
                 });
             }
-            Action::Release { inbox, agent, .. } => {
+            Action::Release {
+                conversation,
+                inbox,
+                agent,
+            } => {
                 self.inboxes[inbox as usize].release(now);
+                let source = self.source[conversation as usize];
+                self.timeline.busy_change(inbox, source, now, false);
                 self.record(trace::Event {
                     inbox,
                     agent,

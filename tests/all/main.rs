@@ -6,4 +6,5 @@ mod common;
 mod determinism;
 mod limits;
 mod opt_out;
+mod reports;
 mod schedule;

@@ -1,5 +1,9 @@
 //! What a run measured: counters per campaign, waits and load per inbox.
 
+pub mod timeline;
+
+pub use timeline::Timeline;
+
 use std::collections::BTreeMap;
 
 use hdrhistogram::Histogram;

@@ -1,0 +1,185 @@
+//! The report's charts, each drawn once for SVG and once for PNG from the same code.
+//!
+//! Text uses the DejaVu Sans font compiled into the binary, so charts render the same on a
+//! machine without fonts or fontconfig.
+
+mod inbox_load;
+mod send_curves;
+mod unreached;
+mod wait_times;
+
+use std::error::Error;
+use std::sync::Once;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::report::Summary;
+use crate::scenario::Scenario;
+use crate::sim::Outcome;
+use crate::time::HOUR;
+
+/// One rendered chart.
+pub struct Chart {
+    /// File stem: `send_curves`, `unreached`, `inbox_load`, `wait_times`.
+    pub name: &'static str,
+    pub title: String,
+    pub svg: String,
+    pub png: Vec<u8>,
+}
+
+/// What every chart may read.
+pub struct Data<'a> {
+    pub scn: &'a Scenario,
+    pub outcome: &'a Outcome,
+    pub summary: &'a Summary,
+}
+
+type DrawResult = Result<(), Box<dyn Error>>;
+
+const FONT: &str = "sans-serif";
+
+fn register_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        plotters::style::register_font(FONT, FontStyle::Normal, dejavu::sans::regular())
+            .map_err(|_| ())
+            .expect("the embedded DejaVu font is valid");
+        plotters::style::register_font(FONT, FontStyle::Bold, dejavu::sans::bold())
+            .map_err(|_| ())
+            .expect("the embedded DejaVu font is valid");
+    });
+}
+
+/// One chart's drawing code, run once per backend (SVG and bitmap).
+trait Drawing {
+    fn draw<DB: DrawingBackend>(&self, root: DrawingArea<DB, Shift>, title: &str) -> DrawResult
+    where
+        DB::ErrorType: 'static;
+}
+
+/// Renders every chart of a run.
+pub fn render_all(d: &Data) -> Result<Vec<Chart>, String> {
+    register_font();
+    let subtitle = format!("{} (seed {})", d.scn.name, d.outcome.seed);
+    let inboxes = d.scn.inboxes.len() as u32;
+    let rows = d.scn.campaigns.len().min(unreached::MAX_CAMPAIGNS) as u32;
+    Ok(vec![
+        render(
+            "send_curves",
+            format!("SMS sent over time: {subtitle}"),
+            (1200, 620),
+            &send_curves::SendCurves(d),
+        )?,
+        render(
+            "unreached",
+            format!("What happened to each recipient: {subtitle}"),
+            (1200, 200 + 34 * rows),
+            &unreached::Unreached(d),
+        )?,
+        render(
+            "inbox_load",
+            format!("Inbox load: {subtitle}"),
+            (1200, 60 + 320 * inboxes),
+            &inbox_load::InboxLoad(d),
+        )?,
+        render(
+            "wait_times",
+            format!("Wait before an agent takes the conversation: {subtitle}"),
+            (1200, 60 + 300 * inboxes),
+            &wait_times::WaitTimes(d),
+        )?,
+    ])
+}
+
+fn render(
+    name: &'static str,
+    title: String,
+    size: (u32, u32),
+    chart: &impl Drawing,
+) -> Result<Chart, String> {
+    let fail = |e: Box<dyn Error>| format!("chart {name}: {e}");
+    let mut svg = String::new();
+    chart
+        .draw(
+            SVGBackend::with_string(&mut svg, size).into_drawing_area(),
+            &title,
+        )
+        .map_err(fail)?;
+    let mut rgb = vec![0u8; (size.0 * size.1 * 3) as usize];
+    chart
+        .draw(
+            BitMapBackend::with_buffer(&mut rgb, size).into_drawing_area(),
+            &title,
+        )
+        .map_err(fail)?;
+    Ok(Chart {
+        name,
+        title,
+        svg,
+        png: encode_png(&rgb, size).map_err(|e| format!("chart {name}: {e}"))?,
+    })
+}
+
+fn encode_png(rgb: &[u8], (w, h): (u32, u32)) -> Result<Vec<u8>, png::EncodingError> {
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, w, h);
+    enc.set_color(png::ColorType::Rgb);
+    enc.set_depth(png::BitDepth::Eight);
+    let mut writer = enc.write_header()?;
+    writer.write_image_data(rgb)?;
+    writer.finish()?;
+    Ok(out)
+}
+
+/// Draws the chart title across the top and returns the area below it.
+fn titled<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    title: &str,
+) -> Result<DrawingArea<DB, Shift>, Box<dyn Error>>
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    Ok(root.titled(title, (FONT, 22).into_font().style(FontStyle::Bold))?)
+}
+
+/// Time axis in hours since the start, labelled with the company's local clock.
+pub struct Clock<'a> {
+    scn: &'a Scenario,
+}
+
+impl<'a> Clock<'a> {
+    pub fn new(scn: &'a Scenario) -> Self {
+        Clock { scn }
+    }
+
+    pub fn label(&self, hours: f64) -> String {
+        let t = (hours.max(0.0) * HOUR as f64) as u64;
+        let dt = self.scn.zones[0]
+            .tz
+            .to_datetime(self.scn.epoch.timestamp(t));
+        dt.strftime("%a %H:%M").to_string()
+    }
+
+    pub fn axis_name(&self) -> String {
+        format!("time ({})", self.scn.zones[0].name)
+    }
+}
+
+/// A distinct color per series index.
+fn color(i: usize) -> RGBColor {
+    const COLORS: [RGBColor; 10] = [
+        RGBColor(31, 119, 180),
+        RGBColor(255, 127, 14),
+        RGBColor(44, 160, 44),
+        RGBColor(214, 39, 40),
+        RGBColor(148, 103, 189),
+        RGBColor(140, 86, 75),
+        RGBColor(227, 119, 194),
+        RGBColor(188, 189, 34),
+        RGBColor(23, 190, 207),
+        RGBColor(127, 127, 127),
+    ];
+    COLORS[i % COLORS.len()]
+}

@@ -1,0 +1,222 @@
+//! Cumulative SMS sent per campaign, the limiter's envelope from each outreach's start, the
+//! end-time cutoffs, and the hours when every campaign's schedule is closed (company clock).
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::{Clock, Data, DrawResult, Drawing, FONT, color, titled};
+use crate::engine::schedule::window_after;
+use crate::metrics::timeline::BUCKET;
+use crate::time::{HOUR, Millis};
+
+/// Campaigns drawn in their own color and legend entry; the rest are drawn grey.
+const NAMED: usize = 10;
+
+pub struct SendCurves<'a>(pub &'a Data<'a>);
+
+fn hours(t: Millis) -> f64 {
+    t as f64 / HOUR as f64
+}
+
+impl Drawing for SendCurves<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: DrawingArea<DB, Shift>, title: &str) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let d = self.0;
+        let area = titled(root, title)?;
+        let end = hours(d.outcome.end.max(HOUR));
+        let rate_per_hour = d
+            .scn
+            .limits
+            .windows
+            .iter()
+            .map(|w| w.max as f64 * HOUR as f64 / w.per as f64)
+            .fold(f64::INFINITY, f64::min);
+        let curves: Vec<Vec<(f64, f64)>> = d
+            .outcome
+            .timeline
+            .sends
+            .iter()
+            .map(|per_minute| {
+                let mut total = 0.0;
+                let mut points = Vec::new();
+                for (b, &n) in per_minute.iter().enumerate() {
+                    if n > 0 {
+                        if points.is_empty() {
+                            points.push((hours(b as Millis * BUCKET), 0.0));
+                        }
+                        total += f64::from(n);
+                        points.push((hours((b as Millis + 1) * BUCKET), total));
+                    }
+                }
+                if let Some(&(_, last)) = points.last() {
+                    points.push((end, last));
+                }
+                points
+            })
+            .collect();
+        let y_max = d
+            .outcome
+            .campaigns
+            .iter()
+            .take(NAMED)
+            .map(|m| m.recipients as f64)
+            .chain(curves.iter().flat_map(|c| c.last().map(|p| p.1)))
+            .fold(1.0, f64::max)
+            * 1.05;
+
+        let clock = Clock::new(d.scn);
+        let mut chart = ChartBuilder::on(&area)
+            .margin(16)
+            .x_label_area_size(50)
+            .y_label_area_size(70)
+            .build_cartesian_2d(0.0..end, 0.0..y_max)?;
+        chart
+            .configure_mesh()
+            .x_labels(10)
+            .x_label_formatter(&|x| clock.label(*x))
+            .x_desc(clock.axis_name())
+            .y_desc("SMS sent (cumulative)")
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .label_style((FONT, 14))
+            .axis_desc_style((FONT, 16))
+            .light_line_style(WHITE.mix(0.0))
+            .draw()?;
+
+        let closed = closed_hours(d, end);
+        if !closed.is_empty() {
+            chart
+                .draw_series(closed.iter().map(|&(a, b)| {
+                    Rectangle::new(
+                        [(a, 0.0), (b, y_max)],
+                        RGBColor(120, 120, 120).mix(0.12).filled(),
+                    )
+                }))?
+                .label("every schedule closed (company clock)")
+                .legend(|(x, y)| {
+                    Rectangle::new(
+                        [(x, y - 6), (x + 18, y + 6)],
+                        RGBColor(120, 120, 120).mix(0.25).filled(),
+                    )
+                });
+        }
+
+        let mut marked_cutoff = false;
+        for (c, curve) in curves.iter().enumerate() {
+            let campaign = &d.scn.campaigns[c];
+            let style = if c < NAMED {
+                color(c).stroke_width(2)
+            } else {
+                RGBColor(170, 170, 170).stroke_width(1)
+            };
+            let series = chart.draw_series(LineSeries::new(curve.iter().copied(), style))?;
+            if c < NAMED {
+                series.label(campaign.name.clone()).legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 18, y)], color(c).stroke_width(2))
+                });
+            } else if c == NAMED {
+                series
+                    .label(format!("{} other campaigns", curves.len() - NAMED))
+                    .legend(|(x, y)| {
+                        PathElement::new(vec![(x, y), (x + 18, y)], RGBColor(170, 170, 170))
+                    });
+            }
+            if c >= NAMED {
+                continue;
+            }
+            let lists = &d.outcome.config.campaigns[c].outreaches;
+            for (o, outreach) in campaign.outreaches.iter().enumerate() {
+                let start = hours(outreach.start);
+                let n = lists[o].recipients.len() as f64;
+                let full = start + n / rate_per_hour;
+                chart.draw_series(DashedLineSeries::new(
+                    [
+                        (start, 0.0),
+                        (full.min(end), n.min((end - start) * rate_per_hour)),
+                    ],
+                    6,
+                    5,
+                    color(c).mix(0.8).stroke_width(1),
+                ))?;
+                if let Some(cut) = outreach.end {
+                    let x = hours(cut);
+                    let line = chart.draw_series(LineSeries::new(
+                        [(x, 0.0), (x, y_max)],
+                        RGBColor(200, 30, 30).stroke_width(2),
+                    ))?;
+                    if !marked_cutoff {
+                        marked_cutoff = true;
+                        line.label("end time (cutoff)").legend(|(x, y)| {
+                            PathElement::new(
+                                vec![(x, y), (x + 18, y)],
+                                RGBColor(200, 30, 30).stroke_width(2),
+                            )
+                        });
+                    }
+                }
+            }
+        }
+        // The envelope's legend entry, drawn off-chart so it only shows in the legend.
+        chart
+            .draw_series(DashedLineSeries::new(
+                std::iter::empty::<(f64, f64)>(),
+                6,
+                5,
+                BLACK.stroke_width(1),
+            ))?
+            .label(format!("limiter envelope ({rate_per_hour:.0}/hour)"))
+            .legend(|(x, y)| {
+                PathElement::new(
+                    vec![(x, y), (x + 6, y), (x + 11, y), (x + 18, y)],
+                    BLACK.mix(0.6),
+                )
+            });
+
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .label_font((FONT, 14))
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK.mix(0.4))
+            .draw()?;
+        area.present()?;
+        Ok(())
+    }
+}
+
+/// Hours (from the start) when no campaign may send in the company's time zone. Empty when some
+/// campaign has no schedule (it may send at any hour).
+fn closed_hours(d: &Data, end_h: f64) -> Vec<(f64, f64)> {
+    let campaigns = &d.outcome.config.campaigns;
+    if campaigns.iter().any(|c| c.schedule.is_none()) {
+        return Vec::new();
+    }
+    let end = (end_h * HOUR as f64) as Millis;
+    let zone = &d.outcome.config.zones[0];
+    let mut open: Vec<(Millis, Millis)> = Vec::new();
+    for c in campaigns {
+        let mut t = 0;
+        while t < end {
+            let Some((s, e)) = window_after(c.schedule.as_ref(), zone, d.outcome.config.epoch, t)
+            else {
+                break;
+            };
+            open.push((s, e.min(end)));
+            t = e;
+        }
+    }
+    open.sort_unstable();
+    let mut closed = Vec::new();
+    let mut covered = 0;
+    for (s, e) in open {
+        if s > covered {
+            closed.push((hours(covered), hours(s.min(end))));
+        }
+        covered = covered.max(e);
+    }
+    if covered < end {
+        closed.push((hours(covered), end_h));
+    }
+    closed
+}

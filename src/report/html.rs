@@ -1,0 +1,130 @@
+//! `index.html`: one self-contained page (no external requests) with the run's facts, warnings,
+//! thresholds, the campaign and inbox tables, and every chart inlined as SVG.
+
+use std::fmt::Write;
+
+use super::summary::Summary;
+use crate::charts::Chart;
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn opt(v: &Option<String>) -> String {
+    v.as_deref()
+        .map_or("-".into(), |s| esc(&s.replace('T', " ")))
+}
+
+const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;margin:2em auto;max-width:1280px;color:#222;padding:0 1em}
+h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.25em;margin-top:1.6em;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;font-size:.9em;margin:.5em 0}th,td{padding:.3em .7em;border-bottom:1px solid #e5e5e5;text-align:right}
+th{background:#f4f4f4}td:first-child,th:first-child{text-align:left}.facts td{text-align:left}
+.warn{background:#fff5e0;border-left:4px solid #e69500;padding:.4em .8em;margin:.3em 0}
+.pass{color:#1a7f37;font-weight:bold}.fail{color:#c62828;font-weight:bold}
+figure{margin:1em 0}figure svg{width:100%;height:auto;border:1px solid #eee}";
+
+pub fn render(s: &Summary, charts: &[Chart]) -> String {
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>campaign-sim: {name}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>campaign-sim report: {name}</h1>\n",
+        name = esc(&s.scenario)
+    );
+    let _ = writeln!(
+        h,
+        "<table class=\"facts\"><tr><td>scenario</td><td>{}</td></tr><tr><td>seed</td><td>{}</td></tr><tr><td>campaign-sim version</td><td>{}</td></tr><tr><td>scenario SHA-256</td><td><code>{}</code></td></tr><tr><td>events</td><td>{}</td></tr><tr><td>simulated time</td><td>{:.1} hours</td></tr></table>",
+        esc(&s.scenario),
+        s.seed,
+        s.version,
+        s.scenario_sha256,
+        s.events,
+        s.end_s / 3600.0
+    );
+    if !s.warnings.is_empty() {
+        h.push_str("<h2>Warnings</h2>\n");
+        for w in &s.warnings {
+            let _ = writeln!(h, "<div class=\"warn\">{}</div>", esc(w));
+        }
+    }
+    if !s.expectations.is_empty() {
+        h.push_str("<h2>Thresholds</h2>\n<table><tr><th>target</th><th>metric</th><th>condition</th><th>observed</th><th>result</th></tr>\n");
+        for e in &s.expectations {
+            let (class, word) = if e.passed {
+                ("pass", "pass")
+            } else {
+                ("fail", "FAIL")
+            };
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{class}\">{word}</td></tr>",
+                esc(&e.target),
+                e.metric,
+                esc(&e.condition),
+                e.observed
+            );
+        }
+        h.push_str("</table>\n");
+    }
+    h.push_str("<h2>Campaigns</h2>\n<table><tr><th>campaign</th><th>recipients</th><th>sent</th><th>delivered</th><th>failed</th><th>unreached</th><th>skipped opted out</th><th>skipped duplicate</th><th>replies</th><th>opt-outs</th><th>first send</th><th>last send</th><th>status</th></tr>\n");
+    for c in &s.campaigns {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&c.name),
+            c.recipients,
+            c.sent,
+            c.delivered,
+            c.failed,
+            c.unreached,
+            c.skipped_opted_out,
+            c.skipped_duplicate,
+            c.replies,
+            c.opt_outs,
+            opt(&c.first_send),
+            opt(&c.last_send),
+            c.status
+        );
+    }
+    h.push_str("</table>\n<h2>Inboxes</h2>\n<table><tr><th>inbox</th><th>agents x capacity</th><th>arrivals</th><th>from campaigns</th><th>handled</th><th>wait p50</th><th>wait p90</th><th>wait p99</th><th>max queue</th><th>SLA attainment</th><th>utilization</th></tr>\n");
+    for i in &s.inboxes {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{} x {}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.0} s</td><td>{:.0} s</td><td>{:.0} s</td><td>{}</td><td>{:.1}% (target {:.0}% within {:.0} s)</td><td>{:.1}%</td></tr>",
+            esc(&i.name),
+            i.agents,
+            i.capacity,
+            i.arrivals,
+            i.arrivals_from_campaigns,
+            i.handled,
+            i.wait_p50_s,
+            i.wait_p90_s,
+            i.wait_p99_s,
+            i.max_queue,
+            i.sla_attainment * 100.0,
+            i.sla_target * 100.0,
+            i.sla_within_s,
+            i.utilization * 100.0
+        );
+    }
+    h.push_str("</table>\n<h2>Charts</h2>\n");
+    for c in charts {
+        let svg = c.svg.trim_start_matches(|ch: char| ch != '<');
+        let svg = if svg.starts_with("<?xml") {
+            &svg[svg.find("?>").map_or(0, |i| i + 2)..]
+        } else {
+            svg
+        };
+        let _ = writeln!(
+            h,
+            "<figure id=\"{}\" aria-label=\"{}\">\n{}\n</figure>",
+            c.name,
+            esc(&c.title),
+            svg.trim()
+        );
+    }
+    h.push_str("</body>\n</html>\n");
+    h
+}

@@ -1,0 +1,219 @@
+//! The report folder: charts a person can read, data to re-plot, one page to open.
+
+use std::path::Path;
+use std::process::Command;
+
+use campaign_sim::charts;
+use campaign_sim::metrics::timeline::BUCKET;
+use campaign_sim::report;
+use campaign_sim::sim;
+
+use crate::common::{run_audited, shipped};
+
+fn png_size(png: &[u8]) -> (u32, u32) {
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
+    assert_eq!(&png[12..16], b"IHDR");
+    let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+    (be(&png[16..20]), be(&png[20..24]))
+}
+
+fn svg_size(svg: &str) -> (u32, u32) {
+    assert!(svg.trim_start().starts_with("<svg"), "an SVG document");
+    assert!(
+        svg.trim_end().ends_with("</svg>"),
+        "a complete SVG document"
+    );
+    let attr = |name: &str| -> u32 {
+        let at = svg.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        svg[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    (attr("width"), attr("height"))
+}
+
+#[test]
+fn every_chart_renders_with_its_titles_series_and_axes() {
+    for name in ["single-500.toml", "launch.toml"] {
+        let scn = shipped(name);
+        let o = sim::run(
+            &scn,
+            &sim::Options {
+                seed: 3,
+                trace: false,
+            },
+        );
+        let summary = report::summarize(&scn, &o);
+        let rendered = charts::render_all(&charts::Data {
+            scn: &scn,
+            outcome: &o,
+            summary: &summary,
+        })
+        .unwrap();
+        let names: Vec<&str> = rendered.iter().map(|c| c.name).collect();
+        assert_eq!(
+            names,
+            ["send_curves", "unreached", "inbox_load", "wait_times"]
+        );
+        for c in &rendered {
+            assert_eq!(
+                svg_size(&c.svg),
+                png_size(&c.png),
+                "{}: SVG and PNG of one size",
+                c.name
+            );
+            assert!(
+                c.svg.contains(&scn.name) && c.svg.contains("(seed 3)"),
+                "{}: title names scenario and seed",
+                c.name
+            );
+        }
+        let svg = |n: &str| &rendered.iter().find(|c| c.name == n).unwrap().svg;
+        let zone = &scn.zones[0].name;
+        for chart in ["send_curves", "inbox_load", "wait_times"] {
+            assert!(
+                svg(chart).contains(&format!("time ({zone})")),
+                "{chart}: time axis in the company zone"
+            );
+        }
+        assert!(svg("send_curves").contains("SMS sent (cumulative)"));
+        assert!(svg("send_curves").contains("limiter envelope (480/hour)"));
+        assert!(svg("unreached").contains("recipients") && svg("unreached").contains("delivered"));
+        assert!(
+            svg("inbox_load").contains("staffed capacity")
+                && svg("inbox_load").contains("waiting in queue")
+        );
+        assert!(
+            svg("wait_times").contains("wait (minutes)") && svg("wait_times").contains("p90 wait")
+        );
+        for c in &scn.campaigns {
+            assert!(
+                svg("send_curves").contains(&c.name),
+                "legend names campaign {}",
+                c.name
+            );
+            assert!(svg("unreached").contains(&c.name));
+        }
+        for i in &scn.inboxes {
+            assert!(svg("inbox_load").contains(&i.name) && svg("wait_times").contains(&i.name));
+        }
+    }
+}
+
+#[test]
+fn the_launch_charts_show_the_cutoff_and_the_unreached() {
+    let scn = shipped("launch.toml");
+    let o = sim::run(
+        &scn,
+        &sim::Options {
+            seed: 42,
+            trace: false,
+        },
+    );
+    let summary = report::summarize(&scn, &o);
+    let rendered = charts::render_all(&charts::Data {
+        scn: &scn,
+        outcome: &o,
+        summary: &summary,
+    })
+    .unwrap();
+    assert!(rendered[0].svg.contains("end time (cutoff)"));
+    assert!(rendered[0].svg.contains("every schedule closed"));
+    assert!(rendered[1].svg.contains("unreached: end time"));
+    assert!(
+        rendered[1].svg.contains("skipped: duplicate"),
+        "the VIP list repeats a phone"
+    );
+}
+
+#[test]
+fn busy_slots_in_the_timeline_never_exceed_the_staffed_capacity() {
+    let scn = shipped("launch.toml");
+    let o = run_audited(&scn, 5);
+    let minutes = o.end.div_ceil(BUCKET) as usize;
+    for (inbox, line) in scn.inboxes.iter().zip(&o.timeline.inboxes) {
+        let staffed = f64::from(inbox.agents * inbox.capacity);
+        let mut peak: f64 = 0.0;
+        for m in 0..minutes {
+            let busy: f64 = line.busy.values().map(|s| s.mean(m)).sum();
+            assert!(
+                busy <= staffed + 1e-9,
+                "{}: {busy} busy slots at minute {m}",
+                inbox.name
+            );
+            peak = peak.max(busy);
+        }
+        assert!(peak > 0.0, "{} was busy at some point", inbox.name);
+        let last: f64 = line.busy.values().map(|s| s.mean(minutes - 1)).sum();
+        assert_eq!(
+            last, 0.0,
+            "{}: every conversation released by the end",
+            inbox.name
+        );
+    }
+    let sends: u64 = o
+        .timeline
+        .sends
+        .iter()
+        .flatten()
+        .map(|&n| u64::from(n))
+        .sum();
+    assert_eq!(sends, o.campaigns.iter().map(|c| c.sent).sum::<u64>());
+}
+
+#[test]
+fn the_report_folder_is_complete_self_contained_and_byte_identical_across_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/launch.toml");
+    for out in ["a", "b"] {
+        let code = Command::new(env!("CARGO_BIN_EXE_campaign-sim"))
+            .arg("run")
+            .arg(&scenario)
+            .arg("--out")
+            .arg(dir.path().join(out))
+            .status()
+            .unwrap()
+            .code();
+        assert_eq!(code, Some(0));
+    }
+    let files = [
+        "summary.json",
+        "timeseries.csv",
+        "index.html",
+        "send_curves.svg",
+        "send_curves.png",
+        "unreached.svg",
+        "unreached.png",
+        "inbox_load.svg",
+        "inbox_load.png",
+        "wait_times.svg",
+        "wait_times.png",
+    ];
+    for f in files {
+        let a = std::fs::read(dir.path().join("a").join(f)).unwrap();
+        let b = std::fs::read(dir.path().join("b").join(f)).unwrap();
+        assert!(a.len() > 100, "{f} has content");
+        assert!(a == b, "{f} differs between two runs with the same seed");
+    }
+    let html = std::fs::read_to_string(dir.path().join("a/index.html")).unwrap();
+    assert_eq!(html.matches("<svg").count(), 4, "every chart inlined");
+    for external in ["src=", "href=", "@import", "url("] {
+        assert!(
+            !html.contains(external),
+            "index.html must not fetch anything ({external})"
+        );
+    }
+    assert!(html.contains("Shipping delay notice") && html.contains("Campaign Replies"));
+    let csv = std::fs::read_to_string(dir.path().join("a/timeseries.csv")).unwrap();
+    assert!(csv.starts_with("t,series,key,value\n"));
+    for series in [",sent,", ",queue,", ",busy_slots,", ",wait_p90_s,"] {
+        assert!(csv.contains(series), "timeseries has {series}");
+    }
+    let sent_rows: u64 = csv
+        .lines()
+        .filter(|l| l.contains(",sent,Shipping delay notice,"))
+        .map(|l| l.rsplit(',').next().unwrap().parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(
+        sent_rows, 3840,
+        "the per-minute sends add up to the campaign's 8 hours x 480"
+    );
+}
