@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 
 use campaign_sim::report;
 use campaign_sim::scenario::{Scenario, ScenarioError};
@@ -85,7 +86,11 @@ fn main() -> ExitCode {
 fn run(path: PathBuf, seed: Option<u64>, out: Option<PathBuf>, trace: bool) -> Result<(), Failure> {
     let scn = Scenario::load(&path)?;
     let seed = seed.unwrap_or(scn.seed);
-    let outcome = sim::run(&scn, &sim::Options { seed, trace });
+    let bar = progress_bar(&scn);
+    let outcome = sim::run_with_progress(&scn, &sim::Options { seed, trace }, &mut |now| {
+        bar.set_position(now / 1000)
+    });
+    bar.finish_and_clear();
     let summary = report::summarize(&scn, &outcome);
     let dir = out.unwrap_or_else(|| PathBuf::from("reports").join(&scn.name));
     report::write_report(&dir, &scn, &outcome, &summary, trace).map_err(|e| {
@@ -98,6 +103,21 @@ fn run(path: PathBuf, seed: Option<u64>, out: Option<PathBuf>, trace: bool) -> R
         Ok(())
     } else {
         Err(Failure::Breach)
+    }
+}
+
+/// Simulated time on stderr while a long run goes; indicatif draws nothing when stderr is not a
+/// terminal, so pipes and CI logs stay clean.
+fn progress_bar(scn: &Scenario) -> ProgressBar {
+    match scn.until {
+        Some(until) => ProgressBar::new(until / 1000).with_style(
+            ProgressStyle::with_template("{spinner} simulated {pos}/{len} s [{bar:40}] {elapsed}")
+                .expect("valid template"),
+        ),
+        None => ProgressBar::new_spinner().with_style(
+            ProgressStyle::with_template("{spinner} simulated {pos} s {elapsed}")
+                .expect("valid template"),
+        ),
     }
 }
 

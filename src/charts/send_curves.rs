@@ -103,7 +103,10 @@ impl Drawing for SendCurves<'_> {
         }
 
         let mut marked_cutoff = false;
-        for (c, curve) in curves.iter().enumerate() {
+        // Unnamed campaigns first, so the named ones are drawn over them.
+        let order = (NAMED.min(curves.len())..curves.len()).chain(0..NAMED.min(curves.len()));
+        for c in order {
+            let curve = &curves[c];
             let campaign = &d.scn.campaigns[c];
             let style = if c < NAMED {
                 color(c).stroke_width(2)

@@ -96,7 +96,16 @@ pub fn engine_config(scn: &Scenario, lists: population::Lists) -> engine::Config
 }
 
 pub fn run(scn: &Scenario, opts: &Options) -> Outcome {
-    Sim::new(scn, opts).run()
+    Sim::new(scn, opts).run(&mut |_| {})
+}
+
+/// Like [`run`], calling `progress` with the virtual time now and then (for progress bars).
+pub fn run_with_progress(
+    scn: &Scenario,
+    opts: &Options,
+    progress: &mut dyn FnMut(Millis),
+) -> Outcome {
+    Sim::new(scn, opts).run(progress)
 }
 
 enum Event {
@@ -242,10 +251,15 @@ impl<'a> Sim<'a> {
         sim
     }
 
-    fn run(mut self) -> Outcome {
+    fn run(mut self, progress: &mut dyn FnMut(Millis)) -> Outcome {
         let until = self.scn.until;
         let mut now = 0;
+        let mut steps: u32 = 0;
         loop {
+            steps = steps.wrapping_add(1);
+            if steps % (1 << 16) == 0 {
+                progress(now);
+            }
             let engine_at = self.engine.next_wakeup();
             let Some(t) = [engine_at, self.queue.peek_time()]
                 .into_iter()
