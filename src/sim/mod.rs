@@ -257,7 +257,7 @@ impl<'a> Sim<'a> {
         let mut steps: u32 = 0;
         loop {
             steps = steps.wrapping_add(1);
-            if steps % (1 << 16) == 0 {
+            if steps.is_multiple_of(1 << 16) {
                 progress(now);
             }
             let engine_at = self.engine.next_wakeup();
