@@ -35,7 +35,15 @@ fn main() {
         let started = Instant::now();
         let mut events = 0;
         for seed in 1..=runs {
-            events += sim::run(&scn, &sim::Options { seed, trace: false }).events;
+            events += sim::run(
+                &scn,
+                &sim::Options {
+                    seed,
+                    trace: false,
+                    ..Default::default()
+                },
+            )
+            .events;
         }
         let secs = started.elapsed().as_secs_f64();
         println!(

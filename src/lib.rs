@@ -8,6 +8,7 @@
 
 pub mod audit;
 pub mod charts;
+pub mod check;
 pub mod engine;
 pub mod metrics;
 pub mod report;

@@ -8,9 +8,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use campaign_sim::report;
 use campaign_sim::scenario::{Scenario, ScenarioError};
 use campaign_sim::sim;
+use campaign_sim::{check, report};
 
 #[derive(Parser)]
 #[command(
@@ -40,6 +40,23 @@ enum Command {
     },
     /// Read and check a scenario without simulating, and print the send plan.
     Validate { scenario: PathBuf },
+    /// CI mode: run scenarios over many seeds, audit every trace and judge every threshold.
+    Check {
+        #[arg(required = true)]
+        scenarios: Vec<PathBuf>,
+        /// Seeds per scenario (its own seed and the ones after it).
+        #[arg(long, default_value_t = 10)]
+        seeds: u64,
+        /// Worker threads (default: all cores); results do not depend on it.
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Where check.json and junit.xml go.
+        #[arg(long, default_value = "reports/check")]
+        out: PathBuf,
+        /// Run every seed twice and compare trace hashes.
+        #[arg(long)]
+        verify_determinism: bool,
+    },
 }
 
 enum Failure {
@@ -72,6 +89,13 @@ fn main() -> ExitCode {
             trace,
         } => run(scenario, seed, out, trace),
         Command::Validate { scenario } => validate(scenario),
+        Command::Check {
+            scenarios,
+            seeds,
+            jobs,
+            out,
+            verify_determinism,
+        } => check(scenarios, seeds, jobs, out, verify_determinism),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -87,9 +111,15 @@ fn run(path: PathBuf, seed: Option<u64>, out: Option<PathBuf>, trace: bool) -> R
     let scn = Scenario::load(&path)?;
     let seed = seed.unwrap_or(scn.seed);
     let bar = progress_bar(&scn);
-    let outcome = sim::run_with_progress(&scn, &sim::Options { seed, trace }, &mut |now| {
-        bar.set_position(now / 1000)
-    });
+    let outcome = sim::run_with_progress(
+        &scn,
+        &sim::Options {
+            seed,
+            trace,
+            ..Default::default()
+        },
+        &mut |now| bar.set_position(now / 1000),
+    );
     bar.finish_and_clear();
     let summary = report::summarize(&scn, &outcome);
     let dir = out.unwrap_or_else(|| PathBuf::from("reports").join(&scn.name));
@@ -100,6 +130,55 @@ fn run(path: PathBuf, seed: Option<u64>, out: Option<PathBuf>, trace: bool) -> R
     let _ = report::print_table(&mut stdout, &summary);
     let _ = writeln!(stdout, "\nreport: {}", dir.display());
     if summary.expectations.iter().all(|e| e.passed) {
+        Ok(())
+    } else {
+        Err(Failure::Breach)
+    }
+}
+
+fn check(
+    paths: Vec<PathBuf>,
+    seeds: u64,
+    jobs: Option<usize>,
+    out: PathBuf,
+    verify_determinism: bool,
+) -> Result<(), Failure> {
+    // Every file is read before anything runs: a typo fails fast with exit 2.
+    let scenarios = paths
+        .iter()
+        .map(|p| Scenario::load(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let opts = check::Options {
+        seeds,
+        verify_determinism,
+        ..Default::default()
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| Failure::Input(format!("cannot start {jobs:?} worker threads: {e}")))?;
+    let report = pool.install(|| check::check(&scenarios, &opts));
+    report::write_folder(&out, |dir| {
+        let mut json = serde_json::to_string_pretty(&report).map_err(io::Error::other)?;
+        json.push('\n');
+        std::fs::write(dir.join("check.json"), json)?;
+        std::fs::write(dir.join("junit.xml"), check::to_junit(&report))
+    })
+    .map_err(|e| {
+        Failure::Input(format!(
+            "cannot write the check results to {}: {e}",
+            out.display()
+        ))
+    })?;
+    let mut stdout = io::stdout().lock();
+    let _ = check::print_table(&mut stdout, &report);
+    let _ = writeln!(
+        stdout,
+        "\nresults: {}/check.json, {}/junit.xml",
+        out.display(),
+        out.display()
+    );
+    if report.passed {
         Ok(())
     } else {
         Err(Failure::Breach)

@@ -3,7 +3,7 @@
 use jiff::tz::TimeZone;
 
 use super::Phone;
-use super::limiter::{Pacing, Window};
+use super::limiter::{Fault, Pacing, Window};
 use super::opt_out::Scope;
 use super::schedule::WeeklySchedule;
 use crate::time::{Epoch, Millis};
@@ -21,6 +21,8 @@ pub struct Config {
     pub number_inbox: Vec<u32>,
     pub inboxes: Vec<InboxConfig>,
     pub campaigns: Vec<CampaignConfig>,
+    /// Test-only: replace the real limiter with a broken one (see [`Fault`]).
+    pub limiter_fault: Option<Fault>,
 }
 
 /// A phone listed twice in one outreach.

@@ -38,6 +38,30 @@ pub enum Pacing {
     PerWindow,
 }
 
+/// A deliberately wrong limiter, so tests can prove the auditor and `check` catch one.
+/// No scenario can ask for it; only library callers set it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// A token bucket of `per_minute` tokens refilled continuously: it lets a full bucket go at
+    /// once and then one send every 60/`per_minute` s, so 8 per minute becomes 15 in the first.
+    TokenBucket { per_minute: u32 },
+}
+
+/// Token-bucket state for [`Fault::TokenBucket`], in milliseconds of refill.
+#[derive(Debug, Clone)]
+struct Bucket {
+    interval: Millis,
+    capacity: Millis,
+    credit: Millis,
+    last: Millis,
+}
+
+impl Bucket {
+    fn credit_at(&self, now: Millis) -> Millis {
+        (self.credit + (now - self.last)).min(self.capacity)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Limiter {
     windows: Vec<Window>,
@@ -47,10 +71,15 @@ pub struct Limiter {
     depth: usize,
     /// For `Even`: minimum gap between two sends.
     spacing: Millis,
+    fault: Option<Bucket>,
 }
 
 impl Limiter {
     pub fn new(windows: &[Window], pacing: Pacing) -> Self {
+        Limiter::with_fault(windows, pacing, None)
+    }
+
+    pub fn with_fault(windows: &[Window], pacing: Pacing, fault: Option<Fault>) -> Self {
         // At least one, so `Even` pacing always knows the last send.
         let depth = windows
             .iter()
@@ -69,11 +98,28 @@ impl Limiter {
             recent: VecDeque::with_capacity(depth),
             depth,
             spacing,
+            fault: fault.map(|Fault::TokenBucket { per_minute }| {
+                let interval = 60_000 / Millis::from(per_minute.max(1));
+                Bucket {
+                    interval,
+                    capacity: interval * Millis::from(per_minute),
+                    credit: interval * Millis::from(per_minute),
+                    last: 0,
+                }
+            }),
         }
     }
 
     /// The earliest time at or after `now` at which one more send keeps every window.
     pub fn next_allowed(&self, now: Millis) -> Millis {
+        if let Some(b) = &self.fault {
+            let credit = b.credit_at(now);
+            return if credit >= b.interval {
+                now
+            } else {
+                now + (b.interval - credit)
+            };
+        }
         let mut t = now;
         for w in &self.windows {
             let n = w.max as usize;
@@ -114,6 +160,10 @@ impl Limiter {
 
     /// Records a send at `t`; `t` must not be earlier than `next_allowed`.
     pub fn record(&mut self, t: Millis) {
+        if let Some(b) = &mut self.fault {
+            b.credit = b.credit_at(t) - b.interval;
+            b.last = t;
+        }
         if self.recent.len() == self.depth {
             self.recent.pop_front();
         }

@@ -191,7 +191,7 @@ impl Engine {
             .campaigns
             .iter()
             .map(|c| Campaign {
-                limiter: Limiter::new(&config.windows, config.pacing),
+                limiter: Limiter::with_fault(&config.windows, config.pacing, config.limiter_fault),
                 outreaches: c
                     .outreaches
                     .iter()

@@ -23,8 +23,7 @@ use crate::charts;
 use crate::scenario::Scenario;
 use crate::sim::Outcome;
 
-/// Writes the report folder `dir` all at once: files go to a hidden sibling folder first, which
-/// replaces `dir` only when complete, so a failed or interrupted run leaves no half-written report.
+/// Writes the report folder of one run: summary, charts, page, time series (and trace).
 pub fn write_report(
     dir: &Path,
     scn: &Scenario,
@@ -32,6 +31,36 @@ pub fn write_report(
     summary: &Summary,
     trace: bool,
 ) -> io::Result<()> {
+    write_folder(dir, |staging| {
+        let mut json = serde_json::to_string_pretty(summary).map_err(io::Error::other)?;
+        json.push('\n');
+        fs::write(staging.join("summary.json"), json)?;
+        let charts = charts::render_all(&charts::Data {
+            scn,
+            outcome,
+            summary,
+        })
+        .map_err(io::Error::other)?;
+        for c in &charts {
+            fs::write(staging.join(format!("{}.svg", c.name)), &c.svg)?;
+            fs::write(staging.join(format!("{}.png", c.name)), &c.png)?;
+        }
+        fs::write(staging.join("index.html"), html::render(summary, &charts))?;
+        let mut series = io::BufWriter::new(fs::File::create(staging.join("timeseries.csv"))?);
+        write_timeseries(&mut series, scn, outcome)?;
+        series.flush()?;
+        if trace {
+            let mut out = io::BufWriter::new(fs::File::create(staging.join("trace.csv"))?);
+            write_trace(&mut out, scn, outcome)?;
+            out.flush()?;
+        }
+        Ok(())
+    })
+}
+
+/// Writes folder `dir` all at once: `fill` writes into a hidden sibling folder, which replaces
+/// `dir` only when complete, so a failed or interrupted run leaves no half-written report.
+pub fn write_folder(dir: &Path, fill: impl FnOnce(&Path) -> io::Result<()>) -> io::Result<()> {
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -40,31 +69,7 @@ pub fn write_report(
     let staging = tempfile::Builder::new()
         .prefix(".campaign-sim-")
         .tempdir_in(parent)?;
-    let mut json = serde_json::to_string_pretty(summary).map_err(io::Error::other)?;
-    json.push('\n');
-    fs::write(staging.path().join("summary.json"), json)?;
-    let charts = charts::render_all(&charts::Data {
-        scn,
-        outcome,
-        summary,
-    })
-    .map_err(io::Error::other)?;
-    for c in &charts {
-        fs::write(staging.path().join(format!("{}.svg", c.name)), &c.svg)?;
-        fs::write(staging.path().join(format!("{}.png", c.name)), &c.png)?;
-    }
-    fs::write(
-        staging.path().join("index.html"),
-        html::render(summary, &charts),
-    )?;
-    let mut series = io::BufWriter::new(fs::File::create(staging.path().join("timeseries.csv"))?);
-    write_timeseries(&mut series, scn, outcome)?;
-    series.flush()?;
-    if trace {
-        let mut out = io::BufWriter::new(fs::File::create(staging.path().join("trace.csv"))?);
-        write_trace(&mut out, scn, outcome)?;
-        out.flush()?;
-    }
+    fill(staging.path())?;
     let staged = staging.keep();
     if dir.exists() {
         let old = tempfile::Builder::new()

@@ -181,7 +181,7 @@ pub fn summarize(scn: &Scenario, o: &Outcome) -> Summary {
         inboxes,
         expectations: Vec::new(),
     };
-    summary.expectations = evaluate(scn, &summary);
+    summary.expectations = evaluate(scn, o, &summary);
     summary
 }
 

@@ -87,9 +87,17 @@ pub fn print_table(out: &mut impl Write, s: &Summary) -> io::Result<()> {
     }
     for e in &s.expectations {
         let mark = if e.passed { "ok  " } else { "FAIL" };
+        let interval = e
+            .interval
+            .as_deref()
+            .map_or(String::new(), |i| format!(" {i}"));
+        let worst = e
+            .worst_interval
+            .as_deref()
+            .map_or(String::new(), |w| format!(", worst interval from {w}"));
         writeln!(
             out,
-            "{mark} expect {} {} {} (observed {})",
+            "{mark} expect {} {} {}{interval} (observed {}{worst})",
             e.target, e.metric, e.condition, e.observed
         )?;
     }

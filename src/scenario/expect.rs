@@ -130,6 +130,54 @@ pub struct Expectation {
     pub threshold: f64,
     /// The condition as written, for reports.
     pub condition: String,
+    /// Over several seeds (`check`): must it hold in every run, or in 95% of them?
+    pub over: Over,
+    /// Checked in each interval of the day instead of over the whole run.
+    pub interval: Option<Interval>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Over {
+    #[default]
+    EveryRun,
+    /// At least 95% of runs.
+    P95,
+}
+
+impl Over {
+    pub fn parse(s: &str) -> Result<Over, String> {
+        match s {
+            "every_run" => Ok(Over::EveryRun),
+            "p95" => Ok(Over::P95),
+            _ => Err(format!("`over` is \"every_run\" or \"p95\", found {s:?}")),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Over::EveryRun => "every_run",
+            Over::P95 => "p95",
+        }
+    }
+}
+
+/// `every = "1h", between = "09:00-17:00"`: consecutive intervals of the company's clock,
+/// each day, from `from` to `to` (minutes since midnight).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Interval {
+    pub every: crate::time::Millis,
+    pub from: u16,
+    pub to: u16,
+}
+
+impl Metric {
+    /// Metrics that can be taken per interval (from the conversations arriving in it).
+    pub fn per_interval(self) -> bool {
+        matches!(
+            self,
+            Metric::WaitP50 | Metric::WaitP90 | Metric::WaitP99 | Metric::SlaAttainment
+        )
+    }
 }
 
 /// Parses `"<= 10m"`, `"> 0.9"`, `">= 90%"`, `"< 500"`.

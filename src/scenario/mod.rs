@@ -14,7 +14,7 @@ pub mod values;
 use std::path::{Path, PathBuf};
 
 pub use error::ScenarioError;
-pub use expect::{Expectation, Metric, Op, Target};
+pub use expect::{Expectation, Interval, Metric, Op, Over, Target};
 pub use file::ReplyStyle;
 pub use values::{Dist, Zone};
 

@@ -9,7 +9,7 @@ use toml::Spanned;
 
 use super::expect::{self, Expectation, Metric, Target};
 use super::file::{self, CustomersFile, ScenarioFile};
-use super::values::{DateTimeValue, Dist, Zone, non_negative};
+use super::values::{self, DateTimeValue, Dist, Zone, non_negative};
 use super::{
     Campaign, Carrier, Customers, Inbox, Limits, Number, Outreach, Overlap, Recipients, Scenario,
     ScenarioError, recipients,
@@ -573,9 +573,34 @@ fn resolve_expectations(
                 );
             }
         };
+        let string_of =
+            |key: &str| -> Result<Option<(&String, std::ops::Range<usize>)>, ScenarioError> {
+                name_of(key)
+            };
+        let over = match string_of("over")? {
+            Some((v, span)) => expect::Over::parse(v).or_else(|m| cx.err(span, m))?,
+            None => expect::Over::EveryRun,
+        };
+        let interval = match (string_of("every")?, string_of("between")?) {
+            (None, None) => None,
+            (Some((every, span)), between) => {
+                let every = values::parse_duration(every).or_else(|m| cx.err(span.clone(), m))?;
+                if every < crate::time::MINUTE {
+                    return cx.err(span, "`every` must be at least one minute");
+                }
+                let (from, to) = match between {
+                    None => (0, 24 * 60),
+                    Some((b, bspan)) => values::parse_range(b).or_else(|m| cx.err(bspan, m))?,
+                };
+                Some(expect::Interval { every, from, to })
+            }
+            (None, Some((_, span))) => {
+                return cx.err(span, "`between` goes with `every`, e.g. every = \"1h\"");
+            }
+        };
         let mut any = false;
         for (key, value) in map {
-            if key == "campaign" || key == "inbox" {
+            if ["campaign", "inbox", "over", "every", "between"].contains(&key.as_str()) {
                 continue;
             }
             any = true;
@@ -585,12 +610,17 @@ fn resolve_expectations(
             };
             let (op, threshold) =
                 expect::parse_condition(metric, cond).or_else(|m| cx.err(value.span(), m))?;
+            if interval.is_some() && !metric.per_interval() {
+                return cx.err(value.span(), format!("`{key}` cannot be taken per interval; per-interval metrics are wait_p50, wait_p90, wait_p99 and sla_attainment"));
+            }
             out.push(Expectation {
                 target,
                 metric,
                 op,
                 threshold,
                 condition: cond.clone(),
+                over,
+                interval,
             });
         }
         if !any {

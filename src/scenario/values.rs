@@ -372,19 +372,20 @@ fn parse_hours(s: &str) -> Result<Vec<Range>, String> {
     if s.trim().eq_ignore_ascii_case("closed") {
         return Ok(Vec::new());
     }
-    s.split(',')
-        .map(|part| {
-            let (a, b) = part
-                .trim()
-                .split_once('-')
-                .ok_or_else(|| format!("expected \"HH:MM-HH:MM\" or \"closed\", found {part:?}"))?;
-            let (start, end) = (parse_clock(a)?, parse_clock(b)?);
-            if start >= end {
-                return Err(format!("{part:?} ends before it starts"));
-            }
-            Ok((start, end))
-        })
-        .collect()
+    s.split(',').map(parse_range).collect()
+}
+
+/// `"09:00-17:00"` as minutes since midnight (end up to `24:00`).
+pub fn parse_range(part: &str) -> Result<Range, String> {
+    let (a, b) = part
+        .trim()
+        .split_once('-')
+        .ok_or_else(|| format!("expected \"HH:MM-HH:MM\" or \"closed\", found {part:?}"))?;
+    let (start, end) = (parse_clock(a)?, parse_clock(b)?);
+    if start >= end {
+        return Err(format!("{part:?} ends before it starts"));
+    }
+    Ok((start, end))
 }
 
 fn parse_clock(s: &str) -> Result<u16, String> {

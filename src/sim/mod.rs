@@ -30,6 +30,8 @@ pub struct Options {
     pub seed: u64,
     /// Keep every event (needed by the auditor and `--trace`).
     pub trace: bool,
+    /// Test-only: run the engine with a broken limiter (see [`engine::limiter::Fault`]).
+    pub limiter_fault: Option<engine::limiter::Fault>,
 }
 
 /// Everything a run produced.
@@ -92,6 +94,7 @@ pub fn engine_config(scn: &Scenario, lists: population::Lists) -> engine::Config
                     .collect(),
             })
             .collect(),
+        limiter_fault: None,
     }
 }
 
@@ -179,7 +182,8 @@ impl<'a> Sim<'a> {
         let seed = opts.seed;
         let population = population::build(scn);
         let shared_phones = population.shared_phones;
-        let config = engine_config(scn, population.lists);
+        let mut config = engine_config(scn, population.lists);
+        config.limiter_fault = opts.limiter_fault;
         let campaign_keys: Vec<u64> = scn.campaigns.iter().map(|c| name_key(&c.name)).collect();
         let models = scn
             .campaigns

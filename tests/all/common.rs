@@ -17,7 +17,14 @@ pub fn shipped(name: &str) -> Scenario {
 
 /// Runs with a full trace and fails the test on any invariant the auditor finds broken.
 pub fn run_audited(scn: &Scenario, seed: u64) -> Outcome {
-    let outcome = sim::run(scn, &sim::Options { seed, trace: true });
+    let outcome = sim::run(
+        scn,
+        &sim::Options {
+            seed,
+            trace: true,
+            ..Default::default()
+        },
+    );
     let violations = audit::audit(&outcome.config, &outcome.trace);
     assert!(
         violations.is_empty(),

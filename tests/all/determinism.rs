@@ -4,7 +4,14 @@ use campaign_sim::sim;
 use crate::common::{scenario, shipped};
 
 fn report_bytes(scn: &campaign_sim::scenario::Scenario, seed: u64) -> (Vec<u8>, Vec<u8>) {
-    let o = sim::run(scn, &sim::Options { seed, trace: true });
+    let o = sim::run(
+        scn,
+        &sim::Options {
+            seed,
+            trace: true,
+            ..Default::default()
+        },
+    );
     let summary = serde_json::to_vec_pretty(&report::summarize(scn, &o)).unwrap();
     let mut trace = Vec::new();
     report::write_trace(&mut trace, scn, &o).unwrap();
@@ -25,6 +32,7 @@ fn another_seed_changes_the_replies() {
         &sim::Options {
             seed: 1,
             trace: false,
+            ..Default::default()
         },
     );
     let b = sim::run(
@@ -32,6 +40,7 @@ fn another_seed_changes_the_replies() {
         &sim::Options {
             seed: 2,
             trace: false,
+            ..Default::default()
         },
     );
     let replies = |o: &sim::Outcome| o.campaigns.iter().map(|c| c.replies).collect::<Vec<_>>();
@@ -71,6 +80,7 @@ recipients = { count = 2000 }
         &sim::Options {
             seed: 5,
             trace: false,
+            ..Default::default()
         },
     );
     let both = sim::run(
@@ -78,6 +88,7 @@ recipients = { count = 2000 }
         &sim::Options {
             seed: 5,
             trace: false,
+            ..Default::default()
         },
     );
     let (a1, a2) = (&alone.campaigns[0], &both.campaigns[0]);

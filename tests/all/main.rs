@@ -2,6 +2,7 @@
 //! independent auditor. One test binary, a module per topic.
 
 mod bad_input;
+mod check;
 mod common;
 mod determinism;
 mod limits;

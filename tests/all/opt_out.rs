@@ -38,6 +38,7 @@ fn two_campaigns(scope: Scope) -> Engine {
             same_agent_window: 15 * MINUTE,
         }],
         campaigns: vec![campaign(0, 0), campaign(1, HOUR)],
+        limiter_fault: None,
     })
 }
 

@@ -39,6 +39,7 @@ fn every_chart_renders_with_its_titles_series_and_axes() {
             &sim::Options {
                 seed: 3,
                 trace: false,
+                ..Default::default()
             },
         );
         let summary = report::summarize(&scn, &o);
@@ -106,6 +107,7 @@ fn the_launch_charts_show_the_cutoff_and_the_unreached() {
         &sim::Options {
             seed: 42,
             trace: false,
+            ..Default::default()
         },
     );
     let summary = report::summarize(&scn, &o);
