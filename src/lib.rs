@@ -11,6 +11,7 @@ pub mod charts;
 pub mod check;
 pub mod engine;
 pub mod metrics;
+pub mod realtime;
 pub mod report;
 pub mod scenario;
 pub mod sim;

@@ -7,5 +7,6 @@ mod common;
 mod determinism;
 mod limits;
 mod opt_out;
+mod realtime;
 mod reports;
 mod schedule;
