@@ -77,11 +77,12 @@ impl Drawing for WaitTimes<'_> {
                     .legend(move |(x, y)| {
                         PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(2))
                     });
-                chart.draw_series(
-                    points
-                        .iter()
-                        .map(|(i, p)| Circle::new((x_of(*i), minutes(p[k])), 2, colour.filled())),
-                )?;
+                // Dots mark the intervals while they can still be told apart.
+                if points.len() <= 200 {
+                    chart.draw_series(points.iter().map(|(i, p)| {
+                        Circle::new((x_of(*i), minutes(p[k])), 2, colour.filled())
+                    }))?;
+                }
             }
             chart
                 .draw_series(DashedLineSeries::new(

@@ -106,9 +106,14 @@ impl Timeline {
     }
 }
 
-/// Interval over which percentiles are taken: 15 minutes, or an hour for runs over two days.
+/// Interval over which wait percentiles are taken: 15 minutes for runs up to two days, else
+/// whole hours, wide enough for at most about 1,000 intervals (a 10-year run: 88 hours).
 pub fn wait_interval(end: Millis) -> Millis {
-    if end > 48 * HOUR { HOUR } else { 15 * MINUTE }
+    if end <= 48 * HOUR {
+        15 * MINUTE
+    } else {
+        end.div_ceil(1000).div_ceil(HOUR).max(1) * HOUR
+    }
 }
 
 /// (interval index, p50, p90, p99) in milliseconds, for intervals with at least one conversation.

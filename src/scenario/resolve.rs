@@ -19,6 +19,11 @@ use crate::engine::limiter::{PLATFORM_WINDOWS, Pacing, Window};
 use crate::engine::opt_out::Scope;
 use crate::time::{Epoch, Millis};
 
+/// Longest horizon: per-minute series grow with it (10 years take about 400 MB).
+const MAX_HORIZON: Millis = 20 * 366 * crate::time::DAY;
+/// Most recipients in one generated list (10 million take about 750 MB).
+const MAX_RECIPIENTS: u32 = 100_000_000;
+
 struct Ctx<'a> {
     path: &'a Path,
     text: &'a str,
@@ -54,6 +59,9 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
             let t = at(u, "`until`")?;
             if t == 0 {
                 return cx.err(u.span(), "`until` must be after the simulation start");
+            }
+            if t > MAX_HORIZON {
+                return cx.err(u.span(), "the horizon is longer than 20 years: per-minute series would not fit in memory (10 years take about 400 MB)");
             }
             Some(t)
         }
@@ -469,6 +477,9 @@ fn resolve_recipients(
     let f = r.get_ref();
     match (&f.count, &f.csv) {
         (Some(count), None) => {
+            if *count > MAX_RECIPIENTS {
+                return cx.err(r.span(), format!("{count} recipients is more than campaign-sim takes in one outreach ({MAX_RECIPIENTS}, about 8 GB of memory)"));
+            }
             let shares = match &f.timezones {
                 None => vec![(0u16, 1.0)],
                 Some(map) => {

@@ -7,6 +7,7 @@ mod common;
 mod determinism;
 mod limits;
 mod opt_out;
+mod properties;
 mod realtime;
 mod reports;
 mod schedule;

@@ -219,3 +219,25 @@ fn the_report_folder_is_complete_self_contained_and_byte_identical_across_runs()
         "the per-minute sends add up to the campaign's 8 hours x 480"
     );
 }
+
+#[test]
+fn an_interrupted_run_leaves_no_half_written_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("big");
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/big.toml");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_campaign-sim"))
+        .arg("run")
+        .arg(&scenario)
+        .arg("--out")
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    let finished_early = child.try_wait().unwrap().is_some();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    if !finished_early {
+        assert!(!out.exists(), "a killed run must not leave a report folder");
+    }
+}
