@@ -71,6 +71,11 @@ impl InboxMetrics {
 
     pub fn enqueue(&mut self) {
         self.queue += 1;
+    }
+
+    /// Notes the queue length once all that happens at one instant is done, so a conversation
+    /// taken the moment it arrives never counts as waiting.
+    pub fn settle(&mut self) {
         self.max_queue = self.max_queue.max(self.queue);
     }
 

@@ -484,6 +484,11 @@ impl<'a> Sim<'a> {
         for &action in &actions {
             self.apply(now, action);
         }
+        for &action in &actions {
+            if let Action::Route { inbox, .. } = action {
+                self.inboxes[inbox as usize].settle();
+            }
+        }
         actions.clear();
         self.actions = actions;
     }
