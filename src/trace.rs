@@ -80,6 +80,24 @@ pub struct Event {
 }
 
 impl Event {
+    /// An event about one recipient row of an outreach.
+    pub fn recipient(
+        t: Millis,
+        kind: Kind,
+        campaign: u32,
+        outreach: u32,
+        row: u32,
+        phone: Phone,
+    ) -> Event {
+        Event {
+            campaign,
+            outreach,
+            recipient: row,
+            phone: Some(phone),
+            ..Event::new(t, kind)
+        }
+    }
+
     pub fn new(t: Millis, kind: Kind) -> Event {
         Event {
             t,

@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{Clock, Data, DrawResult, Drawing, FONT, color};
+use super::{ALERT, Clock, Data, DrawResult, Drawing, FONT, color, legend, line_key, time_axes};
 use crate::metrics::timeline::{BACKGROUND, BUCKET, StepSeries};
 use crate::time::{HOUR, Millis};
 
@@ -112,17 +112,7 @@ impl Drawing for InboxLoad<'_> {
                 .x_label_area_size(45)
                 .y_label_area_size(70)
                 .build_cartesian_2d(0.0..end as f64 / HOUR as f64, 0.0..y_max)?;
-            chart
-                .configure_mesh()
-                .x_labels(10)
-                .x_label_formatter(&|x| clock.label(*x))
-                .x_desc(clock.axis_name())
-                .y_desc("conversations (per-minute mean)")
-                .y_label_formatter(&|y| format!("{y:.0}"))
-                .label_style((FONT, 13))
-                .axis_desc_style((FONT, 14))
-                .light_line_style(WHITE.mix(0.0))
-                .draw()?;
+            time_axes(&mut chart, &clock, "conversations (per-minute mean)", false)?;
             for ((label, colour, _), top) in layers.iter().zip(&stacked).rev() {
                 let colour = *colour;
                 chart
@@ -139,15 +129,10 @@ impl Drawing for InboxLoad<'_> {
             chart
                 .draw_series(LineSeries::new(
                     queue.iter().enumerate().map(|(b, &v)| (x_of(b), v)),
-                    RGBColor(200, 30, 30).stroke_width(2),
+                    ALERT.stroke_width(2),
                 ))?
                 .label("waiting in queue")
-                .legend(|(x, y)| {
-                    PathElement::new(
-                        vec![(x, y), (x + 18, y)],
-                        RGBColor(200, 30, 30).stroke_width(2),
-                    )
-                });
+                .legend(line_key(ALERT.stroke_width(2)));
             chart
                 .draw_series(DashedLineSeries::new(
                     [(0.0, staffed), (end as f64 / HOUR as f64, staffed)],
@@ -156,16 +141,8 @@ impl Drawing for InboxLoad<'_> {
                     BLACK.stroke_width(2),
                 ))?
                 .label("staffed capacity (slots)")
-                .legend(|(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 18, y)], BLACK.stroke_width(2))
-                });
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
-                .label_font((FONT, 13))
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK.mix(0.4))
-                .draw()?;
+                .legend(line_key(BLACK.stroke_width(2)));
+            legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         }
         area.present()?;
         Ok(())

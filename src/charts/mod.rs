@@ -12,6 +12,7 @@ use std::error::Error;
 use std::sync::Once;
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use crate::report::Summary;
@@ -166,6 +167,62 @@ impl<'a> Clock<'a> {
         format!("time ({})", self.scn.zones[0].name)
     }
 }
+
+type TimeChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Axes of a chart over time: the company's clock below, `y_desc` on the left, whole numbers on
+/// the y axis unless `y_decimals` is set.
+fn time_axes<'a, DB: DrawingBackend + 'a>(
+    chart: &mut TimeChart<'a, DB>,
+    clock: &Clock,
+    y_desc: &str,
+    y_decimals: bool,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let whole = |y: &f64| format!("{y:.0}");
+    let tenths = |y: &f64| format!("{y:.1}");
+    chart
+        .configure_mesh()
+        .x_labels(10)
+        .x_label_formatter(&|x| clock.label(*x))
+        .x_desc(clock.axis_name())
+        .y_desc(y_desc)
+        .y_label_formatter(if y_decimals { &tenths } else { &whole })
+        .label_style((FONT, 13))
+        .axis_desc_style((FONT, 14))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()?;
+    Ok(())
+}
+
+/// The series legend, boxed, in a corner.
+fn legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut TimeChart<'a, DB>,
+    position: SeriesLabelPosition,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    chart
+        .configure_series_labels()
+        .position(position)
+        .label_font((FONT, 13))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.4))
+        .draw()?;
+    Ok(())
+}
+
+/// A legend key: a short line in `style`.
+fn line_key(style: impl Into<ShapeStyle>) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
+    let style = style.into();
+    move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style)
+}
+
+/// Cutoffs, queues and SLA lines: what a planner must notice.
+const ALERT: RGBColor = RGBColor(200, 30, 30);
 
 /// A distinct color per series index.
 fn color(i: usize) -> RGBColor {

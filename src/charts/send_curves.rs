@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{Clock, Data, DrawResult, Drawing, FONT, color, titled};
+use super::{ALERT, Clock, Data, DrawResult, Drawing, color, legend, line_key, time_axes, titled};
 use crate::engine::schedule::window_after;
 use crate::metrics::timeline::BUCKET;
 use crate::time::{HOUR, Millis};
@@ -72,17 +72,7 @@ impl Drawing for SendCurves<'_> {
             .x_label_area_size(50)
             .y_label_area_size(70)
             .build_cartesian_2d(0.0..end, 0.0..y_max)?;
-        chart
-            .configure_mesh()
-            .x_labels(10)
-            .x_label_formatter(&|x| clock.label(*x))
-            .x_desc(clock.axis_name())
-            .y_desc("SMS sent (cumulative)")
-            .y_label_formatter(&|y| format!("{y:.0}"))
-            .label_style((FONT, 14))
-            .axis_desc_style((FONT, 16))
-            .light_line_style(WHITE.mix(0.0))
-            .draw()?;
+        time_axes(&mut chart, &clock, "SMS sent (cumulative)", false)?;
 
         let closed = closed_hours(d, end);
         if !closed.is_empty() {
@@ -115,15 +105,13 @@ impl Drawing for SendCurves<'_> {
             };
             let series = chart.draw_series(LineSeries::new(curve.iter().copied(), style))?;
             if c < NAMED {
-                series.label(campaign.name.clone()).legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 18, y)], color(c).stroke_width(2))
-                });
+                series
+                    .label(campaign.name.clone())
+                    .legend(line_key(color(c).stroke_width(2)));
             } else if c == NAMED {
                 series
                     .label(format!("{} other campaigns", curves.len() - NAMED))
-                    .legend(|(x, y)| {
-                        PathElement::new(vec![(x, y), (x + 18, y)], RGBColor(170, 170, 170))
-                    });
+                    .legend(line_key(RGBColor(170, 170, 170)));
             }
             if c >= NAMED {
                 continue;
@@ -146,16 +134,12 @@ impl Drawing for SendCurves<'_> {
                     let x = hours(cut);
                     let line = chart.draw_series(LineSeries::new(
                         [(x, 0.0), (x, y_max)],
-                        RGBColor(200, 30, 30).stroke_width(2),
+                        ALERT.stroke_width(2),
                     ))?;
                     if !marked_cutoff {
                         marked_cutoff = true;
-                        line.label("end time (cutoff)").legend(|(x, y)| {
-                            PathElement::new(
-                                vec![(x, y), (x + 18, y)],
-                                RGBColor(200, 30, 30).stroke_width(2),
-                            )
-                        });
+                        line.label("end time (cutoff)")
+                            .legend(line_key(ALERT.stroke_width(2)));
                     }
                 }
             }
@@ -176,13 +160,7 @@ impl Drawing for SendCurves<'_> {
                 )
             });
 
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .label_font((FONT, 14))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.4))
-            .draw()?;
+        legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
         area.present()?;
         Ok(())
     }

@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{Clock, Data, DrawResult, Drawing, FONT, color};
+use super::{ALERT, Clock, Data, DrawResult, Drawing, FONT, color, legend, line_key, time_axes};
 use crate::metrics::timeline::{wait_interval, wait_percentiles};
 use crate::time::{HOUR, MINUTE, Millis};
 
@@ -55,16 +55,7 @@ impl Drawing for WaitTimes<'_> {
                 .x_label_area_size(45)
                 .y_label_area_size(70)
                 .build_cartesian_2d(0.0..x_end, 0.0..y_max)?;
-            chart
-                .configure_mesh()
-                .x_labels(10)
-                .x_label_formatter(&|x| clock.label(*x))
-                .x_desc(clock.axis_name())
-                .y_desc("wait (minutes)")
-                .label_style((FONT, 13))
-                .axis_desc_style((FONT, 14))
-                .light_line_style(WHITE.mix(0.0))
-                .draw()?;
+            time_axes(&mut chart, &clock, "wait (minutes)", true)?;
             let x_of = |i: u64| (i as f64 + 0.5) * step as f64 / HOUR as f64;
             for (k, name) in ["p50", "p90", "p99"].into_iter().enumerate() {
                 let colour = color(k);
@@ -74,9 +65,7 @@ impl Drawing for WaitTimes<'_> {
                         colour.stroke_width(2),
                     ))?
                     .label(format!("{name} wait"))
-                    .legend(move |(x, y)| {
-                        PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(2))
-                    });
+                    .legend(line_key(colour.stroke_width(2)));
                 // Dots mark the intervals while they can still be told apart.
                 if points.len() <= 200 {
                     chart.draw_series(points.iter().map(|(i, p)| {
@@ -89,22 +78,11 @@ impl Drawing for WaitTimes<'_> {
                     [(0.0, sla), (x_end, sla)],
                     8,
                     5,
-                    RGBColor(200, 30, 30).stroke_width(2),
+                    ALERT.stroke_width(2),
                 ))?
                 .label("SLA: answer within")
-                .legend(|(x, y)| {
-                    PathElement::new(
-                        vec![(x, y), (x + 18, y)],
-                        RGBColor(200, 30, 30).stroke_width(2),
-                    )
-                });
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
-                .label_font((FONT, 13))
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK.mix(0.4))
-                .draw()?;
+                .legend(line_key(ALERT.stroke_width(2)));
+            legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         }
         area.present()?;
         Ok(())

@@ -354,12 +354,8 @@ impl<'a> Sim<'a> {
                     Kind::Fail(failure)
                 };
                 self.record(trace::Event {
-                    campaign,
-                    outreach,
-                    recipient: row,
-                    phone: Some(phone),
                     number,
-                    ..trace::Event::new(now, kind)
+                    ..trace::Event::recipient(now, kind, campaign, outreach, row, phone)
                 });
                 if failure != 0 {
                     return;
@@ -508,12 +504,8 @@ impl<'a> Sim<'a> {
                 m.last_send = Some(now);
                 self.timeline.send(campaign, now);
                 self.record(trace::Event {
-                    campaign,
-                    outreach,
-                    recipient: row,
-                    phone: Some(phone),
                     number,
-                    ..trace::Event::new(now, Kind::Send)
+                    ..trace::Event::recipient(now, Kind::Send, campaign, outreach, row, phone)
                 });
                 let key = [
                     self.campaign_keys[campaign as usize],
@@ -549,13 +541,14 @@ impl<'a> Sim<'a> {
                     SkipReason::OptedOut => m.skipped_opted_out += 1,
                     SkipReason::Duplicate => m.skipped_duplicate += 1,
                 }
-                self.record(trace::Event {
+                self.record(trace::Event::recipient(
+                    now,
+                    Kind::Skip(reason),
                     campaign,
                     outreach,
-                    recipient: row,
-                    phone: Some(phone),
-                    ..trace::Event::new(now, Kind::Skip(reason))
-                });
+                    row,
+                    phone,
+                ));
             }
             Action::Unreached {
                 campaign,
@@ -571,13 +564,14 @@ impl<'a> Sim<'a> {
                     engine::EndReason::Stopped => m.unreached_stopped += 1,
                     engine::EndReason::Horizon => m.unreached_horizon += 1,
                 }
-                self.record(trace::Event {
+                self.record(trace::Event::recipient(
+                    now,
+                    Kind::Unreached(reason),
                     campaign,
                     outreach,
-                    recipient: row,
-                    phone: Some(phone),
-                    ..trace::Event::new(now, Kind::Unreached(reason))
-                });
+                    row,
+                    phone,
+                ));
             }
             Action::Status {
                 campaign,

@@ -30,25 +30,29 @@ fn svg_size(svg: &str) -> (u32, u32) {
     (attr("width"), attr("height"))
 }
 
+/// Every chart of one run of `scn`.
+fn render(scn: &campaign_sim::scenario::Scenario, seed: u64) -> Vec<charts::Chart> {
+    let o = sim::run(
+        scn,
+        &sim::Options {
+            seed,
+            ..Default::default()
+        },
+    );
+    let summary = report::summarize(scn, &o);
+    charts::render_all(&charts::Data {
+        scn,
+        outcome: &o,
+        summary: &summary,
+    })
+    .unwrap()
+}
+
 #[test]
 fn every_chart_renders_with_its_titles_series_and_axes() {
     for name in ["single-500.toml", "launch.toml"] {
         let scn = shipped(name);
-        let o = sim::run(
-            &scn,
-            &sim::Options {
-                seed: 3,
-                trace: false,
-                ..Default::default()
-            },
-        );
-        let summary = report::summarize(&scn, &o);
-        let rendered = charts::render_all(&charts::Data {
-            scn: &scn,
-            outcome: &o,
-            summary: &summary,
-        })
-        .unwrap();
+        let rendered = render(&scn, 3);
         let names: Vec<&str> = rendered.iter().map(|c| c.name).collect();
         assert_eq!(
             names,
@@ -102,21 +106,7 @@ fn every_chart_renders_with_its_titles_series_and_axes() {
 #[test]
 fn the_launch_charts_show_the_cutoff_and_the_unreached() {
     let scn = shipped("launch.toml");
-    let o = sim::run(
-        &scn,
-        &sim::Options {
-            seed: 42,
-            trace: false,
-            ..Default::default()
-        },
-    );
-    let summary = report::summarize(&scn, &o);
-    let rendered = charts::render_all(&charts::Data {
-        scn: &scn,
-        outcome: &o,
-        summary: &summary,
-    })
-    .unwrap();
+    let rendered = render(&scn, 42);
     assert!(rendered[0].svg.contains("end time (cutoff)"));
     assert!(rendered[0].svg.contains("every schedule closed"));
     assert!(rendered[1].svg.contains("unreached: end time"));
