@@ -202,48 +202,59 @@ fn progress_bar(scn: &Scenario) -> ProgressBar {
 
 fn validate(path: PathBuf) -> Result<(), Failure> {
     let scn = Scenario::load(&path)?;
-    let plans = sim::plan(&scn);
-    let shared = sim::population::build(&scn).shared_phones;
+    let plan = sim::plan(&scn);
     let mut out = io::stdout().lock();
     let _ = writeln!(
         out,
-        "{}: ok ({} campaigns, {} inboxes)",
+        "{}: ok ({} campaigns, {} inboxes)\nplan without replies or opt-outs (limiter and schedules only):",
         path.display(),
         scn.campaigns.len(),
         scn.inboxes.len()
     );
     let _ = writeln!(
         out,
-        "plan without replies or opt-outs (limiter and schedules only):"
-    );
-    let _ = writeln!(
-        out,
-        "{:<28} {:>8} {:>8} {:>9} {:>12} {:>12}",
+        "{:<28} {:>8} {:>8} {:>9} {:>11} {:>11}",
         "campaign", "recips", "sends", "unreached", "first send", "last send"
     );
-    let hms = |t: Option<u64>| match t {
+    let clock = |t: Option<u64>| match t {
         None => "-".to_string(),
         Some(ms) => {
-            let s = ms / 1000;
-            format!("+{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+            let local = scn.zones[0].tz.to_datetime(scn.epoch.timestamp(ms));
+            local.strftime("%m-%d %H:%M").to_string()
         }
     };
-    for (c, p) in scn.campaigns.iter().zip(&plans) {
+    for (c, p) in scn.campaigns.iter().zip(&plan.campaigns) {
         let _ = writeln!(
             out,
-            "{:<28} {:>8} {:>8} {:>9} {:>12} {:>12}",
+            "{:<28} {:>8} {:>8} {:>9} {:>11} {:>11}",
             c.name,
             p.recipients,
             p.sends,
             p.unreached,
-            hms(p.first_send),
-            hms(p.last_send)
+            clock(p.first_send),
+            clock(p.last_send)
         );
     }
-    if shared > 0 {
+    for (c, p) in scn.campaigns.iter().zip(&plan.campaigns) {
+        if p.sends == 0 && p.recipients > 0 {
+            let _ = writeln!(
+                out,
+                "warning: campaign {:?} can send nothing: check its start, end and schedule",
+                c.name
+            );
+        } else if p.unreached > 0 {
+            let _ = writeln!(
+                out,
+                "warning: campaign {:?}: {} of {} recipients cannot be sent before the end time or horizon",
+                c.name, p.unreached, p.recipients
+            );
+        }
+    }
+    if plan.shared_phones > 0 {
         let _ = writeln!(
             out,
-            "warning: {shared} phones are on more than one campaign: each campaign texts them"
+            "warning: {} phones are on more than one campaign: each campaign texts them",
+            plan.shared_phones
         );
     }
     Ok(())

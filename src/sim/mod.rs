@@ -16,7 +16,7 @@ use crate::scenario::Scenario;
 use crate::time::Millis;
 use crate::trace::{self, Kind, NONE};
 
-pub use plan::{CampaignPlan, plan};
+pub use plan::{CampaignPlan, Plan, plan};
 
 use background::Background;
 use carrier::Carrier;

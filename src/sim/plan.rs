@@ -15,8 +15,16 @@ pub struct CampaignPlan {
     pub last_send: Option<Millis>,
 }
 
-pub fn plan(scn: &Scenario) -> Vec<CampaignPlan> {
-    let config = super::engine_config(scn, super::population::build(scn).lists);
+pub struct Plan {
+    pub campaigns: Vec<CampaignPlan>,
+    /// Phones listed in more than one campaign.
+    pub shared_phones: u64,
+}
+
+pub fn plan(scn: &Scenario) -> Plan {
+    let population = super::population::build(scn);
+    let shared_phones = population.shared_phones;
+    let config = super::engine_config(scn, population.lists);
     let mut plans: Vec<CampaignPlan> = config
         .campaigns
         .iter()
@@ -51,5 +59,8 @@ pub fn plan(scn: &Scenario) -> Vec<CampaignPlan> {
     }
     engine.end_of_run(&mut actions);
     tally(&mut actions, &mut plans, scn.until.unwrap_or(0));
-    plans
+    Plan {
+        campaigns: plans,
+        shared_phones,
+    }
 }

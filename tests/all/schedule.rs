@@ -86,3 +86,32 @@ fn the_launch_scenario_cuts_off_the_shipping_notice() {
     );
     assert!(shipping.last_send.unwrap() >= 9 * HOUR - 5 * MINUTE);
 }
+
+#[test]
+fn validate_plans_the_cutoff_without_simulating_customers() {
+    let plan = campaign_sim::sim::plan(&shipped("launch.toml"));
+    let shipping = &plan.campaigns[0];
+    assert_eq!(
+        (shipping.sends, shipping.unreached),
+        (8 * 480, 5000 - 8 * 480)
+    );
+    assert_eq!(
+        plan.campaigns[1].skipped_duplicate, 1,
+        "the VIP list repeats one phone"
+    );
+    assert_eq!(
+        plan.shared_phones, 400,
+        "10% of Holiday hours' 4,000 overlap the shipping list"
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_campaign-sim"))
+        .arg("validate")
+        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/launch.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("1160 of 5000 recipients cannot be sent"),
+        "{text}"
+    );
+}
