@@ -197,7 +197,7 @@ impl<'a> Sim<'a> {
                 )
             })
             .collect::<Vec<_>>();
-        let mut campaigns: Vec<CampaignMetrics> = config
+        let campaigns: Vec<CampaignMetrics> = config
             .campaigns
             .iter()
             .zip(&models)
@@ -207,8 +207,6 @@ impl<'a> Sim<'a> {
                 ..Default::default()
             })
             .collect();
-        campaigns.shrink_to_fit();
-        let mut queue = EventQueue::new();
         let background: Vec<Background> = scn
             .inboxes
             .iter()
@@ -218,6 +216,7 @@ impl<'a> Sim<'a> {
             scn,
             seed,
             carrier: Carrier::new(&scn.carrier, scn.numbers.len()),
+            // Background customers write first; only their follow-ups and think times are used.
             background_model: CustomerModel::new(
                 &scn.customers,
                 Default::default(),
@@ -248,10 +247,9 @@ impl<'a> Sim<'a> {
         };
         for (i, b) in sim.background.iter_mut().enumerate() {
             if let Some(t) = b.next_arrival(0) {
-                queue.push(t, Event::Background { inbox: i as u32 });
+                sim.queue.push(t, Event::Background { inbox: i as u32 });
             }
         }
-        sim.queue = queue;
         sim
     }
 
