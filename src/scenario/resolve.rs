@@ -506,6 +506,11 @@ fn resolve_recipients(
             }
             let base = cx.path.parent().unwrap_or(Path::new("."));
             let csv_path = base.join(csv);
+            // A list that cannot be opened is fixed here, in the scenario; problems inside it are
+            // reported at their own line of the CSV.
+            if let Err(e) = std::fs::File::open(&csv_path) {
+                return cx.err(r.span(), format!("cannot read the recipient list {}: {e}", csv_path.display()));
+            }
             let rows = recipients::read_csv(&csv_path, &mut intern)?;
             Ok(Recipients::Listed { csv: csv_path, rows })
         }

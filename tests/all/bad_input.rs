@@ -124,3 +124,12 @@ fn a_bad_csv_row_names_the_csv_line() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("list.csv:3:1:"), "{stderr}");
 }
+
+#[test]
+fn a_missing_recipient_list_points_at_the_scenario_line() {
+    let text = one_campaign(0, "", "").replace(
+        "recipients = { count = 0 }",
+        "recipients = { csv = \"nowhere.csv\" }",
+    );
+    assert_rejected_at(&text, "nowhere.csv", "cannot read the recipient list");
+}
