@@ -92,8 +92,10 @@ fn toml(
     duplicates: &str,
     stop_weight: u32,
     reply_rate: f64,
+    extra: (Option<(u32, u32)>, u32),
     campaigns: &[Campaign],
 ) -> String {
+    let (windows, background) = extra;
     let base = jiff::civil::date(2026, 3, 6)
         .checked_add(jiff::Span::new().days(start_day as i64))
         .unwrap();
@@ -106,13 +108,16 @@ fn toml(
     };
     let mut s = format!(
         "name = \"prop\"\n[simulation]\ntimezone = \"{}\"\nstart = \"{}\"\nuntil = \"{}\"\n\
-         [limits]\npacing = \"{pacing}\"\nopt_out_scope = \"{scope}\"\nduplicates = \"{duplicates}\"\n\
+         [limits]\npacing = \"{pacing}\"\nopt_out_scope = \"{scope}\"\nduplicates = \"{duplicates}\"\n{}\
          [customers]\nreply_rate = {{ dist = \"fixed\", value = {reply_rate} }}\n\
          reply_delay = {{ dist = \"exponential\", mean = \"10m\" }}\n\
          replies = [ {{ body = \"STOP\", weight = {stop_weight} }}, {{ body = \"start\", weight = 2 }}, {{ body = \"hi\", weight = 10 }} ]\n",
         ZONES[company],
         at(0),
-        at(5 * 24 * 60)
+        at(5 * 24 * 60),
+        windows.map_or(String::new(), |(max, per)| format!(
+            "windows = [{{ max = {max}, per = \"{per}s\" }}]\n"
+        )),
     );
     for n in 0..3 {
         s += &format!(
@@ -122,7 +127,7 @@ fn toml(
     }
     for i in 0..2 {
         s += &format!(
-            "[[inboxes]]\nname = \"I{i}\"\nagents = {}\ncapacity = {{ standard = 2 }}\n",
+            "[[inboxes]]\nname = \"I{i}\"\nagents = {}\ncapacity = {{ standard = 2 }}\nbackground = {{ per_hour = {background} }}\n",
             i + 1
         );
     }
@@ -187,10 +192,12 @@ proptest! {
         duplicates in prop::sample::select(vec!["send_once", "send_per_row"]),
         stop_weight in 0u32..40,
         reply_rate in 0.0f64..1.0,
+        windows in proptest::option::of((1u32..10, 5u32..120)),
+        background in 0u32..20,
         campaigns in proptest::collection::vec(campaign(), 1..4),
         seed in 0u64..1000,
     ) {
-        let text = toml(company, start_day, pacing, scope, duplicates, stop_weight, reply_rate, &campaigns);
+        let text = toml(company, start_day, pacing, scope, duplicates, stop_weight, reply_rate, (windows, background), &campaigns);
         let scn = Scenario::parse(Path::new("prop.toml"), &text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
         // run_audited fails on any violation and checks conservation per campaign.
         run_audited(&scn, seed);
