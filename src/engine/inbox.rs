@@ -33,10 +33,6 @@ impl Inbox {
         self.waiting.push(Reverse((due, self.seq, conversation)));
     }
 
-    pub fn queue_len(&self) -> usize {
-        self.waiting.len()
-    }
-
     /// The next (conversation, agent) pair if a conversation waits and an agent has room: the
     /// "next most available" agent is the one holding the fewest conversations (lowest index on ties).
     pub fn assign_next(&mut self) -> Option<(u32, u32)> {

@@ -236,10 +236,6 @@ impl Engine {
         self.campaigns[campaign as usize].outreaches[outreach as usize].status
     }
 
-    pub fn queue_len(&self, inbox: u32) -> usize {
-        self.inboxes[inbox as usize].queue_len()
-    }
-
     /// When the engine next needs `on_tick`, if ever.
     pub fn next_wakeup(&self) -> Option<Millis> {
         self.timers.peek().map(|Reverse((t, _, _))| *t)

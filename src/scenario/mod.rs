@@ -127,19 +127,6 @@ pub enum Recipients {
     Listed { csv: PathBuf, rows: Vec<Recipient> },
 }
 
-impl Recipients {
-    pub fn len(&self) -> usize {
-        match self {
-            Recipients::Generated { count, .. } => *count as usize,
-            Recipients::Listed { rows, .. } => rows.len(),
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
 /// Share a fraction of this outreach's recipients with another campaign's first outreach.
 #[derive(Debug, Clone)]
 pub struct Overlap {
@@ -163,13 +150,5 @@ impl Scenario {
         let file: file::ScenarioFile = toml::from_str(text)
             .map_err(|e| ScenarioError::at(path, text, e.span(), e.message().trim_end()))?;
         resolve::resolve(file, path, text)
-    }
-
-    pub fn campaign_index(&self, name: &str) -> Option<usize> {
-        self.campaigns.iter().position(|c| c.name == name)
-    }
-
-    pub fn inbox_index(&self, name: &str) -> Option<usize> {
-        self.inboxes.iter().position(|i| i.name == name)
     }
 }

@@ -299,22 +299,6 @@ impl Dist {
             Dist::Normal { .. } => (f64::NEG_INFINITY, f64::INFINITY),
         }
     }
-
-    pub fn mean(&self) -> f64 {
-        match self {
-            Dist::Fixed(v) => *v,
-            Dist::Exponential { mean } | Dist::Geometric { mean } | Dist::Normal { mean, .. } => {
-                *mean
-            }
-            Dist::LogNormal { median, sigma } => median * (sigma * sigma / 2.0).exp(),
-            Dist::Uniform { min, max } => (min + max) / 2.0,
-            Dist::Beta { alpha, beta } => alpha / (alpha + beta),
-            Dist::Empirical { values, weights } => {
-                let total: f64 = weights.iter().sum();
-                values.iter().zip(weights).map(|(v, w)| v * w).sum::<f64>() / total
-            }
-        }
-    }
 }
 
 /// Send hours per weekday: `{ mon-fri = "09:00-17:00", sat = "10:00-14:00", sun = "closed" }`.
