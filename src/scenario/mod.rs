@@ -89,7 +89,10 @@ pub struct Number {
 pub struct Inbox {
     pub name: String,
     pub agents: u32,
+    /// Conversations an agent is auto-assigned at once.
     pub capacity: u32,
+    /// What an agent may hold by pulling work by hand. Checked (>= `capacity`) but not simulated
+    /// yet: simulated agents only take what routing assigns them.
     pub capacity_maximum: u32,
     /// Seconds an agent spends on one customer message.
     pub handle_time: Dist,
