@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use crate::metrics::timeline::{BACKGROUND, BUCKET, wait_interval, wait_percentiles};
+use crate::metrics::timeline::{BACKGROUND, BUCKET, StepSeries, wait_interval, wait_percentiles};
 use crate::scenario::Scenario;
 use crate::sim::Outcome;
 use crate::time::Millis;
@@ -33,6 +33,29 @@ fn quote(s: &str) -> String {
     }
 }
 
+/// One row per minute with a non-zero mean of `steps`.
+fn write_means(
+    out: &mut impl Write,
+    scn: &Scenario,
+    series: &str,
+    key: &str,
+    steps: &StepSeries,
+    minutes: usize,
+) -> io::Result<()> {
+    for m in 0..minutes {
+        let v = steps.mean(m);
+        if v > 0.0 {
+            writeln!(
+                out,
+                "{},{series},{key},{}",
+                stamp(scn, m as Millis * BUCKET),
+                num(v)
+            )?;
+        }
+    }
+    Ok(())
+}
+
 pub fn write_timeseries(out: &mut impl Write, scn: &Scenario, o: &Outcome) -> io::Result<()> {
     writeln!(out, "t,series,key,value")?;
     let minutes = o.end.div_ceil(BUCKET) as usize;
@@ -44,17 +67,7 @@ pub fn write_timeseries(out: &mut impl Write, scn: &Scenario, o: &Outcome) -> io
     }
     for (inbox, line) in scn.inboxes.iter().zip(&o.timeline.inboxes) {
         let name = quote(&inbox.name);
-        for m in 0..minutes {
-            let q = line.queue.mean(m);
-            if q > 0.0 {
-                writeln!(
-                    out,
-                    "{},queue,{name},{}",
-                    stamp(scn, m as Millis * BUCKET),
-                    num(q)
-                )?;
-            }
-        }
+        write_means(out, scn, "queue", &name, &line.queue, minutes)?;
         for (&source, series) in &line.busy {
             let from = if source == BACKGROUND {
                 "background".to_string()
@@ -62,17 +75,7 @@ pub fn write_timeseries(out: &mut impl Write, scn: &Scenario, o: &Outcome) -> io
                 scn.campaigns[source as usize].name.clone()
             };
             let key = quote(&format!("{}/{from}", inbox.name));
-            for m in 0..minutes {
-                let b = series.mean(m);
-                if b > 0.0 {
-                    writeln!(
-                        out,
-                        "{},busy_slots,{key},{}",
-                        stamp(scn, m as Millis * BUCKET),
-                        num(b)
-                    )?;
-                }
-            }
+            write_means(out, scn, "busy_slots", &key, series, minutes)?;
         }
         let step = wait_interval(o.end);
         for (i, p) in wait_percentiles(&line.waits, step) {
