@@ -9,5 +9,6 @@ mod limits;
 mod opt_out;
 mod properties;
 mod realtime;
+mod regression;
 mod reports;
 mod schedule;
