@@ -153,6 +153,19 @@ enum Timer {
     SessionEnd(u32),
 }
 
+impl Timer {
+    /// Order of timers due at the same instant: "nothing is sent at or after an end or a stop"
+    /// must not depend on which timer was set first, so ends and stops go before anything that
+    /// can send, and starts before the sends they enable. Others keep the order they were set in.
+    fn rank(self) -> u8 {
+        match self {
+            Timer::OutreachEnd(..) | Timer::OutreachStop(..) => 0,
+            Timer::OutreachStart(..) => 1,
+            Timer::Campaign(_) | Timer::SessionEnd(_) => 2,
+        }
+    }
+}
+
 struct Campaign {
     limiter: Limiter,
     outreaches: Vec<Outreach>,
@@ -181,7 +194,7 @@ pub struct Engine {
     registry: Registry,
     inboxes: Vec<Inbox>,
     conversations: Vec<Conversation>,
-    timers: BinaryHeap<Reverse<(Millis, u64, Timer)>>,
+    timers: BinaryHeap<Reverse<(Millis, u8, u64, Timer)>>,
     timer_seq: u64,
 }
 
@@ -238,12 +251,12 @@ impl Engine {
 
     /// When the engine next needs `on_tick`, if ever.
     pub fn next_wakeup(&self) -> Option<Millis> {
-        self.timers.peek().map(|Reverse((t, _, _))| *t)
+        self.timers.peek().map(|Reverse((t, _, _, _))| *t)
     }
 
     /// Does everything due at or before `now`.
     pub fn on_tick(&mut self, now: Millis, out: &mut Vec<Action>) {
-        while let Some(&Reverse((t, _, timer))) = self.timers.peek() {
+        while let Some(&Reverse((t, _, _, timer))) = self.timers.peek() {
             if t > now {
                 break;
             }
@@ -323,7 +336,7 @@ impl Engine {
             inbox,
             customer: msg.customer,
         });
-        let due = now + self.config.inboxes[inbox as usize].sla;
+        let due = now.saturating_add(self.config.inboxes[inbox as usize].sla);
         self.inboxes[inbox as usize].enqueue(due, conversation);
         self.assign(inbox, out);
     }
@@ -341,10 +354,10 @@ impl Engine {
         if close {
             self.release(conversation, out);
         } else {
-            let until = now + self.config.inboxes[conv.inbox as usize].same_agent_window;
+            let until = now.saturating_add(self.config.inboxes[conv.inbox as usize].same_agent_window);
             conv.state = ConversationState::AwaitingCustomer { until };
             // "Silent for longer than the window": the session ends just after it.
-            self.set_timer(until + 1, Timer::SessionEnd(conversation));
+            self.set_timer(until.saturating_add(1), Timer::SessionEnd(conversation));
         }
     }
 
@@ -359,7 +372,7 @@ impl Engine {
 
     fn set_timer(&mut self, t: Millis, timer: Timer) {
         self.timer_seq += 1;
-        self.timers.push(Reverse((t, self.timer_seq, timer)));
+        self.timers.push(Reverse((t, timer.rank(), self.timer_seq, timer)));
     }
 
     fn wake_campaign(&mut self, c: u32, t: Millis) {
@@ -480,7 +493,8 @@ impl Engine {
             let mut chosen = None;
             let mut opens = Millis::MAX;
             for (o, outreach) in campaign.outreaches.iter_mut().enumerate() {
-                if outreach.status != Status::InProgress {
+                // The end or stop instant closes an outreach whatever timer ran first.
+                if outreach.status != Status::InProgress || !cfg.outreaches[o].sends_at(now) {
                     continue;
                 }
                 match outreach.pick(
