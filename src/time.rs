@@ -10,6 +10,11 @@ pub const MINUTE: Millis = 60 * SECOND;
 pub const HOUR: Millis = 60 * MINUTE;
 pub const DAY: Millis = 24 * HOUR;
 
+/// The longest run there is: a horizon can ask for at most this, a run without one stops here,
+/// and no random draw of a duration is longer. So virtual time stays far from wrapping, and
+/// per-minute series stay within memory (10 years take about 400 MB).
+pub const MAX_RUN: Millis = 20 * 366 * DAY;
+
 /// The instant that virtual time 0 stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Epoch(pub Timestamp);

@@ -72,6 +72,8 @@ pub struct Recipient {
 impl OutreachConfig {
     /// Whether the outreach may send at `now`: from its start, and before its end and its stop.
     pub fn sends_at(&self, now: Millis) -> bool {
-        self.start <= now && self.end.is_none_or(|e| now < e) && self.stop_at.is_none_or(|s| now < s)
+        self.start <= now
+            && self.end.is_none_or(|e| now < e)
+            && self.stop_at.is_none_or(|s| now < s)
     }
 }

@@ -128,13 +128,13 @@ impl Limiter {
             }
             if self.recent.len() >= n {
                 // The n-th most recent send must have left the window.
-                t = t.max(self.recent[self.recent.len() - n] + w.per);
+                t = t.max(self.recent[self.recent.len() - n].saturating_add(w.per));
             }
         }
         match self.pacing {
             Pacing::Eager => t,
             Pacing::Even => match self.recent.back() {
-                Some(&last) => t.max(last + self.spacing),
+                Some(&last) => t.max(last.saturating_add(self.spacing)),
                 None => t,
             },
             Pacing::PerWindow => self.next_in_buckets(t),
@@ -149,7 +149,7 @@ impl Limiter {
                 let bucket_start = t - t % w.per;
                 let in_bucket = self.recent.iter().rev().take_while(|&&s| s >= bucket_start);
                 if in_bucket.count() >= w.max as usize {
-                    t = bucket_start + w.per;
+                    t = bucket_start.saturating_add(w.per);
                 }
             }
             if t == before {

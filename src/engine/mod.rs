@@ -354,7 +354,8 @@ impl Engine {
         if close {
             self.release(conversation, out);
         } else {
-            let until = now.saturating_add(self.config.inboxes[conv.inbox as usize].same_agent_window);
+            let until =
+                now.saturating_add(self.config.inboxes[conv.inbox as usize].same_agent_window);
             conv.state = ConversationState::AwaitingCustomer { until };
             // "Silent for longer than the window": the session ends just after it.
             self.set_timer(until.saturating_add(1), Timer::SessionEnd(conversation));
@@ -372,7 +373,8 @@ impl Engine {
 
     fn set_timer(&mut self, t: Millis, timer: Timer) {
         self.timer_seq += 1;
-        self.timers.push(Reverse((t, timer.rank(), self.timer_seq, timer)));
+        self.timers
+            .push(Reverse((t, timer.rank(), self.timer_seq, timer)));
     }
 
     fn wake_campaign(&mut self, c: u32, t: Millis) {

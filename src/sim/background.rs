@@ -6,7 +6,7 @@ use rand::RngExt;
 
 use super::rng::{Purpose, Stream, name_key, stream};
 use crate::scenario::Inbox;
-use crate::time::{Epoch, HOUR, Millis};
+use crate::time::{Epoch, HOUR, MAX_RUN, Millis};
 
 pub struct Background {
     per_hour: [f64; 24],
@@ -42,7 +42,10 @@ impl Background {
         loop {
             let u: f64 = self.rng.random();
             let gap_hours = -(1.0 - u).ln() / self.peak;
-            now += (gap_hours * HOUR as f64).round().max(1.0) as Millis;
+            now = now.saturating_add((gap_hours * HOUR as f64).round().max(1.0) as Millis);
+            if now >= MAX_RUN {
+                return None;
+            }
             let hour = self.zone.to_datetime(self.epoch.timestamp(now)).hour() as usize;
             if self.rng.random::<f64>() * self.peak < self.per_hour[hour] {
                 return Some(now);

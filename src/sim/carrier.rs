@@ -55,11 +55,11 @@ impl Carrier {
         if leaves - now > self.validity {
             // Dropped from the queue without taking a sending slot.
             return Verdict {
-                at: now + self.validity,
+                at: now.saturating_add(self.validity),
                 failure: Some(EXPIRED),
             };
         }
-        *free = leaves + self.gap;
+        *free = leaves.saturating_add(self.gap);
         let u: f64 = rng.random();
         let failure = self
             .outcomes
@@ -68,7 +68,7 @@ impl Carrier {
             .or(self.outcomes.last())
             .and_then(|(code, _)| *code);
         Verdict {
-            at: leaves + self.latency.millis(rng),
+            at: leaves.saturating_add(self.latency.millis(rng)),
             failure,
         }
     }

@@ -13,7 +13,7 @@ mod sampler;
 use crate::engine::{self, Action, Destination, Engine, Inbound, Phone, SkipReason, Status};
 use crate::metrics::{CampaignMetrics, InboxMetrics, Timeline};
 use crate::scenario::Scenario;
-use crate::time::Millis;
+use crate::time::{MAX_RUN, Millis};
 use crate::trace::{self, Kind, NONE};
 
 pub use plan::{CampaignPlan, Plan, plan};
@@ -254,7 +254,8 @@ impl<'a> Sim<'a> {
     }
 
     fn run(mut self, progress: &mut dyn FnMut(Millis)) -> Outcome {
-        let until = self.scn.until;
+        // Without a horizon the run goes until no work is left, but never past the longest run.
+        let limit = self.scn.until.unwrap_or(MAX_RUN);
         let mut now = 0;
         let mut steps: u32 = 0;
         loop {
@@ -270,7 +271,8 @@ impl<'a> Sim<'a> {
             else {
                 break;
             };
-            if until.is_some_and(|u| t >= u) {
+            if t >= limit {
+                now = limit;
                 break;
             }
             now = t;
@@ -284,7 +286,7 @@ impl<'a> Sim<'a> {
             }
             self.apply_actions(t);
         }
-        let end = until.unwrap_or(now);
+        let end = self.scn.until.unwrap_or(now);
         self.engine.end_of_run(&mut self.actions);
         self.apply_actions(end);
         for m in &mut self.inboxes {
@@ -376,8 +378,10 @@ impl<'a> Sim<'a> {
                         written: 0,
                         conversation: None,
                     });
-                    self.queue
-                        .push(now + reply.after, Event::CustomerWrites { thread });
+                    self.queue.push(
+                        now.saturating_add(reply.after),
+                        Event::CustomerWrites { thread },
+                    );
                 }
             }
             Event::CustomerWrites { thread } => {
@@ -439,7 +443,7 @@ impl<'a> Sim<'a> {
                     .on_agent_reply(now, conversation, close, &mut self.actions);
                 if let Some(pause) = pause {
                     self.queue
-                        .push(now + pause, Event::CustomerWrites { thread });
+                        .push(now.saturating_add(pause), Event::CustomerWrites { thread });
                 }
             }
             Event::Background { inbox } => {
@@ -671,7 +675,7 @@ impl<'a> Sim<'a> {
                 let handle = self.handle_time[inbox as usize].millis(&mut draws);
                 let (phone, campaign) = (th.phone, th.campaign);
                 self.queue.push(
-                    now + handle,
+                    now.saturating_add(handle),
                     Event::AgentDone {
                         conversation,
                         thread: customer as u32,

@@ -3,7 +3,7 @@
 
 use crate::engine::{Action, Engine};
 use crate::scenario::Scenario;
-use crate::time::Millis;
+use crate::time::{MAX_RUN, Millis};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CampaignPlan {
@@ -50,15 +50,19 @@ pub fn plan(scn: &Scenario) -> Plan {
             }
         }
     };
+    let limit = scn.until.unwrap_or(MAX_RUN);
+    let mut now = 0;
     while let Some(t) = engine.next_wakeup() {
-        if scn.until.is_some_and(|u| t >= u) {
+        if t >= limit {
+            now = limit;
             break;
         }
+        now = t;
         engine.on_tick(t, &mut actions);
         tally(&mut actions, &mut plans, t);
     }
     engine.end_of_run(&mut actions);
-    tally(&mut actions, &mut plans, scn.until.unwrap_or(0));
+    tally(&mut actions, &mut plans, scn.until.unwrap_or(now));
     Plan {
         campaigns: plans,
         shared_phones,

@@ -7,7 +7,7 @@ use rand_distr::{Beta, Exp, Geometric, LogNormal, Normal};
 
 use super::rng::Stream;
 use crate::scenario::Dist;
-use crate::time::Millis;
+use crate::time::{MAX_RUN, Millis};
 
 #[derive(Debug, Clone)]
 pub enum Sampler {
@@ -59,9 +59,12 @@ impl Sampler {
         }
     }
 
-    /// A draw read as seconds, in whole milliseconds (negative draws count as zero).
+    /// A draw read as seconds, in whole milliseconds (negative draws count as zero, and no draw
+    /// is longer than the longest run).
     pub fn millis(&self, rng: &mut Stream) -> Millis {
-        (self.sample(rng) * 1000.0).round().max(0.0) as Millis
+        (self.sample(rng) * 1000.0)
+            .round()
+            .clamp(0.0, MAX_RUN as f64) as Millis
     }
 
     /// A draw read as a count of at least one.
