@@ -1,15 +1,22 @@
 //! The auditor: proves the campaign system's invariants on a finished trace.
 //!
-//! It shares no logic with the engine: it re-derives every rule from its definition (count the
-//! sends in each window, read the local clock of each recipient, replay the opt-out keywords), so
-//! a bug in the limiter or the scheduler cannot hide itself.
+//! It shares no logic with the engine and judges against the scenario as the user wrote it (its
+//! windows, times, schedules, scope), not against the configuration the harness built for the
+//! engine, so neither a limiter bug nor a translation mistake can hide. It re-derives every rule
+//! from its definition: count the sends in each window, read each recipient's local clock, replay
+//! the opt-out keywords, and check that no free slot went unused while someone was due.
+
+mod clock;
+mod liveness;
 
 use std::fmt;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::engine::opt_out::Scope;
-use crate::engine::{Config, Duplicates, Phone};
+use crate::engine::{Duplicates, Phone};
+use crate::scenario::Scenario;
+use crate::sim::population::{self, Lists};
 use crate::time::Millis;
 use crate::trace::{Event, Kind};
 
@@ -22,13 +29,13 @@ pub struct Violation {
     pub detail: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Invariant {
     /// More sends in some window than the limit allows.
     SendWindow,
     /// A send at or after the outreach's end (or its stop), or before its start.
     OutreachTime,
-    /// A send outside the schedule in the recipient's local time.
+    /// A send while the recipient's local clock read a time outside the schedule.
     Schedule,
     /// A send to a phone opted out under the configured scope.
     OptedOut,
@@ -38,6 +45,11 @@ pub enum Invariant {
     Duplicate,
     /// An agent holding more conversations than its capacity.
     AgentCapacity,
+    /// An event recorded at an earlier time than the one before it.
+    MonotonicTime,
+    /// A free slot left unused while a recipient was due (eager pacing), or work left at the end
+    /// of a run without a horizon.
+    Liveness,
 }
 
 impl Invariant {
@@ -50,6 +62,8 @@ impl Invariant {
             Invariant::Conservation => "conservation",
             Invariant::Duplicate => "duplicate",
             Invariant::AgentCapacity => "agent_capacity",
+            Invariant::MonotonicTime => "monotonic_time",
+            Invariant::Liveness => "liveness",
         }
     }
 }
@@ -64,32 +78,49 @@ impl fmt::Display for Violation {
     }
 }
 
-/// Every violation found in `trace`, which must hold every event of a run in order.
-pub fn audit(config: &Config, trace: &[Event]) -> Vec<Violation> {
-    let mut found = Vec::new();
-    send_windows(config, trace, &mut found);
-    send_times_and_schedules(config, trace, &mut found);
-    opt_outs(config, trace, &mut found);
-    fates(config, trace, &mut found);
-    agent_capacity(config, trace, &mut found);
-    found
+/// Audits traces of one scenario; build it once and audit every seed's trace with it.
+pub struct Auditor<'a> {
+    scn: &'a Scenario,
+    /// Who each outreach texts, `[campaign][outreach][row]`, rebuilt from the scenario.
+    lists: Lists,
 }
 
-fn sends(trace: &[Event]) -> impl Iterator<Item = &Event> {
-    trace.iter().filter(|e| e.kind == Kind::Send)
+/// Every violation found in `trace` of a run of `scn`.
+pub fn audit(scn: &Scenario, trace: &[Event]) -> Vec<Violation> {
+    Auditor::new(scn).audit(trace)
 }
 
-fn send_windows(config: &Config, trace: &[Event], found: &mut Vec<Violation>) {
-    let mut times: Vec<Vec<Millis>> = vec![Vec::new(); config.campaigns.len()];
-    for e in sends(trace) {
-        times[e.campaign as usize].push(e.t);
+impl<'a> Auditor<'a> {
+    pub fn new(scn: &'a Scenario) -> Self {
+        Auditor {
+            scn,
+            lists: population::build(scn).lists,
+        }
     }
-    for (c, t) in times.iter().enumerate() {
-        for w in &config.windows {
-            let n = w.max as usize;
-            // n+1 sends spanning less than `per` fit in one half-open window of length `per`.
-            for i in n..t.len() {
-                if t[i] - t[i - n] < w.per {
+
+    /// Every violation found in `trace`, which must hold every event of a run in order.
+    pub fn audit(&self, trace: &[Event]) -> Vec<Violation> {
+        let mut found = Vec::new();
+        monotonic_time(trace, &mut found);
+        self.send_windows(trace, &mut found);
+        self.send_times_and_schedules(trace, &mut found);
+        self.opt_outs(trace, &mut found);
+        self.fates(trace, &mut found);
+        self.agent_capacity(trace, &mut found);
+        liveness::check(self.scn, &self.lists, trace, &mut found);
+        found
+    }
+
+    fn send_windows(&self, trace: &[Event], found: &mut Vec<Violation>) {
+        let mut times: Vec<Vec<Millis>> = vec![Vec::new(); self.scn.campaigns.len()];
+        for e in sends(trace) {
+            times[e.campaign as usize].push(e.t);
+        }
+        for (c, t) in times.iter().enumerate() {
+            for w in &self.scn.limits.windows {
+                let n = w.max as usize;
+                // n+1 sends spanning less than `per` fit in one half-open window of length `per`.
+                if let Some(i) = (n..t.len()).find(|&i| t[i] - t[i - n] < w.per) {
                     found.push(Violation {
                         invariant: Invariant::SendWindow,
                         campaign: Some(c as u32),
@@ -103,178 +134,194 @@ fn send_windows(config: &Config, trace: &[Event], found: &mut Vec<Violation>) {
                             w.per / 1000
                         ),
                     });
-                    break;
                 }
             }
         }
     }
-}
 
-fn send_times_and_schedules(config: &Config, trace: &[Event], found: &mut Vec<Violation>) {
-    for e in sends(trace) {
-        let campaign = &config.campaigns[e.campaign as usize];
-        let outreach = &campaign.outreaches[e.outreach as usize];
-        let mut bad = |invariant, detail: String| {
-            found.push(Violation {
-                invariant,
-                campaign: Some(e.campaign),
-                t: e.t,
-                detail,
-            })
-        };
-        if e.t < outreach.start {
-            bad(
-                Invariant::OutreachTime,
-                format!("sent before the outreach start (t={} ms)", outreach.start),
-            );
-        }
-        if let Some(end) = outreach.end.filter(|&end| e.t >= end) {
-            bad(
-                Invariant::OutreachTime,
-                format!("sent at or after the outreach end (t={end} ms)"),
-            );
-        }
-        if let Some(stop) = outreach.stop_at.filter(|&stop| e.t >= stop) {
-            bad(
-                Invariant::OutreachTime,
-                format!("sent after the outreach was stopped (t={stop} ms)"),
-            );
-        }
-        let Some(schedule) = &campaign.schedule else {
-            continue;
-        };
-        let recipient = outreach.recipients[e.recipient as usize];
-        let local = config.zones[recipient.zone as usize].to_datetime(config.epoch.timestamp(e.t));
-        let weekday = local.weekday().to_monday_zero_offset() as usize;
-        let ms_of_day = ((local.hour() as u64 * 60 + local.minute() as u64) * 60
-            + local.second() as u64)
-            * 1000
-            + local.millisecond() as u64;
-        let open = schedule.ranges(weekday).iter().any(|&(s, end)| {
-            u64::from(s) * 60_000 <= ms_of_day && ms_of_day < u64::from(end) * 60_000
-        });
-        if !open {
-            bad(
-                Invariant::Schedule,
-                format!(
-                    "sent at {local} local time of the recipient (row {}), outside the schedule",
-                    e.recipient
-                ),
-            );
-        }
-    }
-}
-
-fn opt_outs(config: &Config, trace: &[Event], found: &mut Vec<Violation>) {
-    let scope_of = |number: u32| match config.opt_out_scope {
-        Scope::Company => None,
-        Scope::SenderNumber => Some(number),
-    };
-    let mut blocked: FxHashSet<(Option<u32>, Phone)> = FxHashSet::default();
-    for e in trace {
-        let Some(phone) = e.phone else { continue };
-        match e.kind {
-            Kind::OptOut => {
-                blocked.insert((scope_of(e.number), phone));
-            }
-            Kind::OptIn => {
-                blocked.remove(&(scope_of(e.number), phone));
-            }
-            Kind::Send if blocked.contains(&(scope_of(e.number), phone)) => found.push(Violation {
-                invariant: Invariant::OptedOut,
-                campaign: Some(e.campaign),
-                t: e.t,
-                detail: format!("sent to {phone}, who had opted out"),
-            }),
-            _ => {}
-        }
-    }
-}
-
-fn fates(config: &Config, trace: &[Event], found: &mut Vec<Violation>) {
-    let mut count: Vec<Vec<Vec<u8>>> = config
-        .campaigns
-        .iter()
-        .map(|c| {
-            c.outreaches
-                .iter()
-                .map(|o| vec![0; o.recipients.len()])
-                .collect()
-        })
-        .collect();
-    let mut sent_phones: FxHashMap<(u32, u32), FxHashSet<Phone>> = FxHashMap::default();
-    let mut end = 0;
-    for e in trace {
-        end = e.t;
-        if !matches!(e.kind, Kind::Send | Kind::Skip(_) | Kind::Unreached(_)) {
-            continue;
-        }
-        let n = &mut count[e.campaign as usize][e.outreach as usize][e.recipient as usize];
-        *n = n.saturating_add(1);
-        if e.kind == Kind::Send
-            && config.duplicates == Duplicates::SendOnce
-            && let Some(phone) = e.phone
-            && !sent_phones
-                .entry((e.campaign, e.outreach))
-                .or_default()
-                .insert(phone)
-        {
-            found.push(Violation {
-                invariant: Invariant::Duplicate,
-                campaign: Some(e.campaign),
-                t: e.t,
-                detail: format!("{phone} sent twice in outreach {}", e.outreach),
-            });
-        }
-    }
-    for (c, outreaches) in count.iter().enumerate() {
-        for (o, rows) in outreaches.iter().enumerate() {
-            let bad: Vec<usize> = (0..rows.len()).filter(|&r| rows[r] != 1).collect();
-            if let Some(&first) = bad.first() {
+    fn send_times_and_schedules(&self, trace: &[Event], found: &mut Vec<Violation>) {
+        let scn = self.scn;
+        for e in sends(trace) {
+            let campaign = &scn.campaigns[e.campaign as usize];
+            let outreach = &campaign.outreaches[e.outreach as usize];
+            let mut bad = |invariant, detail: String| {
                 found.push(Violation {
-                    invariant: Invariant::Conservation,
-                    campaign: Some(c as u32),
-                    t: end,
-                    detail: format!(
-                        "{} recipients of outreach {o} do not have exactly one fate (first: row {first}, {} fates)",
-                        bad.len(),
-                        rows[first]
+                    invariant,
+                    campaign: Some(e.campaign),
+                    t: e.t,
+                    detail,
+                })
+            };
+            if e.t < outreach.start {
+                bad(
+                    Invariant::OutreachTime,
+                    format!("sent before the outreach start (t={} ms)", outreach.start),
+                );
+            }
+            if let Some(end) = outreach.end.filter(|&end| e.t >= end) {
+                bad(
+                    Invariant::OutreachTime,
+                    format!("sent at or after the outreach end (t={end} ms)"),
+                );
+            }
+            if let Some(stop) = outreach.stop_at.filter(|&stop| e.t >= stop) {
+                bad(
+                    Invariant::OutreachTime,
+                    format!("sent at or after the outreach was stopped (t={stop} ms)"),
+                );
+            }
+            let recipient =
+                self.lists[e.campaign as usize][e.outreach as usize][e.recipient as usize];
+            let tz = &scn.zones[recipient.zone as usize].tz;
+            if !clock::is_open(campaign.schedule.as_ref(), tz, scn.epoch, e.t) {
+                bad(
+                    Invariant::Schedule,
+                    format!(
+                        "sent at {} local time of the recipient (row {}), outside the schedule",
+                        clock::local_reading(tz, scn.epoch, e.t),
+                        e.recipient
                     ),
+                );
+            }
+        }
+    }
+
+    fn opt_outs(&self, trace: &[Event], found: &mut Vec<Violation>) {
+        let scope_of = |number: u32| match self.scn.limits.opt_out_scope {
+            Scope::Company => None,
+            Scope::SenderNumber => Some(number),
+        };
+        let mut blocked: FxHashSet<(Option<u32>, Phone)> = FxHashSet::default();
+        for e in trace {
+            let Some(phone) = e.phone else { continue };
+            match e.kind {
+                Kind::OptOut => {
+                    blocked.insert((scope_of(e.number), phone));
+                }
+                Kind::OptIn => {
+                    blocked.remove(&(scope_of(e.number), phone));
+                }
+                Kind::Send if blocked.contains(&(scope_of(e.number), phone)) => {
+                    found.push(Violation {
+                        invariant: Invariant::OptedOut,
+                        campaign: Some(e.campaign),
+                        t: e.t,
+                        detail: format!("sent to {phone}, who had opted out"),
+                    })
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn fates(&self, trace: &[Event], found: &mut Vec<Violation>) {
+        let mut count: Vec<Vec<Vec<u8>>> = self
+            .lists
+            .iter()
+            .map(|c| c.iter().map(|rows| vec![0; rows.len()]).collect())
+            .collect();
+        let mut sent_phones: FxHashMap<(u32, u32), FxHashSet<Phone>> = FxHashMap::default();
+        let mut end = 0;
+        for e in trace {
+            end = e.t;
+            if !matches!(e.kind, Kind::Send | Kind::Skip(_) | Kind::Unreached(_)) {
+                continue;
+            }
+            let n = &mut count[e.campaign as usize][e.outreach as usize][e.recipient as usize];
+            *n = n.saturating_add(1);
+            if e.kind == Kind::Send
+                && self.scn.limits.duplicates == Duplicates::SendOnce
+                && let Some(phone) = e.phone
+                && !sent_phones
+                    .entry((e.campaign, e.outreach))
+                    .or_default()
+                    .insert(phone)
+            {
+                found.push(Violation {
+                    invariant: Invariant::Duplicate,
+                    campaign: Some(e.campaign),
+                    t: e.t,
+                    detail: format!("{phone} sent twice in outreach {}", e.outreach),
                 });
             }
         }
-    }
-}
-
-fn agent_capacity(config: &Config, trace: &[Event], found: &mut Vec<Violation>) {
-    let mut load: Vec<Vec<u32>> = config
-        .inboxes
-        .iter()
-        .map(|i| vec![0; i.agents as usize])
-        .collect();
-    for e in trace {
-        match e.kind {
-            Kind::Assign => {
-                let l = &mut load[e.inbox as usize][e.agent as usize];
-                *l += 1;
-                let cap = config.inboxes[e.inbox as usize].capacity;
-                if *l > cap {
+        for (c, outreaches) in count.iter().enumerate() {
+            for (o, rows) in outreaches.iter().enumerate() {
+                let bad: Vec<usize> = (0..rows.len()).filter(|&r| rows[r] != 1).collect();
+                if let Some(&first) = bad.first() {
                     found.push(Violation {
-                        invariant: Invariant::AgentCapacity,
-                        campaign: None,
-                        t: e.t,
+                        invariant: Invariant::Conservation,
+                        campaign: Some(c as u32),
+                        t: end,
                         detail: format!(
-                            "agent {} of inbox #{} holds {} conversations, capacity {cap}",
-                            e.agent, e.inbox, *l
+                            "{} recipients of outreach {o} do not have exactly one fate (first: row {first}, {} fates)",
+                            bad.len(),
+                            rows[first]
                         ),
                     });
                 }
             }
-            Kind::Release => {
-                let l = &mut load[e.inbox as usize][e.agent as usize];
-                *l = l.saturating_sub(1);
-            }
-            _ => {}
         }
+    }
+
+    fn agent_capacity(&self, trace: &[Event], found: &mut Vec<Violation>) {
+        let mut load: Vec<Vec<u32>> = self
+            .scn
+            .inboxes
+            .iter()
+            .map(|i| vec![0; i.agents as usize])
+            .collect();
+        for e in trace {
+            match e.kind {
+                Kind::Assign => {
+                    let l = &mut load[e.inbox as usize][e.agent as usize];
+                    *l += 1;
+                    let cap = self.scn.inboxes[e.inbox as usize].capacity;
+                    if *l > cap {
+                        found.push(Violation {
+                            invariant: Invariant::AgentCapacity,
+                            campaign: None,
+                            t: e.t,
+                            detail: format!(
+                                "agent {} of inbox #{} holds {} conversations, capacity {cap}",
+                                e.agent, e.inbox, *l
+                            ),
+                        });
+                    }
+                }
+                Kind::Release => {
+                    let l = &mut load[e.inbox as usize][e.agent as usize];
+                    *l = l.saturating_sub(1);
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn sends(trace: &[Event]) -> impl Iterator<Item = &Event> {
+    trace.iter().filter(|e| e.kind == Kind::Send)
+}
+
+/// Virtual time only moves forward: every event is at or after the one before it.
+fn monotonic_time(trace: &[Event], found: &mut Vec<Violation>) {
+    let mut back = trace
+        .windows(2)
+        .enumerate()
+        .filter(|(_, pair)| pair[1].t < pair[0].t);
+    if let Some((i, pair)) = back.next() {
+        found.push(Violation {
+            invariant: Invariant::MonotonicTime,
+            campaign: None,
+            t: pair[1].t,
+            detail: format!(
+                "event {} ({}) at t={} ms comes after one at t={} ms; {} such steps back in all",
+                i + 1,
+                pair[1].kind.name(),
+                pair[1].t,
+                pair[0].t,
+                1 + back.count()
+            ),
+        });
     }
 }

@@ -151,7 +151,7 @@ fn run_one(scn: &Scenario, seed: u64, opts: &Options) -> Run {
     let deterministic = opts
         .verify_determinism
         .then(|| trace_hash(&sim::run(scn, &sim_opts).trace) == hash);
-    let violations = audit::audit(&outcome.config, &outcome.trace);
+    let violations = audit::audit(scn, &outcome.trace);
     let summary = report::summarize(scn, &outcome);
     Run {
         seed,

@@ -45,6 +45,16 @@ pub enum Fault {
     /// A token bucket of `per_minute` tokens refilled continuously: it lets a full bucket go at
     /// once and then one send every 60/`per_minute` s, so 8 per minute becomes 15 in the first.
     TokenBucket { per_minute: u32 },
+    /// Never allows a send: a lazy campaign system that leaves everyone unreached, which every
+    /// safety invariant accepts and only the auditor's liveness check catches.
+    Idle,
+}
+
+/// The state of a [`Fault`].
+#[derive(Debug, Clone)]
+enum Broken {
+    Bucket(Bucket),
+    Idle,
 }
 
 /// Token-bucket state for [`Fault::TokenBucket`], in milliseconds of refill.
@@ -71,7 +81,7 @@ pub struct Limiter {
     depth: usize,
     /// For `Even`: minimum gap between two sends.
     spacing: Millis,
-    fault: Option<Bucket>,
+    fault: Option<Broken>,
 }
 
 impl Limiter {
@@ -98,27 +108,34 @@ impl Limiter {
             recent: VecDeque::with_capacity(depth),
             depth,
             spacing,
-            fault: fault.map(|Fault::TokenBucket { per_minute }| {
-                let interval = 60_000 / Millis::from(per_minute.max(1));
-                Bucket {
-                    interval,
-                    capacity: interval * Millis::from(per_minute),
-                    credit: interval * Millis::from(per_minute),
-                    last: 0,
+            fault: fault.map(|f| match f {
+                Fault::TokenBucket { per_minute } => {
+                    let interval = 60_000 / Millis::from(per_minute.max(1));
+                    Broken::Bucket(Bucket {
+                        interval,
+                        capacity: interval * Millis::from(per_minute),
+                        credit: interval * Millis::from(per_minute),
+                        last: 0,
+                    })
                 }
+                Fault::Idle => Broken::Idle,
             }),
         }
     }
 
     /// The earliest time at or after `now` at which one more send keeps every window.
     pub fn next_allowed(&self, now: Millis) -> Millis {
-        if let Some(b) = &self.fault {
-            let credit = b.credit_at(now);
-            return if credit >= b.interval {
-                now
-            } else {
-                now + (b.interval - credit)
-            };
+        match &self.fault {
+            Some(Broken::Bucket(b)) => {
+                let credit = b.credit_at(now);
+                return if credit >= b.interval {
+                    now
+                } else {
+                    now + (b.interval - credit)
+                };
+            }
+            Some(Broken::Idle) => return Millis::MAX,
+            None => {}
         }
         let mut t = now;
         for w in &self.windows {
@@ -160,7 +177,7 @@ impl Limiter {
 
     /// Records a send at `t`; `t` must not be earlier than `next_allowed`.
     pub fn record(&mut self, t: Millis) {
-        if let Some(b) = &mut self.fault {
+        if let Some(Broken::Bucket(b)) = &mut self.fault {
             b.credit = b.credit_at(t) - b.interval;
             b.last = t;
         }

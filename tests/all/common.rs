@@ -25,7 +25,7 @@ pub fn run_audited(scn: &Scenario, seed: u64) -> Outcome {
             ..Default::default()
         },
     );
-    let violations = audit::audit(&outcome.config, &outcome.trace);
+    let violations = audit::audit(scn, &outcome.trace);
     assert!(
         violations.is_empty(),
         "{} violations in {} seed {seed}, first: {}",

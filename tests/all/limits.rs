@@ -111,7 +111,7 @@ fn the_auditor_catches_a_limiter_that_breaks_the_sliding_window() {
     {
         e.t = 59_000 + (n as u64 / 8) * 1_000;
     }
-    let v = campaign_sim::audit::audit(&o.config, &o.trace);
+    let v = campaign_sim::audit::audit(&scn, &o.trace);
     assert!(
         v.iter()
             .any(|v| v.invariant == campaign_sim::audit::Invariant::SendWindow)
