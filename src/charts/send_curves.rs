@@ -1,5 +1,7 @@
 //! Cumulative SMS sent per campaign, the limiter's envelope from each outreach's start, the
-//! end-time cutoffs, and the hours when every campaign's schedule is closed (company clock).
+//! end-time cutoffs, and the hours when no recipient's schedule is open on their own clock.
+
+use std::collections::BTreeSet;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -83,7 +85,7 @@ impl Drawing for SendCurves<'_> {
                         RGBColor(120, 120, 120).mix(0.12).filled(),
                     )
                 }))?
-                .label("every schedule closed (company clock)")
+                .label("closed for every recipient")
                 .legend(|(x, y)| {
                     Rectangle::new(
                         [(x, y - 6), (x + 18, y + 6)],
@@ -166,25 +168,32 @@ impl Drawing for SendCurves<'_> {
     }
 }
 
-/// Hours (from the start) when no campaign may send in the company's time zone. Empty when some
-/// campaign has no schedule (it may send at any hour).
+/// Hours (from the start) when no campaign may send to any of its recipients: schedules are read
+/// on each recipient's own clock, so a band is shaded only when every zone on every list is closed.
+/// Empty when some campaign has no schedule (it may send at any hour).
 fn closed_hours(d: &Data, end_h: f64) -> Vec<(f64, f64)> {
-    let campaigns = &d.outcome.config.campaigns;
-    if campaigns.iter().any(|c| c.schedule.is_none()) {
+    let config = &d.outcome.config;
+    if config.campaigns.iter().any(|c| c.schedule.is_none()) {
         return Vec::new();
     }
     let end = (end_h * HOUR as f64) as Millis;
-    let zone = &d.outcome.config.zones[0];
     let mut open: Vec<(Millis, Millis)> = Vec::new();
-    for c in campaigns {
-        let mut t = 0;
-        while t < end {
-            let Some((s, e)) = window_after(c.schedule.as_ref(), zone, d.outcome.config.epoch, t)
-            else {
-                break;
-            };
-            open.push((s, e.min(end)));
-            t = e;
+    for c in &config.campaigns {
+        let zones: BTreeSet<u16> = c
+            .outreaches
+            .iter()
+            .flat_map(|o| o.recipients.iter().map(|r| r.zone))
+            .collect();
+        for zone in zones {
+            let tz = &config.zones[zone as usize];
+            let mut t = 0;
+            while t < end {
+                let Some((s, e)) = window_after(c.schedule.as_ref(), tz, config.epoch, t) else {
+                    break;
+                };
+                open.push((s, e.min(end)));
+                t = e;
+            }
         }
     }
     open.sort_unstable();
@@ -200,4 +209,65 @@ fn closed_hours(d: &Data, end_h: f64) -> Vec<(f64, f64)> {
         closed.push((hours(covered), end_h));
     }
     closed
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::scenario::Scenario;
+    use crate::{report, sim};
+
+    #[test]
+    fn sends_fell_inside_bands_shaded_closed_on_the_company_clock() {
+        // Los Angeles recipients of a New York company are texted until 20:00 New York time.
+        let text = r#"
+            name = "west"
+            [simulation]
+            timezone = "America/New_York"
+            start = "2026-12-01T08:00"
+            [[numbers]]
+            number = "+15550100"
+            inbox = "Replies"
+            [[inboxes]]
+            name = "Replies"
+            agents = 2
+            [[campaigns]]
+            name = "West coast"
+            number = "+15550100"
+            schedule = { daily = "09:00-17:00" }
+            [[campaigns.outreaches]]
+            start = "2026-12-01T09:00"
+            recipients = { count = 6000, timezones = { "America/Los_Angeles" = 1.0 } }
+        "#;
+        let scn = Scenario::parse(Path::new("west.toml"), text).unwrap();
+        let outcome = sim::run(
+            &scn,
+            &sim::Options {
+                seed: 1,
+                trace: true,
+                ..Default::default()
+            },
+        );
+        let summary = report::summarize(&scn, &outcome);
+        let d = Data {
+            scn: &scn,
+            outcome: &outcome,
+            summary: &summary,
+        };
+        let closed = closed_hours(&d, hours(outcome.end));
+        assert!(!closed.is_empty(), "nights are closed for everyone");
+        let sends = outcome
+            .trace
+            .iter()
+            .filter(|e| e.kind == crate::trace::Kind::Send);
+        for e in sends {
+            let h = hours(e.t);
+            assert!(
+                !closed.iter().any(|&(a, b)| a < h && h < b),
+                "a send at {h:.3} h lies in a band shaded closed"
+            );
+        }
+    }
 }

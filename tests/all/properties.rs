@@ -1,6 +1,13 @@
 //! Random scenarios thrown at the simulator: whatever the mix of campaigns, schedules, time
 //! zones, cutoffs, opt-out storms and daylight-saving days, the auditor must find nothing.
+//! The generators lean on boundaries, where defects hide: outreach times drawn from a few shared
+//! instants (one's end is another's start, a stop lands on a schedule edge), schedule edges at the
+//! hours clocks jump, start days on daylight-saving changes in zones with odd offsets, lists of
+//! 0, 1 and limit-sized counts, many outreaches on one campaign, reply rates of 0 and 1.
 //! And random or mangled scenario files must give errors, never a panic.
+//!
+//! CI runs 128 scenarios; `PROPTEST_CASES=10000 cargo test --release --test all properties`
+//! hunts longer.
 
 use std::path::Path;
 
@@ -10,15 +17,26 @@ use campaign_sim::scenario::Scenario;
 
 use crate::common::run_audited;
 
-const ZONES: [&str; 6] = [
+const ZONES: [&str; 10] = [
     "America/New_York",
     "America/Chicago",
     "America/Los_Angeles",
     "Europe/London",
     "Asia/Kolkata",
     "Australia/Sydney",
+    // Clocks jump at midnight, by half an hour, or by odd quarter hours.
+    "America/Santiago",
+    "Australia/Lord_Howe",
+    "Asia/Kathmandu",
+    "Pacific/Chatham",
 ];
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/// Days after 2026-03-06 on which some zone above changes its clocks (US, EU, Chile, Australia).
+const CHANGE_DAYS: [u32; 7] = [2, 23, 30, 184, 212, 233, 240];
+
+/// Schedule edges, in minutes: midnight, the hours clocks jump at, office hours, the day's end.
+const EDGES: [u16; 12] = [0, 30, 60, 90, 120, 135, 150, 180, 540, 1020, 1410, 1440];
 
 #[derive(Debug, Clone)]
 struct Campaign {
@@ -27,43 +45,55 @@ struct Campaign {
     outreaches: Vec<Outreach>,
 }
 
+/// Times are indices into the scenario's shared instants, so outreaches meet at the same ones.
 #[derive(Debug, Clone)]
 struct Outreach {
-    start_min: u32,
-    end_after_min: Option<u32>,
-    stop_after_min: Option<u32>,
+    start: usize,
+    end: Option<usize>,
+    stop: Option<usize>,
     count: u32,
     zones: Vec<usize>,
     overlap: Option<f64>,
 }
 
+fn count() -> impl Strategy<Value = u32> {
+    prop_oneof![
+        prop::sample::select(vec![0u32, 1, 2, 7, 8, 9, 39, 40, 41]),
+        0u32..350,
+        350u32..1500,
+    ]
+}
+
 fn outreach() -> impl Strategy<Value = Outreach> {
     (
-        0u32..36 * 60,
-        proptest::option::of(1u32..20 * 60),
-        proptest::option::of(1u32..20 * 60),
-        0u32..350,
+        0usize..6,
+        proptest::option::of(1usize..6),
+        proptest::option::of(1usize..6),
+        count(),
         proptest::collection::vec(0usize..ZONES.len(), 1..4),
-        proptest::option::of(0.0f64..1.0),
+        proptest::option::of(prop_oneof![Just(0.0), Just(1.0), 0.0f64..1.0]),
     )
-        .prop_map(
-            |(start_min, end_after_min, stop_after_min, count, zones, overlap)| Outreach {
-                start_min,
-                end_after_min,
-                stop_after_min,
-                count,
-                zones,
-                overlap,
-            },
-        )
+        .prop_map(|(start, end, stop, count, zones, overlap)| Outreach {
+            start,
+            end: end.map(|d| start + d),
+            stop: stop.map(|d| start + d),
+            count,
+            zones,
+            overlap,
+        })
 }
 
 fn campaign() -> impl Strategy<Value = Campaign> {
-    let hours = (0u16..23, 1u16..12).prop_map(|(s, len)| (s * 60, ((s + len).min(24)) * 60));
+    let hours = (0..EDGES.len() - 1).prop_flat_map(|i| {
+        (
+            Just(EDGES[i]),
+            prop::sample::select(EDGES[i + 1..].to_vec()),
+        )
+    });
     (
         0usize..3,
         proptest::option::of((proptest::collection::vec(any::<bool>(), 7), hours)),
-        proptest::collection::vec(outreach(), 1..3),
+        proptest::collection::vec(outreach(), 1..6),
     )
         .prop_map(|(number, schedule, outreaches)| Campaign {
             number,
@@ -82,42 +112,125 @@ fn clock(m: u16) -> String {
     format!("{:02}:{:02}", m / 60, m % 60)
 }
 
-/// `start` is days after 2026-03-06 (so runs cross the US and EU daylight-saving changes).
-#[allow(clippy::too_many_arguments)]
-fn toml(
+/// Everything a generated scenario is made of, besides its campaigns.
+#[derive(Debug, Clone)]
+struct World {
     company: usize,
+    /// Days after 2026-03-06.
     start_day: u32,
-    pacing: &str,
-    scope: &str,
-    duplicates: &str,
+    /// Minutes after the start day's midnight, ascending: the instants outreaches share.
+    instants: Vec<u32>,
+    horizon: bool,
+    pacing: &'static str,
+    scope: &'static str,
+    duplicates: &'static str,
     stop_weight: u32,
     reply_rate: f64,
-    extra: (Option<(u32, u32)>, u32),
-    campaigns: &[Campaign],
-) -> String {
-    let (windows, background) = extra;
+    windows: Option<(u32, u32)>,
+    background: u32,
+}
+
+fn world() -> impl Strategy<Value = World> {
+    let day = prop_oneof![
+        prop::sample::select(CHANGE_DAYS.to_vec()).prop_flat_map(|d| d.saturating_sub(1)..=d),
+        0u32..250,
+    ];
+    // Instants on the hour clocks jump, on schedule edges, or anywhere in three days.
+    let instant = prop_oneof![
+        prop::sample::select(vec![0u32, 60, 120, 150, 180, 540, 1020, 1440, 1440 + 120]),
+        0u32..3 * 24 * 60,
+    ];
+    (
+        (
+            0usize..ZONES.len(),
+            day,
+            proptest::collection::vec(instant, 12),
+            any::<bool>(),
+        ),
+        (
+            prop::sample::select(vec!["eager", "even", "per_window"]),
+            prop::sample::select(vec!["company", "sender_number"]),
+            prop::sample::select(vec!["send_once", "send_per_row"]),
+        ),
+        (
+            0u32..40,
+            prop_oneof![Just(0.0), Just(1.0), 0.0f64..1.0],
+            // (max, seconds): one a second to forty a day.
+            proptest::option::of(prop::sample::select(vec![
+                (1u32, 1u32),
+                (1, 60),
+                (2, 7),
+                (8, 60),
+                (40, 300),
+                (1000, 1),
+                (40, 86_400),
+            ])),
+            0u32..20,
+        ),
+    )
+        .prop_map(
+            |(
+                (company, start_day, mut instants, horizon),
+                (pacing, scope, duplicates),
+                (stop_weight, reply_rate, windows, background),
+            )| {
+                instants.sort_unstable();
+                instants.dedup();
+                World {
+                    company,
+                    start_day,
+                    instants,
+                    horizon,
+                    pacing,
+                    scope,
+                    duplicates,
+                    stop_weight,
+                    reply_rate,
+                    windows,
+                    background,
+                }
+            },
+        )
+}
+
+fn toml(w: &World, campaigns: &[Campaign]) -> String {
     let base = jiff::civil::date(2026, 3, 6)
-        .checked_add(jiff::Span::new().days(start_day as i64))
+        .checked_add(jiff::Span::new().days(w.start_day as i64))
         .unwrap();
     let at = |min: u32| {
         let dt = base
             .at(0, 0, 0, 0)
             .checked_add(jiff::Span::new().minutes(min as i64))
             .unwrap();
-        dt.strftime("%Y-%m-%dT%H:%M").to_string()
+        // A named zone pins the instant even where the company's clock skips or repeats it.
+        format!("{}[UTC]", dt.strftime("%Y-%m-%dT%H:%M"))
+    };
+    // Instants past the last shared one lie a day apart.
+    let instant = |i: usize| match w.instants.get(i) {
+        Some(&m) => m,
+        None => w.instants.last().copied().unwrap_or(0) + 1440 * (i + 1 - w.instants.len()) as u32,
     };
     let mut s = format!(
-        "name = \"prop\"\n[simulation]\ntimezone = \"{}\"\nstart = \"{}\"\nuntil = \"{}\"\n\
-         [limits]\npacing = \"{pacing}\"\nopt_out_scope = \"{scope}\"\nduplicates = \"{duplicates}\"\n{}\
-         [customers]\nreply_rate = {{ dist = \"fixed\", value = {reply_rate} }}\n\
+        "name = \"prop\"\n[simulation]\ntimezone = \"{}\"\nstart = \"{}\"\n{}\
+         [limits]\npacing = \"{}\"\nopt_out_scope = \"{}\"\nduplicates = \"{}\"\n{}\
+         [customers]\nreply_rate = {{ dist = \"fixed\", value = {} }}\n\
          reply_delay = {{ dist = \"exponential\", mean = \"10m\" }}\n\
-         replies = [ {{ body = \"STOP\", weight = {stop_weight} }}, {{ body = \"start\", weight = 2 }}, {{ body = \"hi\", weight = 10 }} ]\n",
-        ZONES[company],
+         replies = [ {{ body = \"STOP\", weight = {} }}, {{ body = \"start\", weight = 2 }}, {{ body = \"hi\", weight = 10 }} ]\n",
+        ZONES[w.company],
         at(0),
-        at(5 * 24 * 60),
-        windows.map_or(String::new(), |(max, per)| format!(
+        if w.horizon {
+            format!("until = \"{}\"\n", at(6 * 24 * 60))
+        } else {
+            String::new()
+        },
+        w.pacing,
+        w.scope,
+        w.duplicates,
+        w.windows.map_or(String::new(), |(max, per)| format!(
             "windows = [{{ max = {max}, per = \"{per}s\" }}]\n"
         )),
+        w.reply_rate,
+        w.stop_weight,
     );
     for n in 0..3 {
         s += &format!(
@@ -127,8 +240,9 @@ fn toml(
     }
     for i in 0..2 {
         s += &format!(
-            "[[inboxes]]\nname = \"I{i}\"\nagents = {}\ncapacity = {{ standard = 2 }}\nbackground = {{ per_hour = {background} }}\n",
-            i + 1
+            "[[inboxes]]\nname = \"I{i}\"\nagents = {}\ncapacity = {{ standard = 2 }}\nbackground = {{ per_hour = {} }}\n",
+            i + 1,
+            w.background
         );
     }
     for (k, c) in campaigns.iter().enumerate() {
@@ -148,13 +262,13 @@ fn toml(
         for o in &c.outreaches {
             s += &format!(
                 "[[campaigns.outreaches]]\nstart = \"{}\"\n",
-                at(o.start_min)
+                at(instant(o.start))
             );
-            if let Some(e) = o.end_after_min {
-                s += &format!("end = \"{}\"\n", at(o.start_min + e));
+            if let Some(e) = o.end {
+                s += &format!("end = \"{}\"\n", at(instant(e)));
             }
-            if let Some(e) = o.stop_after_min {
-                s += &format!("stop_at = \"{}\"\n", at(o.start_min + e));
+            if let Some(e) = o.stop {
+                s += &format!("stop_at = \"{}\"\n", at(instant(e)));
             }
             let zones: Vec<String> = {
                 let mut z = o.zones.clone();
@@ -180,24 +294,23 @@ fn toml(
     s
 }
 
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(128)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
 
     #[test]
     fn the_auditor_finds_nothing_in_random_scenarios(
-        company in 0usize..ZONES.len(),
-        start_day in 0u32..250,
-        pacing in prop::sample::select(vec!["eager", "even", "per_window"]),
-        scope in prop::sample::select(vec!["company", "sender_number"]),
-        duplicates in prop::sample::select(vec!["send_once", "send_per_row"]),
-        stop_weight in 0u32..40,
-        reply_rate in 0.0f64..1.0,
-        windows in proptest::option::of((1u32..10, 5u32..120)),
-        background in 0u32..20,
+        world in world(),
         campaigns in proptest::collection::vec(campaign(), 1..4),
         seed in 0u64..1000,
     ) {
-        let text = toml(company, start_day, pacing, scope, duplicates, stop_weight, reply_rate, (windows, background), &campaigns);
+        let text = toml(&world, &campaigns);
         let scn = Scenario::parse(Path::new("prop.toml"), &text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
         // run_audited fails on any violation and checks conservation per campaign.
         run_audited(&scn, seed);

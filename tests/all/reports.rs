@@ -108,7 +108,7 @@ fn the_launch_charts_show_the_cutoff_and_the_unreached() {
     let scn = shipped("launch.toml");
     let rendered = render(&scn, 42);
     assert!(rendered[0].svg.contains("end time (cutoff)"));
-    assert!(rendered[0].svg.contains("every schedule closed"));
+    assert!(rendered[0].svg.contains("closed for every recipient"));
     assert!(rendered[1].svg.contains("unreached: end time"));
     assert!(
         rendered[1].svg.contains("skipped: duplicate"),
