@@ -1,1 +1,205 @@
 //! Regressions in the outputs.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use campaign_sim::report;
+
+use crate::common::one_campaign;
+
+/// Runs the real binary in `cwd`; returns the exit code and stdout + stderr.
+fn campaign_sim(cwd: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_campaign-sim"))
+        .current_dir(cwd)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+/// Every name in `dir`, sorted, hidden ones included.
+fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn named(name: &str) -> String {
+    one_campaign(20, "", "").replace("name = \"one\"", &format!("name = {name:?}"))
+}
+
+#[test]
+fn run_out_pointing_at_the_scenarios_folder_deletes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("scenarios")).unwrap();
+    fs::write(dir.path().join("scenarios/s.toml"), named("s")).unwrap();
+    let (code, out) = campaign_sim(
+        dir.path(),
+        &["run", "scenarios/s.toml", "--out", "scenarios"],
+    );
+    assert_eq!(code, Some(2), "{out}");
+    assert!(
+        out.contains("scenarios"),
+        "the message names the folder: {out}"
+    );
+    assert_eq!(entries(&dir.path().join("scenarios")), ["s.toml"]);
+    assert_eq!(entries(dir.path()), ["scenarios"], "no staging left behind");
+}
+
+#[test]
+fn run_out_pointing_at_a_file_leaves_the_file_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("s.toml"), named("s")).unwrap();
+    fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+    let (code, out) = campaign_sim(dir.path(), &["run", "s.toml", "--out", "notes.txt"]);
+    assert_eq!(code, Some(2), "{out}");
+    assert_eq!(
+        fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
+        "mine"
+    );
+    assert_eq!(entries(dir.path()), ["notes.txt", "s.toml"]);
+}
+
+#[test]
+fn check_out_pointing_at_a_folder_it_did_not_write_deletes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("s.toml"), named("s")).unwrap();
+    fs::create_dir(dir.path().join("results")).unwrap();
+    fs::write(dir.path().join("results/keep.txt"), "mine").unwrap();
+    let (code, out) = campaign_sim(
+        dir.path(),
+        &["check", "s.toml", "--seeds", "1", "--out", "results"],
+    );
+    assert_eq!(code, Some(2), "{out}");
+    assert_eq!(entries(&dir.path().join("results")), ["keep.txt"]);
+    assert_eq!(entries(dir.path()), ["results", "s.toml"]);
+}
+
+#[test]
+fn an_empty_scenario_name_does_not_wipe_the_reports_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("s.toml"), named("")).unwrap();
+    fs::create_dir(dir.path().join("reports")).unwrap();
+    fs::write(dir.path().join("reports/README.md"), "mine").unwrap();
+    let (code, out) = campaign_sim(dir.path(), &["run", "s.toml"]);
+    assert_eq!(
+        fs::read_to_string(dir.path().join("reports/README.md")).unwrap(),
+        "mine",
+        "{out}"
+    );
+    if code != Some(2) {
+        let written: Vec<String> = entries(&dir.path().join("reports"))
+            .into_iter()
+            .filter(|n| n != "README.md")
+            .collect();
+        assert_eq!(written.len(), 1, "one report folder: {written:?}");
+        assert!(!written[0].starts_with('.'), "{written:?}");
+        assert!(
+            dir.path()
+                .join("reports")
+                .join(&written[0])
+                .join("summary.json")
+                .is_file()
+        );
+    }
+}
+
+#[test]
+fn a_scenario_named_dot_dot_slash_victim_deletes_nothing_outside_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join("work");
+    fs::create_dir_all(work.join("reports")).unwrap();
+    fs::create_dir(dir.path().join("victim")).unwrap();
+    fs::write(dir.path().join("victim/precious.txt"), "mine").unwrap();
+    fs::create_dir(work.join("victim")).unwrap();
+    fs::write(work.join("victim/precious.txt"), "mine").unwrap();
+    fs::write(work.join("s.toml"), named("../victim")).unwrap();
+    let (code, out) = campaign_sim(&work, &["run", "s.toml"]);
+    assert!(matches!(code, Some(0 | 1)), "{out}");
+    assert_eq!(entries(&dir.path().join("victim")), ["precious.txt"]);
+    assert_eq!(entries(&work.join("victim")), ["precious.txt"]);
+    assert_eq!(entries(dir.path()), ["victim", "work"]);
+    let written = entries(&work.join("reports"));
+    assert_eq!(written.len(), 1, "{written:?}");
+    assert!(!written[0].starts_with('.') && !written[0].contains(".."));
+}
+
+#[test]
+fn out_dot_leaves_no_staging_folders_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("s.toml"), named("s")).unwrap();
+    for args in [
+        &["run", "s.toml", "--out", "."][..],
+        &["check", "s.toml", "--seeds", "1", "--out", "."],
+    ] {
+        let (code, out) = campaign_sim(dir.path(), args);
+        assert_eq!(code, Some(2), "{args:?}: {out}");
+        assert_eq!(entries(dir.path()), ["s.toml"], "{args:?}");
+    }
+}
+
+#[test]
+fn a_refused_out_is_refused_before_simulating() {
+    // Nineteen years of busy background traffic: minutes of simulation if it were run.
+    let dir = tempfile::tempdir().unwrap();
+    let long = named("long")
+        .replace(
+            "start = \"2026-12-01T08:00\"",
+            "start = \"2026-12-01T08:00\"\nuntil = \"2045-12-01T08:00\"",
+        )
+        .replace("agents = 3", "agents = 50\nbackground = { per_hour = 300 }");
+    fs::write(dir.path().join("s.toml"), long).unwrap();
+    fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+    let started = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_campaign-sim"))
+        .current_dir(dir.path())
+        .args(["run", "s.toml", "--out", "notes.txt"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let code = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status.code();
+        }
+        if started.elapsed() > Duration::from_secs(10) {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("still simulating after 10 s: the target was not checked first");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
+        "mine"
+    );
+}
+
+#[test]
+fn writing_refuses_a_target_that_appeared_while_simulating() {
+    // `run` checks the target before simulating; this is the second check, at write time.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("appeared");
+    fs::write(&file, "mine").unwrap();
+    let folder = dir.path().join("folder");
+    fs::create_dir(&folder).unwrap();
+    fs::write(folder.join("keep.txt"), "mine").unwrap();
+    for target in [&file, &folder] {
+        let written = report::write_folder(target, |staging| {
+            fs::write(staging.join("summary.json"), "{}")
+        });
+        assert!(written.is_err(), "{}", target.display());
+    }
+    assert_eq!(fs::read_to_string(&file).unwrap(), "mine");
+    assert_eq!(entries(&folder), ["keep.txt"]);
+    assert_eq!(entries(dir.path()), ["appeared", "folder"]);
+}
