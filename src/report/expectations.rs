@@ -3,7 +3,8 @@
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::summary::Summary;
+use super::summary::{Summary, seconds};
+use crate::metrics::nearest_rank;
 use crate::scenario::{Expectation, Interval, Metric, Op, Scenario, Target};
 use crate::sim::Outcome;
 use crate::time::{MINUTE, Millis};
@@ -128,17 +129,14 @@ fn worst_interval(
         })
         .collect();
     keyed.sort_unstable();
-    let value = |chunk: &[((Date, u64), Millis)]| -> f64 {
-        let at = |q: f64| {
-            chunk[((q * chunk.len() as f64).ceil() as usize).clamp(1, chunk.len()) - 1].1 as f64
-                / 1000.0
-        };
+    let value = |sorted: &[Millis]| -> f64 {
+        let at = |percent| nearest_rank(sorted, percent).map_or(0.0, seconds);
         match metric {
-            Metric::WaitP50 => at(0.5),
-            Metric::WaitP90 => at(0.9),
-            Metric::WaitP99 => at(0.99),
+            Metric::WaitP50 => at(50),
+            Metric::WaitP90 => at(90),
+            Metric::WaitP99 => at(99),
             Metric::SlaAttainment => {
-                chunk.iter().filter(|(_, w)| *w <= sla).count() as f64 / chunk.len() as f64
+                sorted.iter().filter(|&&w| w <= sla).count() as f64 / sorted.len() as f64
             }
             _ => unreachable!("only per-interval metrics are accepted with `every`"),
         }
@@ -149,8 +147,7 @@ fn worst_interval(
     };
     let mut worst: Option<(f64, (Date, u64))> = None;
     for chunk in keyed.chunk_by(|a, b| a.0 == b.0) {
-        let mut sorted: Vec<_> = chunk.to_vec();
-        sorted.sort_unstable_by_key(|&(_, w)| w);
+        let sorted: Vec<Millis> = chunk.iter().map(|&(_, w)| w).collect();
         let v = value(&sorted);
         if worst.is_none_or(|(w, _)| worse(v, w)) {
             worst = Some((v, chunk[0].0));

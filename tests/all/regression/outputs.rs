@@ -5,9 +5,12 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use campaign_sim::metrics::InboxMetrics;
 use campaign_sim::report;
+use campaign_sim::sim;
+use campaign_sim::time::{HOUR, MINUTE, Millis};
 
-use crate::common::one_campaign;
+use crate::common::{one_campaign, scenario};
 
 /// Runs the real binary in `cwd`; returns the exit code and stdout + stderr.
 fn campaign_sim(cwd: &Path, args: &[&str]) -> (Option<i32>, String) {
@@ -202,4 +205,43 @@ fn writing_refuses_a_target_that_appeared_while_simulating() {
     assert_eq!(fs::read_to_string(&file).unwrap(), "mine");
     assert_eq!(entries(&folder), ["keep.txt"]);
     assert_eq!(entries(dir.path()), ["appeared", "folder"]);
+}
+
+#[test]
+fn a_true_p50_of_fifteen_minutes_passes_wait_p50_at_most_15m_whole_run_and_per_interval() {
+    let scn = scenario(
+        &(one_campaign(0, "", "")
+            + "[[expect]]\ninbox = \"Replies\"\nwait_p50 = \"<= 15m\"\n\
+               [[expect]]\ninbox = \"Replies\"\nwait_p50 = \"<= 15m\"\nevery = \"1h\"\nbetween = \"09:00-17:00\"\n"),
+    );
+    let mut o = sim::run(&scn, &sim::Options::default());
+    // Four conversations from 09:00 (an hour after the start); nearest rank: the 2nd of 4 is 900 s.
+    let waits: [(Millis, Millis); 4] = [
+        (HOUR, 0),
+        (HOUR + MINUTE, 900_000),
+        (HOUR + 2 * MINUTE, 900_000),
+        (HOUR + 3 * MINUTE, 1_800_000),
+    ];
+    let mut inbox = InboxMetrics::new();
+    for &(arrived, wait) in &waits {
+        inbox.enqueue();
+        inbox.assign(arrived + wait, wait, scn.inboxes[0].sla_within);
+    }
+    o.inboxes[0] = inbox;
+    o.timeline.inboxes[0].waits = waits.to_vec();
+    let summary = report::summarize(&scn, &o);
+    assert_eq!(summary.inboxes[0].wait_p50_s, 900.0);
+    let [whole_run, per_interval] = &summary.expectations[..] else {
+        panic!("two thresholds")
+    };
+    assert_eq!(
+        (whole_run.observed, whole_run.passed),
+        (900.0, true),
+        "whole run"
+    );
+    assert_eq!(
+        (per_interval.observed, per_interval.passed),
+        (900.0, true),
+        "per interval"
+    );
 }
