@@ -44,8 +44,8 @@ enum Command {
     Check {
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
-        /// Seeds per scenario (its own seed and the ones after it).
-        #[arg(long, default_value_t = 10)]
+        /// Seeds per scenario (its own seed and the ones after it), at least 1.
+        #[arg(long, default_value_t = 10, value_parser = at_least_one_seed)]
         seeds: u64,
         /// Worker threads (default: all cores); results do not depend on it.
         #[arg(long)]
@@ -53,10 +53,18 @@ enum Command {
         /// Where check.json and junit.xml go.
         #[arg(long, default_value = "reports/check")]
         out: PathBuf,
-        /// Run every seed twice and compare trace hashes.
+        /// Run every seed twice and say where the traces first differ, if they do.
         #[arg(long)]
         verify_determinism: bool,
     },
+}
+
+fn at_least_one_seed(s: &str) -> Result<u64, String> {
+    match s.parse::<u64>() {
+        Ok(0) => Err("check needs at least one seed".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 enum Failure {

@@ -5,12 +5,16 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use campaign_sim::check;
+use campaign_sim::engine::Phone;
+use campaign_sim::engine::limiter::Fault;
 use campaign_sim::metrics::InboxMetrics;
 use campaign_sim::report;
 use campaign_sim::sim;
 use campaign_sim::time::{HOUR, MINUTE, Millis};
+use campaign_sim::trace::{Event, Kind};
 
-use crate::common::{one_campaign, scenario};
+use crate::common::{one_campaign, scenario, shipped};
 
 /// Runs the real binary in `cwd`; returns the exit code and stdout + stderr.
 fn campaign_sim(cwd: &Path, args: &[&str]) -> (Option<i32>, String) {
@@ -243,5 +247,158 @@ fn a_true_p50_of_fifteen_minutes_passes_wait_p50_at_most_15m_whole_run_and_per_i
         (per_interval.observed, per_interval.passed),
         (900.0, true),
         "per interval"
+    );
+}
+
+fn with_threshold(condition: &str) -> String {
+    one_campaign(300, "", "") + &format!("[[expect]]\ncampaign = \"A\"\n{condition}\n")
+}
+
+#[test]
+fn check_names_the_worst_seed_in_the_thresholds_direction_not_the_first_failing_one() {
+    let seeds = 10;
+    // Replies per seed, from single runs made here, independently of `check`.
+    let base = scenario(&with_threshold("replies = \">= 0\""));
+    let replies: Vec<(u64, f64)> = (0..seeds)
+        .map(|k| {
+            let seed = base.seed + k;
+            let o = sim::run(
+                &base,
+                &sim::Options {
+                    seed,
+                    ..Default::default()
+                },
+            );
+            (seed, o.campaigns[0].replies as f64)
+        })
+        .collect();
+    // Ties go to the lowest seed: `min_by`/`max_by` over seed order keep the first of equals.
+    let most = *replies
+        .iter()
+        .rev()
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .unwrap();
+    let least = *replies.iter().min_by(|a, b| a.1.total_cmp(&b.1)).unwrap();
+    assert!(
+        most.0 != base.seed && least.0 != base.seed,
+        "the first seed must not be the extreme one for this test: {replies:?}"
+    );
+    let worst = |condition: &str| {
+        let r = check::check(
+            &[scenario(&with_threshold(&format!(
+                "replies = \"{condition}\""
+            )))],
+            &check::Options {
+                seeds,
+                ..Default::default()
+            },
+        );
+        let t = &r.scenarios[0].thresholds[0];
+        (t.worst_seed, t.worst_observed)
+    };
+    assert_eq!(worst("<= 0"), most, "every run fails: the most replies");
+    assert_eq!(worst("< 100000"), most, "every run passes: still the most");
+    assert_eq!(
+        worst(">= 100000"),
+        least,
+        "every run fails: the fewest replies"
+    );
+}
+
+#[test]
+fn check_with_zero_seeds_is_bad_usage() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("s.toml"), named("s")).unwrap();
+    let (code, out) = campaign_sim(
+        dir.path(),
+        &["check", "s.toml", "--seeds", "0", "--out", "results"],
+    );
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("--seeds"), "{out}");
+    assert_eq!(entries(dir.path()), ["s.toml"]);
+}
+
+#[test]
+fn a_breach_repeated_in_one_run_is_reported_once_with_its_count() {
+    // A token bucket breaks both windows (8 per 60 s and 40 per 300 s): one invariant, twice.
+    let r = check::check(
+        &[shipped("single-500.toml")],
+        &check::Options {
+            seeds: 2,
+            limiter_fault: Some(Fault::TokenBucket { per_minute: 8 }),
+            ..Default::default()
+        },
+    );
+    let json = serde_json::to_value(&r).unwrap();
+    let windows: Vec<&serde_json::Value> = json["breaches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["kind"] == "send_window")
+        .collect();
+    let seeds: Vec<u64> = windows
+        .iter()
+        .map(|b| b["seed"].as_u64().unwrap())
+        .collect();
+    assert_eq!(seeds, [1, 2], "one line per (invariant, campaign, seed)");
+    for (b, breach) in windows
+        .iter()
+        .zip(r.breaches.iter().filter(|b| b.kind == "send_window"))
+    {
+        let count = b["count"].as_u64().expect("a count");
+        assert!(count >= 2, "{b}");
+        let shown = breach.to_string();
+        assert!(shown.contains(&format!("{count} times")), "{shown}");
+        assert!(shown.contains("reproduce: campaign-sim run"), "{shown}");
+        assert!(
+            b["at"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("2026-12-01 09:0")),
+            "the first time: {b}"
+        );
+    }
+}
+
+#[test]
+fn verify_determinism_says_where_two_runs_first_differ() {
+    let scn = scenario(&one_campaign(3, "", ""));
+    let send = |t, row| Event::recipient(t, Kind::Send, 0, 0, row, Phone(15_550_000 + row as u64));
+    let start = Event::new(0, Kind::Start);
+    let first = [
+        start,
+        send(3_600_000, 0),
+        send(3_600_000, 1),
+        send(3_600_000, 2),
+    ];
+    let mut second = first;
+    second[2] = send(3_601_000, 2);
+    assert!(check::first_difference(&first, &first).is_none());
+
+    let d = check::first_difference(&first, &second).expect("they differ");
+    assert_eq!(
+        (d.index, d.first, d.second),
+        (2, Some(first[2]), Some(second[2]))
+    );
+    let text = d.describe(&scn);
+    for part in [
+        "record 3",
+        "2026-12-01 09:00:00.000 (t=3600000 ms)",
+        "2026-12-01 09:00:01.000 (t=3601000 ms)",
+        "send",
+        "campaign \"A\"",
+        "recipient 1",
+        "recipient 2",
+        "phone +15550001",
+        "phone +15550002",
+    ] {
+        assert!(text.contains(part), "{part:?} in {text}");
+    }
+
+    let d = check::first_difference(&first, &first[..3]).expect("one is shorter");
+    assert_eq!((d.index, d.second), (3, None));
+    assert!(
+        d.describe(&scn).contains("ends after 3 records"),
+        "{}",
+        d.describe(&scn)
     );
 }
