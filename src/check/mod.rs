@@ -67,6 +67,8 @@ pub struct RunCheck {
 
 #[derive(Serialize, Debug)]
 pub struct ThresholdCheck {
+    /// The threshold as written, for people (see [`report::show::threshold`]).
+    pub threshold: String,
     pub target: String,
     pub metric: &'static str,
     pub condition: String,
@@ -80,6 +82,8 @@ pub struct ThresholdCheck {
     /// for `>=`/`>`; ties to the lowest seed): its seed and value.
     pub worst_seed: u64,
     pub worst_observed: f64,
+    /// `worst_observed` in its unit, for people: `14m11s`, `92.6 %`, `1160`.
+    pub worst_observed_text: String,
 }
 
 #[derive(Serialize, Debug, Clone)]
@@ -288,7 +292,6 @@ pub fn check(scenarios: &[Scenario], opts: &Options) -> Report {
                 let (worst_seed, worst) = worst_run(e, &verdicts);
                 let passed = runs_passed >= needed;
                 if !passed {
-                    let interval = worst.interval.as_deref().map_or(String::new(), |i| format!(" {i}"));
                     let at = worst.worst_interval.as_deref().map_or(String::new(), |w| format!(" (interval from {w})"));
                     breaches.push(Breach {
                         scenario: scn.name.clone(),
@@ -298,18 +301,16 @@ pub fn check(scenarios: &[Scenario], opts: &Options) -> Report {
                         campaign: None,
                         at: worst.worst_interval.clone(),
                         message: format!(
-                            "{} {} {}{interval} ({}) held in {runs_passed} of {} runs; seed {worst_seed} observed {}{at}",
-                            worst.target,
-                            worst.metric,
-                            worst.condition,
-                            e.over.name(),
+                            "{} held in {runs_passed} of {} runs; worst seed {worst_seed} observed {}{at}",
+                            worst.threshold,
                             verdicts.len(),
-                            worst.observed
+                            worst.observed_text
                         ),
                         reproduce: reproduce(worst_seed),
                     });
                 }
                 ThresholdCheck {
+                    threshold: worst.threshold.clone(),
                     target: worst.target.clone(),
                     metric: worst.metric,
                     condition: worst.condition.clone(),
@@ -320,6 +321,7 @@ pub fn check(scenarios: &[Scenario], opts: &Options) -> Report {
                     passed,
                     worst_seed,
                     worst_observed: worst.observed,
+                    worst_observed_text: worst.observed_text.clone(),
                 }
             })
             .collect();

@@ -3,6 +3,7 @@
 use jiff::civil::Date;
 use serde::Serialize;
 
+use super::show;
 use super::summary::{Summary, seconds};
 use crate::metrics::nearest_rank;
 use crate::scenario::{Expectation, Interval, Metric, Op, Scenario, Target};
@@ -11,6 +12,9 @@ use crate::time::{MINUTE, Millis};
 
 #[derive(Serialize, Debug, Clone)]
 pub struct Verdict {
+    /// The threshold as written, for people: `inbox:Support wait_p90 <= 5m every 1h between
+    /// 09:00-17:00, over p95`.
+    pub threshold: String,
     /// `campaign:NAME` or `inbox:NAME`.
     pub target: String,
     pub metric: &'static str,
@@ -21,6 +25,8 @@ pub struct Verdict {
     /// Seconds for times, a share for attainment and utilization, else a count. For a
     /// per-interval threshold, the worst interval's value.
     pub observed: f64,
+    /// `observed` in its unit, for people: `14m11s`, `92.6 %`, `1160`.
+    pub observed_text: String,
     /// Start of the worst interval (company clock), for per-interval thresholds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub worst_interval: Option<String>,
@@ -85,20 +91,15 @@ fn verdict(scn: &Scenario, o: &Outcome, s: &Summary, e: &Expectation) -> Verdict
         _ => e.op.holds(observed, e.threshold),
     };
     Verdict {
+        threshold: show::threshold(&target, e),
         target,
         metric: e.metric.name(),
         condition: e.condition.clone(),
-        interval: e.interval.map(|iv| {
-            format!(
-                "every {} min between {:02}:{:02}-{:02}:{:02}",
-                iv.every / MINUTE,
-                iv.from / 60,
-                iv.from % 60,
-                iv.to / 60,
-                iv.to % 60
-            )
-        }),
+        interval: e
+            .interval
+            .map(|iv| show::interval(iv.every, iv.from, iv.to)),
         observed,
+        observed_text: show::value(e.metric, observed),
         worst_interval,
         passed,
     }

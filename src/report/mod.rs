@@ -5,6 +5,7 @@
 mod expectations;
 mod folder;
 mod html;
+pub mod show;
 mod summary;
 mod table;
 mod timeseries;

@@ -402,3 +402,117 @@ fn verify_determinism_says_where_two_runs_first_differ() {
         d.describe(&scn)
     );
 }
+
+/// One agent serving steady background traffic from 08:00 to 20:00: people wait minutes.
+fn busy_inbox(thresholds: &str) -> String {
+    one_campaign(0, "", "")
+        .replace(
+            "agents = 3",
+            "agents = 1\ncapacity = { standard = 1 }\nbackground = { per_hour = 10 }\n\
+             handle_time = { dist = \"exponential\", mean = \"5m\" }",
+        )
+        .replace(
+            "start = \"2026-12-01T08:00\"",
+            "start = \"2026-12-01T08:00\"\nuntil = \"2026-12-01T20:00\"",
+        )
+        + thresholds
+}
+
+#[test]
+fn thresholds_that_differ_only_by_interval_and_over_are_shown_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("s.toml"),
+        busy_inbox(
+            "[[expect]]\ninbox = \"Replies\"\nwait_p90 = \"<= 5m\"\n\
+             [[expect]]\ninbox = \"Replies\"\nwait_p90 = \"<= 5m\"\nevery = \"1h\"\n\
+             between = \"09:00-17:00\"\nover = \"p95\"\n",
+        ),
+    )
+    .unwrap();
+    let per_interval = "inbox:Replies wait_p90 <= 5m every 1h between 09:00-17:00, over p95";
+    let (_, console) = campaign_sim(
+        dir.path(),
+        &["run", "s.toml", "--seed", "3", "--out", "out"],
+    );
+    let expects: Vec<&str> = console.lines().filter(|l| l.contains(" expect ")).collect();
+    assert_eq!(expects.len(), 2, "{console}");
+    assert!(
+        expects[0].contains("inbox:Replies wait_p90 <= 5m (observed"),
+        "{console}"
+    );
+    assert!(expects[1].contains(per_interval), "{console}");
+    let html = fs::read_to_string(dir.path().join("out/index.html")).unwrap();
+    assert!(
+        html.contains(&per_interval.replace('<', "&lt;")),
+        "index.html"
+    );
+    let (_, check) = campaign_sim(
+        dir.path(),
+        &["check", "s.toml", "--seeds", "2", "--out", "c"],
+    );
+    assert!(check.contains(per_interval), "{check}");
+}
+
+/// The value after `observed ` in a line, up to `)` or `,`.
+fn observed(line: &str) -> &str {
+    let at = line.find("observed ").expect("an observed value") + "observed ".len();
+    line[at..].split([')', ',', ';']).next().unwrap()
+}
+
+#[test]
+fn observed_values_are_shown_in_their_units() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("s.toml"),
+        busy_inbox(
+            "[[expect]]\ninbox = \"Replies\"\nwait_p90 = \"<= 1m\"\n\
+             [[expect]]\ninbox = \"Replies\"\nsla_attainment = \">= 99%\"\n\
+             [[expect]]\ninbox = \"Replies\"\nutilization = \"<= 0.1\"\n\
+             [[expect]]\ninbox = \"Replies\"\nmax_queue = \"<= 0\"\n",
+        ),
+    )
+    .unwrap();
+    let (_, console) = campaign_sim(dir.path(), &["run", "s.toml", "--out", "out"]);
+    let summary: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.path().join("out/summary.json")).unwrap()).unwrap();
+    let inbox = &summary["inboxes"][0];
+    let expects: Vec<&str> = console.lines().filter(|l| l.contains(" expect ")).collect();
+    assert_eq!(expects.len(), 4, "{console}");
+    let wait = observed(expects[0]);
+    assert!(
+        wait.chars()
+            .all(|c| c.is_ascii_digit() || "dhms".contains(c))
+            && wait.ends_with(['d', 'h', 'm', 's']),
+        "a duration such as 14m11s: {wait:?}"
+    );
+    assert!(
+        inbox["wait_p90_s"].as_f64().unwrap() > 60.0,
+        "someone waits minutes"
+    );
+    let percent = |share: &serde_json::Value| format!("{:.1} %", share.as_f64().unwrap() * 100.0);
+    assert_eq!(observed(expects[1]), percent(&inbox["sla_attainment"]));
+    assert_eq!(observed(expects[2]), percent(&inbox["utilization"]));
+    assert_eq!(observed(expects[3]), inbox["max_queue"].to_string());
+    // The machine contract keeps raw numbers beside the text.
+    assert_eq!(
+        summary["expectations"][1]["observed"],
+        inbox["sla_attainment"]
+    );
+    let html = fs::read_to_string(dir.path().join("out/index.html")).unwrap();
+    for e in &expects {
+        assert!(
+            html.contains(&format!("<td>{}</td>", observed(e))),
+            "{e} in index.html"
+        );
+    }
+    let (_, check) = campaign_sim(
+        dir.path(),
+        &["check", "s.toml", "--seeds", "1", "--out", "c"],
+    );
+    let breach = check
+        .lines()
+        .find(|l| l.contains("wait_p90 <= 1m"))
+        .expect("the wait threshold fails");
+    assert_eq!(observed(breach), wait, "{breach}");
+}
