@@ -2,7 +2,7 @@
 //! breached, 2 bad usage or bad input.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -44,8 +44,8 @@ enum Command {
     Check {
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
-        /// Seeds per scenario (its own seed and the ones after it).
-        #[arg(long, default_value_t = 10)]
+        /// Seeds per scenario (its own seed and the ones after it), at least 1.
+        #[arg(long, default_value_t = 10, value_parser = at_least_one_seed)]
         seeds: u64,
         /// Worker threads (default: all cores); results do not depend on it.
         #[arg(long)]
@@ -53,10 +53,18 @@ enum Command {
         /// Where check.json and junit.xml go.
         #[arg(long, default_value = "reports/check")]
         out: PathBuf,
-        /// Run every seed twice and compare trace hashes.
+        /// Run every seed twice and say where the traces first differ, if they do.
         #[arg(long)]
         verify_determinism: bool,
     },
+}
+
+fn at_least_one_seed(s: &str) -> Result<u64, String> {
+    match s.parse::<u64>() {
+        Ok(0) => Err("check needs at least one seed".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 enum Failure {
@@ -110,6 +118,8 @@ fn main() -> ExitCode {
 fn run(path: PathBuf, seed: Option<u64>, out: Option<PathBuf>, trace: bool) -> Result<(), Failure> {
     let scn = Scenario::load(&path)?;
     let seed = seed.unwrap_or(scn.seed);
+    let dir = out.unwrap_or_else(|| report::default_dir(&scn.name));
+    report::check_target(&dir).map_err(|e| cannot_write("the report", &dir, e))?;
     let bar = progress_bar(&scn);
     let outcome = sim::run_with_progress(
         &scn,
@@ -122,10 +132,8 @@ fn run(path: PathBuf, seed: Option<u64>, out: Option<PathBuf>, trace: bool) -> R
     );
     bar.finish_and_clear();
     let summary = report::summarize(&scn, &outcome);
-    let dir = out.unwrap_or_else(|| PathBuf::from("reports").join(&scn.name));
-    report::write_report(&dir, &scn, &outcome, &summary, trace).map_err(|e| {
-        Failure::Input(format!("cannot write the report to {}: {e}", dir.display()))
-    })?;
+    report::write_report(&dir, &scn, &outcome, &summary, trace)
+        .map_err(|e| cannot_write("the report", &dir, e))?;
     let mut stdout = io::stdout().lock();
     let _ = report::print_table(&mut stdout, &summary);
     let _ = writeln!(stdout, "\nreport: {}", dir.display());
@@ -148,6 +156,7 @@ fn check(
         .iter()
         .map(|p| Scenario::load(p))
         .collect::<Result<Vec<_>, _>>()?;
+    report::check_target(&out).map_err(|e| cannot_write("the check results", &out, e))?;
     let opts = check::Options {
         seeds,
         verify_determinism,
@@ -164,12 +173,7 @@ fn check(
         std::fs::write(dir.join("check.json"), json)?;
         std::fs::write(dir.join("junit.xml"), check::to_junit(&report))
     })
-    .map_err(|e| {
-        Failure::Input(format!(
-            "cannot write the check results to {}: {e}",
-            out.display()
-        ))
-    })?;
+    .map_err(|e| cannot_write("the check results", &out, e))?;
     let mut stdout = io::stdout().lock();
     let _ = check::print_table(&mut stdout, &report);
     let _ = writeln!(
@@ -183,6 +187,10 @@ fn check(
     } else {
         Err(Failure::Breach)
     }
+}
+
+fn cannot_write(what: &str, dir: &Path, e: io::Error) -> Failure {
+    Failure::Input(format!("cannot write {what} to {}: {e}", dir.display()))
 }
 
 /// Simulated time on stderr while a long run goes; indicatif draws nothing when stderr is not a

@@ -58,14 +58,7 @@ pub fn to_junit(r: &Report) -> String {
             }
         }
         for t in &s.thresholds {
-            let interval = t
-                .interval
-                .as_deref()
-                .map_or(String::new(), |i| format!(" {i}"));
-            let name = format!(
-                "threshold {} {} {}{interval} ({})",
-                t.target, t.metric, t.condition, t.over
-            );
+            let name = format!("threshold {}", t.threshold);
             let _ = write!(
                 x,
                 "    <testcase classname=\"{}\" name=\"{}\"",
@@ -77,8 +70,11 @@ pub fn to_junit(r: &Report) -> String {
             } else {
                 let _ = writeln!(
                     x,
-                    ">\n      <failure message=\"held in {} of {} runs; seed {} observed {}\"/>\n    </testcase>",
-                    t.runs_passed, t.runs, t.worst_seed, t.worst_observed
+                    ">\n      <failure message=\"held in {} of {} runs; worst seed {} observed {}\"/>\n    </testcase>",
+                    t.runs_passed,
+                    t.runs,
+                    t.worst_seed,
+                    esc(&t.worst_observed_text)
                 );
             }
         }

@@ -4,27 +4,32 @@
 //! Runs are independent and collected in (scenario, seed) order, so the report does not depend
 //! on how many threads ran them.
 
+mod divergence;
 mod junit;
+
+use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::audit::{self, Violation};
+use crate::audit::{Auditor, Violation};
 use crate::engine::limiter::Fault;
 use crate::report::{self, Verdict};
-use crate::scenario::{Over, Scenario};
+use crate::scenario::{Expectation, Op, Over, Scenario};
 use crate::sim::{self, Outcome};
 use crate::time::Millis;
 use crate::trace::Event;
 
+pub use divergence::{Divergence, first_difference};
 pub use junit::to_junit;
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// Seeds per scenario: the scenario's seed and the ones after it.
+    /// Seeds per scenario: the scenario's seed and the ones after it. At least 1 (the command
+    /// line refuses 0).
     pub seeds: u64,
-    /// Run each seed twice and compare trace hashes.
+    /// Run each seed twice and compare the traces record by record.
     pub verify_determinism: bool,
     /// Test-only: check a broken limiter (proves the auditor catches one).
     pub limiter_fault: Option<Fault>,
@@ -62,6 +67,8 @@ pub struct RunCheck {
 
 #[derive(Serialize, Debug)]
 pub struct ThresholdCheck {
+    /// The threshold as written, for people (see [`report::show::threshold`]).
+    pub threshold: String,
     pub target: String,
     pub metric: &'static str,
     pub condition: String,
@@ -71,9 +78,12 @@ pub struct ThresholdCheck {
     pub runs: usize,
     pub runs_passed: usize,
     pub passed: bool,
-    /// The failing (or, if none failed, the last) run's seed and value.
+    /// The worst run in the threshold's direction (the largest value for `<=`/`<`, the smallest
+    /// for `>=`/`>`; ties to the lowest seed): its seed and value.
     pub worst_seed: u64,
     pub worst_observed: f64,
+    /// `worst_observed` in its unit, for people: `14m11s`, `92.6 %`, `1160`.
+    pub worst_observed_text: String,
 }
 
 #[derive(Serialize, Debug, Clone)]
@@ -82,9 +92,11 @@ pub struct Breach {
     /// `send_window`, `schedule`, ..., `threshold` or `determinism`.
     pub kind: String,
     pub seed: u64,
+    /// How many times the run broke it (an invariant broken at every SMS is one breach).
+    pub count: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub campaign: Option<String>,
-    /// Company-clock time of the breach, when it has one.
+    /// Company-clock time of the breach (the first, when repeated), when it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub at: Option<String>,
     pub message: String,
@@ -102,8 +114,12 @@ impl std::fmt::Display for Breach {
         if let Some(c) = &self.campaign {
             write!(f, ", campaign {c:?}")?;
         }
+        if self.count > 1 {
+            write!(f, ", {} times", self.count)?;
+        }
         if let Some(at) = &self.at {
-            write!(f, ", at {at}")?;
+            let first = if self.count > 1 { "first " } else { "" };
+            write!(f, ", {first}at {at}")?;
         }
         write!(f, ": {}\n  reproduce: {}", self.message, self.reproduce)
     }
@@ -116,7 +132,10 @@ struct Run {
     violations: Vec<Violation>,
     verdicts: Vec<Verdict>,
     hash: String,
+    /// With `--verify-determinism`: whether a second run gave the same trace, and if not where
+    /// the two first differ.
     deterministic: Option<bool>,
+    divergence: Option<Divergence>,
 }
 
 fn trace_hash(trace: &[Event]) -> String {
@@ -140,7 +159,7 @@ fn trace_hash(trace: &[Event]) -> String {
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn run_one(scn: &Scenario, seed: u64, opts: &Options) -> Run {
+fn run_one(scn: &Scenario, auditor: &Auditor, seed: u64, opts: &Options) -> Run {
     let sim_opts = sim::Options {
         seed,
         trace: true,
@@ -148,10 +167,10 @@ fn run_one(scn: &Scenario, seed: u64, opts: &Options) -> Run {
     };
     let outcome: Outcome = sim::run(scn, &sim_opts);
     let hash = trace_hash(&outcome.trace);
-    let deterministic = opts
+    let replay = opts
         .verify_determinism
-        .then(|| trace_hash(&sim::run(scn, &sim_opts).trace) == hash);
-    let violations = audit::audit(scn, &outcome.trace);
+        .then(|| first_difference(&outcome.trace, &sim::run(scn, &sim_opts).trace));
+    let violations = auditor.audit(&outcome.trace);
     let summary = report::summarize(scn, &outcome);
     Run {
         seed,
@@ -159,7 +178,8 @@ fn run_one(scn: &Scenario, seed: u64, opts: &Options) -> Run {
         violations,
         verdicts: summary.expectations,
         hash,
-        deterministic,
+        deterministic: replay.as_ref().map(Option::is_none),
+        divergence: replay.flatten(),
     }
 }
 
@@ -168,16 +188,64 @@ fn local(scn: &Scenario, t: Millis) -> String {
     format!("{} (t={t} ms)", dt.strftime("%Y-%m-%d %H:%M:%S%.3f"))
 }
 
+/// Violations of one invariant for one campaign in one run, as (the earliest, how many): an
+/// invariant broken at every SMS is one breach with a count, not a line per SMS.
+fn group(violations: &[Violation]) -> Vec<(&Violation, usize)> {
+    let mut groups: Vec<(&Violation, usize)> = Vec::new();
+    let mut index: BTreeMap<(&str, Option<u32>), usize> = BTreeMap::new();
+    for v in violations {
+        let key = (v.invariant.name(), v.campaign);
+        match index.get(&key) {
+            Some(&g) => {
+                let (first, count) = &mut groups[g];
+                *count += 1;
+                if v.t < first.t {
+                    *first = v;
+                }
+            }
+            None => {
+                index.insert(key, groups.len());
+                groups.push((v, 1));
+            }
+        }
+    }
+    groups
+}
+
+/// The run that did worst on threshold `e`: the largest value for `<=`/`<`, the smallest for
+/// `>=`/`>`, ties to the lowest seed.
+fn worst_run<'a>(e: &Expectation, verdicts: &[(u64, &'a Verdict)]) -> (u64, &'a Verdict) {
+    let badness = |v: &Verdict| match e.op {
+        Op::Le | Op::Lt => v.observed,
+        Op::Ge | Op::Gt => -v.observed,
+    };
+    // A per-interval run with no conversation in any interval measured nothing: it is never
+    // the worst while another run measured something.
+    let measured = |v: &Verdict| e.interval.is_none() || v.worst_interval.is_some();
+    *verdicts
+        .iter()
+        .max_by(|(seed_a, a), (seed_b, b)| {
+            measured(a)
+                .cmp(&measured(b))
+                .then(badness(a).total_cmp(&badness(b)))
+                .then(seed_b.cmp(seed_a))
+        })
+        .expect("at least one seed per scenario")
+}
+
 /// Runs every scenario over `opts.seeds` seeds on all cores.
 pub fn check(scenarios: &[Scenario], opts: &Options) -> Report {
+    assert!(opts.seeds > 0, "check needs at least one seed");
     let jobs: Vec<(usize, u64)> = scenarios
         .iter()
         .enumerate()
-        .flat_map(|(i, s)| (0..opts.seeds.max(1)).map(move |k| (i, s.seed.wrapping_add(k))))
+        .flat_map(|(i, s)| (0..opts.seeds).map(move |k| (i, s.seed.wrapping_add(k))))
         .collect();
+    // One auditor per scenario: it rebuilds the recipient lists once, not once per seed.
+    let auditors: Vec<Auditor> = scenarios.par_iter().map(Auditor::new).collect();
     let runs: Vec<Run> = jobs
         .par_iter()
-        .map(|&(i, seed)| run_one(&scenarios[i], seed, opts))
+        .map(|&(i, seed)| run_one(&scenarios[i], &auditors[i], seed, opts))
         .collect();
     let mut breaches = Vec::new();
     let mut checks = Vec::new();
@@ -185,27 +253,29 @@ pub fn check(scenarios: &[Scenario], opts: &Options) -> Report {
     for scn in scenarios {
         let path = scn.path.display().to_string();
         let reproduce = |seed: u64| format!("campaign-sim run {path} --seed {seed} --trace");
-        let mine: Vec<Run> = runs.by_ref().take(opts.seeds.max(1) as usize).collect();
+        let mine: Vec<Run> = runs.by_ref().take(opts.seeds as usize).collect();
         for r in &mine {
-            for v in &r.violations {
+            for (v, count) in group(&r.violations) {
                 breaches.push(Breach {
                     scenario: scn.name.clone(),
                     kind: v.invariant.name().to_string(),
                     seed: r.seed,
+                    count,
                     campaign: v.campaign.map(|c| scn.campaigns[c as usize].name.clone()),
                     at: Some(local(scn, v.t)),
                     message: v.detail.clone(),
                     reproduce: reproduce(r.seed),
                 });
             }
-            if r.deterministic == Some(false) {
+            if let Some(d) = &r.divergence {
                 breaches.push(Breach {
                     scenario: scn.name.clone(),
                     kind: "determinism".into(),
                     seed: r.seed,
+                    count: 1,
                     campaign: None,
-                    at: None,
-                    message: "two runs of the same seed gave different traces".into(),
+                    at: d.t().map(|t| local(scn, t)),
+                    message: d.describe(scn),
                     reproduce: reproduce(r.seed),
                 });
             }
@@ -221,35 +291,28 @@ pub fn check(scenarios: &[Scenario], opts: &Options) -> Report {
                     Over::EveryRun => verdicts.len(),
                     Over::P95 => (verdicts.len() * 95).div_ceil(100),
                 };
-                let (worst_seed, worst) = verdicts
-                    .iter()
-                    .find(|(_, v)| !v.passed)
-                    .or(verdicts.last())
-                    .map(|(s, v)| (*s, *v))
-                    .expect("at least one run");
+                let (worst_seed, worst) = worst_run(e, &verdicts);
                 let passed = runs_passed >= needed;
                 if !passed {
-                    let interval = worst.interval.as_deref().map_or(String::new(), |i| format!(" {i}"));
                     let at = worst.worst_interval.as_deref().map_or(String::new(), |w| format!(" (interval from {w})"));
                     breaches.push(Breach {
                         scenario: scn.name.clone(),
                         kind: "threshold".into(),
                         seed: worst_seed,
+                        count: 1,
                         campaign: None,
                         at: worst.worst_interval.clone(),
                         message: format!(
-                            "{} {} {}{interval} ({}) held in {runs_passed} of {} runs; seed {worst_seed} observed {}{at}",
-                            worst.target,
-                            worst.metric,
-                            worst.condition,
-                            e.over.name(),
+                            "{} held in {runs_passed} of {} runs; worst seed {worst_seed} observed {}{at}",
+                            worst.threshold,
                             verdicts.len(),
-                            worst.observed
+                            worst.observed_text
                         ),
                         reproduce: reproduce(worst_seed),
                     });
                 }
                 ThresholdCheck {
+                    threshold: worst.threshold.clone(),
                     target: worst.target.clone(),
                     metric: worst.metric,
                     condition: worst.condition.clone(),
@@ -260,6 +323,7 @@ pub fn check(scenarios: &[Scenario], opts: &Options) -> Report {
                     passed,
                     worst_seed,
                     worst_observed: worst.observed,
+                    worst_observed_text: worst.observed_text.clone(),
                 }
             })
             .collect();

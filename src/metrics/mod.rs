@@ -6,9 +6,24 @@ pub use timeline::Timeline;
 
 use std::collections::BTreeMap;
 
-use hdrhistogram::Histogram;
+use crate::time::Millis;
 
-use crate::time::{DAY, Millis};
+/// The wait percentiles every report shows: p50, p90, p99.
+pub const WAIT_PERCENTS: [usize; 3] = [50, 90, 99];
+
+/// Nearest rank over `sorted` waits: the smallest wait w such that at least `percent` % of them
+/// are <= w; `None` for no waits. Exact and computed in integers, so a whole run and each of its
+/// intervals answer by one definition.
+pub fn nearest_rank(sorted: &[Millis], percent: usize) -> Option<Millis> {
+    let rank = (percent * sorted.len()).div_ceil(100).max(1);
+    sorted.get(rank - 1).copied()
+}
+
+/// p50, p90 and p99 of `sorted` waits; `None` for no waits.
+pub fn wait_percentiles(sorted: &[Millis]) -> Option<[Millis; 3]> {
+    let [p50, p90, p99] = WAIT_PERCENTS.map(|p| nearest_rank(sorted, p));
+    Some([p50?, p90?, p99?])
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct CampaignMetrics {
@@ -41,8 +56,9 @@ pub struct InboxMetrics {
     pub arrivals_from_campaigns: u64,
     /// Conversations whose agent slot was freed (closed, or the customer went silent).
     pub handled: u64,
-    /// Wait from entering the inbox to the first assignment, in milliseconds.
-    pub waits: Histogram<u64>,
+    /// Wait from entering the inbox to the first assignment of each conversation, in
+    /// milliseconds: every one kept, so percentiles are exact.
+    pub waits: Vec<Millis>,
     pub within_sla: u64,
     pub queue: u64,
     pub max_queue: u64,
@@ -58,8 +74,7 @@ impl InboxMetrics {
             arrivals: 0,
             arrivals_from_campaigns: 0,
             handled: 0,
-            // Three significant digits up to a year of waiting: exact enough for any SLA.
-            waits: Histogram::new_with_bounds(1, 365 * DAY, 3).expect("valid bounds"),
+            waits: Vec::new(),
             within_sla: 0,
             queue: 0,
             max_queue: 0,
@@ -82,7 +97,7 @@ impl InboxMetrics {
     /// Records a first assignment after waiting `wait`.
     pub fn assign(&mut self, now: Millis, wait: Millis, sla: Millis) {
         self.queue -= 1;
-        self.waits.saturating_record(wait);
+        self.waits.push(wait);
         if wait <= sla {
             self.within_sla += 1;
         }
@@ -105,14 +120,34 @@ impl InboxMetrics {
         self.last_change = now;
     }
 
-    /// Wait percentile in seconds, `None` with no assignment yet.
-    pub fn wait_percentile_s(&self, q: f64) -> Option<f64> {
-        (!self.waits.is_empty()).then(|| self.waits.value_at_quantile(q) as f64 / 1000.0)
+    /// p50, p90 and p99 of the waits so far, `None` with no assignment yet.
+    pub fn wait_percentiles(&self) -> Option<[Millis; 3]> {
+        let mut sorted = self.waits.clone();
+        sorted.sort_unstable();
+        wait_percentiles(&sorted)
     }
 }
 
 impl Default for InboxMetrics {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_is_the_smallest_wait_covering_the_share() {
+        let waits: Vec<Millis> = (1..=10).collect();
+        assert_eq!(nearest_rank(&waits, 50), Some(5));
+        assert_eq!(nearest_rank(&waits, 90), Some(9));
+        assert_eq!(nearest_rank(&waits, 99), Some(10));
+        assert_eq!(nearest_rank(&[7], 50), Some(7));
+        assert_eq!(nearest_rank(&[], 50), None);
+        // 99% of 100 is exactly 99 conversations: no rounding up to the 100th.
+        let hundred: Vec<Millis> = (1..=100).collect();
+        assert_eq!(nearest_rank(&hundred, 99), Some(99));
     }
 }

@@ -123,12 +123,9 @@ pub fn wait_percentiles(waits: &[(Millis, Millis)], interval: Millis) -> Vec<(u6
     by_interval.sort_unstable();
     by_interval
         .chunk_by(|a, b| a.0 == b.0)
-        .map(|chunk| {
-            // Nearest rank: the smallest wait at or above the share q of conversations.
-            let at = |q: f64| {
-                chunk[((q * chunk.len() as f64).ceil() as usize).clamp(1, chunk.len()) - 1].1
-            };
-            (chunk[0].0, [at(0.5), at(0.9), at(0.99)])
+        .filter_map(|chunk| {
+            let sorted: Vec<Millis> = chunk.iter().map(|&(_, w)| w).collect();
+            Some((chunk[0].0, super::wait_percentiles(&sorted)?))
         })
         .collect()
 }

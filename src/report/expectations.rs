@@ -3,13 +3,18 @@
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::summary::Summary;
+use super::show;
+use super::summary::{Summary, seconds};
+use crate::metrics::nearest_rank;
 use crate::scenario::{Expectation, Interval, Metric, Op, Scenario, Target};
 use crate::sim::Outcome;
 use crate::time::{MINUTE, Millis};
 
 #[derive(Serialize, Debug, Clone)]
 pub struct Verdict {
+    /// The threshold as written, for people: `inbox:Support wait_p90 <= 5m every 1h between
+    /// 09:00-17:00, over p95`.
+    pub threshold: String,
     /// `campaign:NAME` or `inbox:NAME`.
     pub target: String,
     pub metric: &'static str,
@@ -20,6 +25,8 @@ pub struct Verdict {
     /// Seconds for times, a share for attainment and utilization, else a count. For a
     /// per-interval threshold, the worst interval's value.
     pub observed: f64,
+    /// `observed` in its unit, for people: `14m11s`, `92.6 %`, `1160`.
+    pub observed_text: String,
     /// Start of the worst interval (company clock), for per-interval thresholds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub worst_interval: Option<String>,
@@ -84,20 +91,15 @@ fn verdict(scn: &Scenario, o: &Outcome, s: &Summary, e: &Expectation) -> Verdict
         _ => e.op.holds(observed, e.threshold),
     };
     Verdict {
+        threshold: show::threshold(&target, e),
         target,
         metric: e.metric.name(),
         condition: e.condition.clone(),
-        interval: e.interval.map(|iv| {
-            format!(
-                "every {} min between {:02}:{:02}-{:02}:{:02}",
-                iv.every / MINUTE,
-                iv.from / 60,
-                iv.from % 60,
-                iv.to / 60,
-                iv.to % 60
-            )
-        }),
+        interval: e
+            .interval
+            .map(|iv| show::interval(iv.every, iv.from, iv.to)),
         observed,
+        observed_text: show::value(e.metric, observed),
         worst_interval,
         passed,
     }
@@ -128,17 +130,14 @@ fn worst_interval(
         })
         .collect();
     keyed.sort_unstable();
-    let value = |chunk: &[((Date, u64), Millis)]| -> f64 {
-        let at = |q: f64| {
-            chunk[((q * chunk.len() as f64).ceil() as usize).clamp(1, chunk.len()) - 1].1 as f64
-                / 1000.0
-        };
+    let value = |sorted: &[Millis]| -> f64 {
+        let at = |percent| nearest_rank(sorted, percent).map_or(0.0, seconds);
         match metric {
-            Metric::WaitP50 => at(0.5),
-            Metric::WaitP90 => at(0.9),
-            Metric::WaitP99 => at(0.99),
+            Metric::WaitP50 => at(50),
+            Metric::WaitP90 => at(90),
+            Metric::WaitP99 => at(99),
             Metric::SlaAttainment => {
-                chunk.iter().filter(|(_, w)| *w <= sla).count() as f64 / chunk.len() as f64
+                sorted.iter().filter(|&&w| w <= sla).count() as f64 / sorted.len() as f64
             }
             _ => unreachable!("only per-interval metrics are accepted with `every`"),
         }
@@ -149,8 +148,7 @@ fn worst_interval(
     };
     let mut worst: Option<(f64, (Date, u64))> = None;
     for chunk in keyed.chunk_by(|a, b| a.0 == b.0) {
-        let mut sorted: Vec<_> = chunk.to_vec();
-        sorted.sort_unstable_by_key(|&(_, w)| w);
+        let sorted: Vec<Millis> = chunk.iter().map(|&(_, w)| w).collect();
         let v = value(&sorted);
         if worst.is_none_or(|(w, _)| worse(v, w)) {
             worst = Some((v, chunk[0].0));

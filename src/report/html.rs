@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use super::show;
 use super::summary::Summary;
 use crate::charts::Chart;
 
@@ -50,7 +51,7 @@ pub fn render(s: &Summary, charts: &[Chart]) -> String {
         }
     }
     if !s.expectations.is_empty() {
-        h.push_str("<h2>Thresholds</h2>\n<table><tr><th>target</th><th>metric</th><th>condition</th><th>observed</th><th>result</th></tr>\n");
+        h.push_str("<h2>Thresholds</h2>\n<table><tr><th>threshold</th><th>observed</th><th>worst interval from</th><th>result</th></tr>\n");
         for e in &s.expectations {
             let (class, word) = if e.passed {
                 ("pass", "pass")
@@ -59,11 +60,10 @@ pub fn render(s: &Summary, charts: &[Chart]) -> String {
             };
             let _ = writeln!(
                 h,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{class}\">{word}</td></tr>",
-                esc(&e.target),
-                e.metric,
-                esc(&e.condition),
-                e.observed
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"{class}\">{word}</td></tr>",
+                esc(&e.threshold),
+                esc(&e.observed_text),
+                opt(&e.worst_interval)
             );
         }
         h.push_str("</table>\n");
@@ -92,21 +92,21 @@ pub fn render(s: &Summary, charts: &[Chart]) -> String {
     for i in &s.inboxes {
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{} x {}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.0} s</td><td>{:.0} s</td><td>{:.0} s</td><td>{}</td><td>{:.1}% (target {:.0}% within {:.0} s)</td><td>{:.1}%</td></tr>",
+            "<tr><td>{}</td><td>{} x {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} (target {} within {})</td><td>{}</td></tr>",
             esc(&i.name),
             i.agents,
             i.capacity,
             i.arrivals,
             i.arrivals_from_campaigns,
             i.handled,
-            i.wait_p50_s,
-            i.wait_p90_s,
-            i.wait_p99_s,
+            show::duration(i.wait_p50_s),
+            show::duration(i.wait_p90_s),
+            show::duration(i.wait_p99_s),
             i.max_queue,
-            i.sla_attainment * 100.0,
-            i.sla_target * 100.0,
-            i.sla_within_s,
-            i.utilization * 100.0
+            show::percent(i.sla_attainment),
+            show::percent(i.sla_target),
+            show::duration(i.sla_within_s),
+            show::percent(i.utilization)
         );
     }
     h.push_str("</table>\n<h2>Charts</h2>\n");

@@ -3,7 +3,9 @@
 //! Reports only read a finished [`Outcome`]; they never reach back into the simulation.
 
 mod expectations;
+mod folder;
 mod html;
+pub mod show;
 mod summary;
 mod table;
 mod timeseries;
@@ -14,6 +16,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 pub use expectations::{Verdict, evaluate};
+pub use folder::{MARKER, check_target, default_dir, write_folder};
 pub use summary::{Summary, summarize};
 pub use table::print_table;
 pub use timeseries::write_timeseries;
@@ -56,31 +59,4 @@ pub fn write_report(
         }
         Ok(())
     })
-}
-
-/// Writes folder `dir` all at once: `fill` writes into a hidden sibling folder, which replaces
-/// `dir` only when complete, so a failed or interrupted run leaves no half-written report.
-pub fn write_folder(dir: &Path, fill: impl FnOnce(&Path) -> io::Result<()>) -> io::Result<()> {
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    fs::create_dir_all(parent)?;
-    let staging = tempfile::Builder::new()
-        .prefix(".campaign-sim-")
-        .tempdir_in(parent)?;
-    fill(staging.path())?;
-    let staged = staging.keep();
-    if dir.exists() {
-        let old = tempfile::Builder::new()
-            .prefix(".campaign-sim-old-")
-            .tempdir_in(parent)?
-            .keep();
-        fs::rename(dir, old.join("report"))?;
-        fs::rename(&staged, dir)?;
-        fs::remove_dir_all(old)?;
-    } else {
-        fs::rename(&staged, dir)?;
-    }
-    Ok(())
 }

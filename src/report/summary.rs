@@ -140,6 +140,8 @@ pub fn summarize(scn: &Scenario, o: &Outcome) -> Summary {
         .zip(&o.inboxes)
         .map(|(i, m)| {
             let assigned = m.waits.len();
+            // Nobody assigned means nobody waited.
+            let [p50, p90, p99] = m.wait_percentiles().unwrap_or_default().map(seconds);
             let staffed = u128::from(i.agents) * u128::from(i.capacity) * u128::from(o.end);
             InboxSummary {
                 name: i.name.clone(),
@@ -148,10 +150,9 @@ pub fn summarize(scn: &Scenario, o: &Outcome) -> Summary {
                 arrivals: m.arrivals,
                 arrivals_from_campaigns: m.arrivals_from_campaigns,
                 handled: m.handled,
-                // Nobody assigned means nobody waited.
-                wait_p50_s: m.wait_percentile_s(0.5).unwrap_or(0.0),
-                wait_p90_s: m.wait_percentile_s(0.9).unwrap_or(0.0),
-                wait_p99_s: m.wait_percentile_s(0.99).unwrap_or(0.0),
+                wait_p50_s: p50,
+                wait_p90_s: p90,
+                wait_p99_s: p99,
                 max_queue: m.max_queue,
                 sla_within_s: seconds(i.sla_within),
                 sla_target: i.sla_target,

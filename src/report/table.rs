@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use super::show;
 use super::summary::Summary;
 
 fn clock(s: Option<f64>) -> String {
@@ -56,7 +57,7 @@ pub fn print_table(out: &mut impl Write, s: &Summary) -> io::Result<()> {
     writeln!(out)?;
     writeln!(
         out,
-        "{:<28} {:>8} {:>8} {:>9} {:>9} {:>9} {:>9} {:>6} {:>6}",
+        "{:<28} {:>8} {:>8} {:>9} {:>9} {:>9} {:>9} {:>7} {:>7}",
         "inbox",
         "arrivals",
         "handled",
@@ -70,16 +71,16 @@ pub fn print_table(out: &mut impl Write, s: &Summary) -> io::Result<()> {
     for i in &s.inboxes {
         writeln!(
             out,
-            "{:<28} {:>8} {:>8} {:>8.0}s {:>8.0}s {:>8.0}s {:>9} {:>5.1}% {:>5.1}%",
+            "{:<28} {:>8} {:>8} {:>9} {:>9} {:>9} {:>9} {:>7} {:>7}",
             truncate(&i.name, 28),
             i.arrivals,
             i.handled,
-            i.wait_p50_s,
-            i.wait_p90_s,
-            i.wait_p99_s,
+            show::duration(i.wait_p50_s),
+            show::duration(i.wait_p90_s),
+            show::duration(i.wait_p99_s),
             i.max_queue,
-            i.sla_attainment * 100.0,
-            i.utilization * 100.0
+            show::percent(i.sla_attainment),
+            show::percent(i.utilization)
         )?;
     }
     for w in &s.warnings {
@@ -87,18 +88,14 @@ pub fn print_table(out: &mut impl Write, s: &Summary) -> io::Result<()> {
     }
     for e in &s.expectations {
         let mark = if e.passed { "ok  " } else { "FAIL" };
-        let interval = e
-            .interval
-            .as_deref()
-            .map_or(String::new(), |i| format!(" {i}"));
         let worst = e
             .worst_interval
             .as_deref()
             .map_or(String::new(), |w| format!(", worst interval from {w}"));
         writeln!(
             out,
-            "{mark} expect {} {} {}{interval} (observed {}{worst})",
-            e.target, e.metric, e.condition, e.observed
+            "{mark} expect {} (observed {}{worst})",
+            e.threshold, e.observed_text
         )?;
     }
     Ok(())

@@ -186,6 +186,12 @@ fn check_exit_codes_and_result_files() {
         serde_json::from_slice(&std::fs::read(dir.path().join("out/check.json")).unwrap()).unwrap();
     assert_eq!(json["passed"], true);
     assert!(
+        dir.path()
+            .join("out")
+            .join(campaign_sim::report::MARKER)
+            .is_file()
+    );
+    assert!(
         json["scenarios"][0]["runs"]
             .as_array()
             .unwrap()

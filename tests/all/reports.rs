@@ -186,6 +186,10 @@ fn the_report_folder_is_complete_self_contained_and_byte_identical_across_runs()
         assert!(a.len() > 100, "{f} has content");
         assert!(a == b, "{f} differs between two runs with the same seed");
     }
+    assert!(
+        dir.path().join("a").join(report::MARKER).is_file(),
+        "the report is marked as ours, so the next run may replace it"
+    );
     let html = std::fs::read_to_string(dir.path().join("a/index.html")).unwrap();
     assert_eq!(html.matches("<svg").count(), 4, "every chart inlined");
     for external in ["src=", "href=", "@import", "url("] {

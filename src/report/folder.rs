@@ -1,0 +1,230 @@
+//! Report folders: where a report may go, and writing one all at once.
+//!
+//! A report replaces only an earlier report, a folder campaign-sim wrote and marked with
+//! [`MARKER`]. Anything else at the target (a file, a folder of the user's) is refused untouched,
+//! so a mistyped `--out` or an odd scenario name can never delete a user's files.
+
+use std::fmt;
+use std::fs;
+use std::io::{self, ErrorKind};
+use std::path::{Path, PathBuf};
+
+/// The file that marks a folder as a campaign-sim report, in every report folder (run and check).
+pub const MARKER: &str = ".campaign-sim-report";
+
+const MARKER_TEXT: &str = "This folder was written by campaign-sim. The next report written here \
+replaces it whole: keep your own files elsewhere.\n";
+
+/// Where `run` writes without `--out`: `reports/` and the scenario's name as one folder name.
+pub fn default_dir(scenario_name: &str) -> PathBuf {
+    Path::new("reports").join(folder_name(scenario_name))
+}
+
+/// A scenario name as a single, visible folder name: letters, digits, `-`, `_` and `.` stay, any
+/// other character becomes `-`, `..` becomes `-`, runs of `-` shrink to one, and leading or
+/// trailing dots and dashes go. A name left empty is `unnamed`.
+fn folder_name(name: &str) -> String {
+    let mut folder = String::new();
+    for c in name.chars() {
+        let c = if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+            c
+        } else {
+            '-'
+        };
+        if c == '.' && folder.ends_with('.') {
+            folder.pop();
+            if !folder.ends_with('-') {
+                folder.push('-');
+            }
+        } else if !(c == '-' && folder.ends_with('-')) {
+            folder.push(c);
+        }
+    }
+    let trimmed = folder.trim_matches(['.', '-']);
+    if trimmed.is_empty() {
+        "unnamed".into()
+    } else {
+        trimmed.into()
+    }
+}
+
+/// What stands at a report's target.
+enum Target {
+    Absent,
+    Empty,
+    Report,
+}
+
+/// Why a target is not ours to replace.
+#[derive(Debug)]
+enum Refused {
+    Symlink,
+    File,
+    Foreign,
+    CurrentFolder,
+}
+
+impl fmt::Display for Refused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let not_ours = "a report only replaces an empty folder or an earlier report";
+        match self {
+            Refused::Symlink => write!(f, "it is a symbolic link; {not_ours}")?,
+            Refused::File => write!(f, "it is a file; {not_ours}")?,
+            Refused::Foreign => write!(
+                f,
+                "it is a folder that campaign-sim did not write (it has no {MARKER} file); {not_ours}"
+            )?,
+            Refused::CurrentFolder => f.write_str(
+                "it is the current folder or one above it, which a report cannot replace",
+            )?,
+        }
+        f.write_str(". Nothing was changed: choose another folder")
+    }
+}
+
+impl std::error::Error for Refused {}
+
+fn refuse(why: Refused) -> io::Error {
+    io::Error::new(ErrorKind::AlreadyExists, why)
+}
+
+/// Fails unless a report may be written at `dir`; run it before simulating, so a refused target
+/// costs nothing.
+pub fn check_target(dir: &Path) -> io::Result<()> {
+    inspect(dir).map(|_| ())
+}
+
+fn inspect(dir: &Path) -> io::Result<Target> {
+    let meta = match fs::symlink_metadata(dir) {
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Target::Absent),
+        other => other?,
+    };
+    if meta.file_type().is_symlink() {
+        return Err(refuse(Refused::Symlink));
+    }
+    if !meta.is_dir() {
+        return Err(refuse(Refused::File));
+    }
+    // The folder is replaced by a rename: the one the user stands in cannot be.
+    let here = std::env::current_dir()?;
+    if here.starts_with(fs::canonicalize(dir)?) {
+        return Err(refuse(Refused::CurrentFolder));
+    }
+    if fs::symlink_metadata(dir.join(MARKER)).is_ok_and(|m| m.is_file()) {
+        Ok(Target::Report)
+    } else if fs::read_dir(dir)?.next().is_none() {
+        Ok(Target::Empty)
+    } else {
+        Err(refuse(Refused::Foreign))
+    }
+}
+
+/// The folder that holds `dir`, where staging happens so the final rename stays on one disk.
+fn parent_of(dir: &Path) -> io::Result<PathBuf> {
+    let parent = if dir.exists() {
+        fs::canonicalize(dir)?.parent().map(Path::to_path_buf)
+    } else {
+        dir.parent().map(Path::to_path_buf)
+    };
+    Ok(match parent {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => PathBuf::from("."),
+    })
+}
+
+/// Writes folder `dir` all at once: `fill` writes into a hidden sibling folder, which replaces
+/// `dir` only when complete, so a failed or interrupted run leaves no half-written report. The
+/// target is checked again here, since it may have changed while the run simulated; on every
+/// failure the staging folder is removed and whatever stood at `dir` is left as it was.
+pub fn write_folder(dir: &Path, fill: impl FnOnce(&Path) -> io::Result<()>) -> io::Result<()> {
+    check_target(dir)?;
+    let parent = parent_of(dir)?;
+    fs::create_dir_all(&parent)?;
+    let staging = tempfile::Builder::new()
+        .prefix(".campaign-sim-")
+        .tempdir_in(&parent)?;
+    fill(staging.path())?;
+    fs::write(staging.path().join(MARKER), MARKER_TEXT)?;
+    match inspect(dir)? {
+        Target::Absent => fs::rename(staging.path(), dir)?,
+        Target::Empty | Target::Report => replace(&parent, staging.path(), dir)?,
+    }
+    // In place now: nothing is left for the guard to remove.
+    let _ = staging.keep();
+    Ok(())
+}
+
+/// Moves the earlier folder at `dir` aside, puts `staged` in its place, then deletes the earlier
+/// one; if the second move fails, the earlier folder goes back.
+fn replace(parent: &Path, staged: &Path, dir: &Path) -> io::Result<()> {
+    let old = tempfile::Builder::new()
+        .prefix(".campaign-sim-old-")
+        .tempdir_in(parent)?;
+    let aside = old.path().join("report");
+    fs::rename(dir, &aside)?;
+    if let Err(e) = fs::rename(staged, dir) {
+        if fs::rename(&aside, dir).is_err() {
+            let kept = old.keep();
+            return Err(io::Error::new(
+                e.kind(),
+                format!("{e}; the earlier report is kept in {}", kept.display()),
+            ));
+        }
+        return Err(e);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scenario_names_become_one_visible_folder_name() {
+        for (name, folder) in [
+            ("launch", "launch"),
+            ("single-500", "single-500"),
+            ("Holiday launch", "Holiday-launch"),
+            ("", "unnamed"),
+            ("..", "unnamed"),
+            ("../victim", "victim"),
+            ("a/../../b", "a-b"),
+            (".hidden", "hidden"),
+            ("C:\\temp\\x", "C-temp-x"),
+            ("v1.2", "v1.2"),
+            ("a..b", "a-b"),
+            ("Lancement été", "Lancement-été"),
+        ] {
+            assert_eq!(folder_name(name), folder, "{name:?}");
+        }
+    }
+
+    #[test]
+    fn a_report_folder_is_replaced_and_an_empty_folder_is_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        fs::create_dir(&out).unwrap();
+        for content in ["first", "second"] {
+            write_folder(&out, |d| fs::write(d.join("summary.json"), content)).unwrap();
+            assert_eq!(
+                fs::read_to_string(out.join("summary.json")).unwrap(),
+                content
+            );
+        }
+        let mut left: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["out"]);
+    }
+
+    #[test]
+    fn a_failed_fill_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let failed = write_folder(&out, |_| Err(io::Error::other("disk full")));
+        assert!(failed.is_err());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+}
