@@ -162,6 +162,15 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
                 return cx.err(span, "the outreach end must be after its start");
             }
             let stop_at = o.stop_at.as_ref().map(|s| at(s, "`stop_at`")).transpose()?;
+            // A stop at the start would still let the sends due at that instant out.
+            if let (Some(s), Some(span)) = (stop_at, o.stop_at.as_ref().map(|s| s.span()))
+                && s <= start
+            {
+                return cx.err(
+                    span,
+                    "the outreach stop (`stop_at`) must be after its start",
+                );
+            }
             let recipients = resolve_recipients(&cx, &o.recipients, &mut zones)?;
             let overlap = match &o.overlap {
                 None => None,

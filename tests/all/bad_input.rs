@@ -26,7 +26,7 @@ fn run_bad(text: &str) -> (i32, String, PathBuf, tempfile::TempDir) {
 }
 
 /// Asserts exit 2 and a message `FILE:LINE:COL: ...` pointing at the line holding `needle`.
-fn assert_rejected_at(text: &str, needle: &str, expected: &str) {
+pub(crate) fn assert_rejected_at(text: &str, needle: &str, expected: &str) {
     let (code, stderr, path, dir) = run_bad(text);
     assert_eq!(code, 2, "stderr: {stderr}");
     let line = text
