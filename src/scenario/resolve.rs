@@ -256,7 +256,7 @@ fn resolve_instant(
     company: &Zone,
 ) -> Result<jiff::Timestamp, ScenarioError> {
     v.get_ref()
-        .resolve(&company.tz)
+        .resolve(company)
         .or_else(|m| cx.err(v.span(), m))
 }
 

@@ -6,7 +6,8 @@ use std::fmt;
 
 use jiff::Timestamp;
 use jiff::civil::DateTime;
-use jiff::tz::TimeZone;
+use jiff::fmt::temporal::{Pieces, TimeZoneAnnotationKind};
+use jiff::tz::{AmbiguousOffset, TimeZone};
 use serde::Deserialize;
 
 use crate::engine::schedule::{Range, WeeklySchedule};
@@ -40,41 +41,100 @@ pub fn parse_duration(s: &str) -> Result<Millis, String> {
         })
 }
 
-/// A date-time: local to the company time zone (`"2026-12-01T09:00"`), or in a named zone
-/// (`"2026-12-01T09:00[Europe/London]"`) or with an offset (`"2026-12-01T09:00-05:00"`).
+/// A date-time: a reading of the company's wall clock (`"2026-12-01T09:00"`), of a named zone's
+/// (`"2026-12-01T09:00[Europe/London]"`), or an instant given with its UTC offset
+/// (`"2026-12-01T09:00-05:00"`).
+///
+/// A reading the wall clock skips (the hour it jumps over when daylight saving starts) is an
+/// error. A reading it shows twice (the hour it repeats when daylight saving ends) is its first
+/// occurrence, the earlier instant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DateTimeValue {
+    /// On the company clock, which is only known once the whole file is read.
     Local(DateTime),
     Instant(Timestamp),
 }
 
+const DATE_TIME_FORMS: &str = "\"2026-12-01T09:00\" (company time zone), \"2026-12-01T09:00[America/Chicago]\" (a named time zone) or \"2026-12-01T09:00-06:00\" (a UTC offset); seconds are optional";
+
 impl DateTimeValue {
-    pub fn resolve(&self, company: &TimeZone) -> Result<Timestamp, String> {
+    pub fn resolve(&self, company: &Zone) -> Result<Timestamp, String> {
         match self {
             DateTimeValue::Instant(ts) => Ok(*ts),
-            DateTimeValue::Local(dt) => company
-                .to_ambiguous_timestamp(*dt)
-                .compatible()
-                .map_err(|e| format!("{dt} does not exist in the company time zone: {e}")),
+            DateTimeValue::Local(dt) => company.instant(*dt),
+        }
+    }
+
+    fn parse(s: &str) -> Result<DateTimeValue, String> {
+        let malformed = || format!("{s:?} is not a date-time: write {DATE_TIME_FORMS}");
+        let pieces = Pieces::parse(s).map_err(|_| malformed())?;
+        let Some(time) = pieces.time() else {
+            // Read as midnight, a date alone would silently cut a day short when meant as an end.
+            let date = pieces.date().to_string();
+            let fix = match s.strip_prefix(date.as_str()) {
+                Some(rest) => format!("{date}T00:00{rest}"),
+                None => format!("{date}T00:00"),
+            };
+            return Err(format!(
+                "{s:?} is a date without a time: write {fix:?} for midnight, or the time you mean"
+            ));
+        };
+        let dt = pieces.date().to_datetime(time);
+        if pieces.offset().is_some() {
+            // The offset fixes the instant; a zone named beside it must agree with it.
+            let instant = if pieces.time_zone_annotation().is_some() {
+                s.parse::<jiff::ZonedDateTime>().map(|z| z.timestamp())
+            } else {
+                s.parse::<Timestamp>()
+            };
+            return instant
+                .map(DateTimeValue::Instant)
+                .map_err(|e| format!("{}: {e}", malformed()));
+        }
+        match pieces.time_zone_annotation().map(|a| a.kind()) {
+            None => Ok(DateTimeValue::Local(dt)),
+            Some(TimeZoneAnnotationKind::Named(name)) => Zone::get(name.as_str())?
+                .instant(dt)
+                .map(DateTimeValue::Instant),
+            // A bracketed offset, `[-05:00]`: a clock without jumps.
+            Some(_) => pieces
+                .to_time_zone()
+                .ok()
+                .flatten()
+                .and_then(|tz| tz.to_ambiguous_timestamp(dt).earlier().ok())
+                .map(DateTimeValue::Instant)
+                .ok_or_else(malformed),
         }
     }
 }
 
 impl<'de> Deserialize<'de> for DateTimeValue {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        if let Ok(dt) = s.parse::<DateTime>() {
-            return Ok(DateTimeValue::Local(dt));
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = DateTimeValue;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                write!(f, "a date-time in quotes: {DATE_TIME_FORMS}")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<DateTimeValue, E> {
+                DateTimeValue::parse(s).map_err(E::custom)
+            }
+            /// TOML's own date-times (unquoted) arrive as a one-entry table.
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DateTimeValue, A::Error> {
+                let message = match map.next_entry::<String, String>() {
+                    Ok(Some((_, written))) => match DateTimeValue::parse(&written) {
+                        Err(e) => e,
+                        Ok(_) => format!("write the date-time in quotes: \"{written}\""),
+                    },
+                    _ => format!("write the date-time in quotes: {DATE_TIME_FORMS}"),
+                };
+                Err(serde::de::Error::custom(message))
+            }
         }
-        if let Ok(z) = s.parse::<jiff::ZonedDateTime>() {
-            return Ok(DateTimeValue::Instant(z.timestamp()));
-        }
-        if let Ok(ts) = s.parse::<Timestamp>() {
-            return Ok(DateTimeValue::Instant(ts));
-        }
-        Err(serde::de::Error::custom(format!(
-            "expected a date-time like \"2026-12-01T09:00\" (company time) or \"2026-12-01T09:00[America/Chicago]\", found {s:?}"
-        )))
+        d.deserialize_str(V)
     }
 }
 
@@ -97,6 +157,52 @@ impl Zone {
                     "unknown time zone {name:?}: expected an IANA name like \"America/New_York\""
                 )
             })
+    }
+}
+
+impl Zone {
+    /// The instant this zone's wall clock reads `dt`: see [`DateTimeValue`] for the readings
+    /// it skips or repeats.
+    pub fn instant(&self, dt: DateTime) -> Result<Timestamp, String> {
+        let ambiguous = self.tz.to_ambiguous_timestamp(dt);
+        if let AmbiguousOffset::Gap { before, after } = ambiguous.offset() {
+            // Read with the later offset, `dt` falls just before the jump.
+            let jump = after
+                .to_timestamp(dt)
+                .ok()
+                .and_then(|t| self.tz.following(t).next())
+                .map(|transition| transition.timestamp());
+            let Some(jump) = jump else {
+                return Err(format!("{} does not exist in {}", reading(dt), self.name));
+            };
+            let (from, to) = (before.to_datetime(jump), after.to_datetime(jump));
+            let jump = if from.date() == dt.date() && to.date() == dt.date() {
+                format!(
+                    "{} to {} that day",
+                    from.strftime("%H:%M"),
+                    to.strftime("%H:%M")
+                )
+            } else {
+                format!("{} to {}", reading(from), reading(to))
+            };
+            return Err(format!(
+                "{} does not exist in {}: clocks jump from {jump}",
+                reading(dt),
+                self.name,
+            ));
+        }
+        ambiguous
+            .earlier()
+            .map_err(|e| format!("{} cannot be placed in {}: {e}", reading(dt), self.name))
+    }
+}
+
+/// `dt` as the scenario writes it: seconds only when there are some.
+fn reading(dt: DateTime) -> String {
+    if dt.second() == 0 && dt.subsec_nanosecond() == 0 {
+        dt.strftime("%Y-%m-%dT%H:%M").to_string()
+    } else {
+        dt.to_string()
     }
 }
 

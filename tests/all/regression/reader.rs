@@ -1,7 +1,19 @@
 //! Regressions in the reader.
 
-use crate::bad_input::assert_rejected_at;
+use std::path::Path;
+
+use campaign_sim::scenario::Scenario;
+
+use crate::bad_input::{assert_rejected_at, assert_rejected_exactly_at};
 use crate::common::one_campaign;
+
+/// The error `Scenario::parse` gives for `text`, as the user sees it.
+fn message(text: &str) -> String {
+    match Scenario::parse(Path::new("bad.toml"), text) {
+        Ok(_) => panic!("accepted:\n{text}"),
+        Err(e) => e.to_string(),
+    }
+}
 
 // --- stop_at and end against the outreach start ---
 
@@ -21,4 +33,95 @@ fn stop_at_before_start_is_rejected() {
 fn end_equal_to_start_is_rejected() {
     let text = one_campaign(10, "", "end = \"2026-12-01T09:00\"");
     assert_rejected_at(&text, "end =", "end must be after its start");
+}
+
+// --- date-times ---
+
+#[test]
+fn a_date_without_a_time_is_rejected_with_the_fix() {
+    let text = one_campaign(10, "", "end = \"2026-12-02\"");
+    assert_rejected_exactly_at(&text, "\"2026-12-02\"", "\"2026-12-02T00:00\"");
+}
+
+/// Simulation and outreach starts moved to the spring-forward day in New York.
+fn spring_forward(outreach_start: &str) -> String {
+    one_campaign(10, "", "")
+        .replace(
+            "start = \"2026-12-01T08:00\"",
+            "start = \"2026-03-07T08:00\"",
+        )
+        .replace(
+            "start = \"2026-12-01T09:00\"",
+            &format!("start = \"{outreach_start}\""),
+        )
+}
+
+#[test]
+fn a_company_time_in_the_daylight_saving_gap_is_rejected() {
+    let text = spring_forward("2026-03-08T02:30");
+    assert_rejected_exactly_at(
+        &text,
+        "\"2026-03-08T02:30\"",
+        "2026-03-08T02:30 does not exist in America/New_York: clocks jump from 02:00 to 03:00 that day",
+    );
+}
+
+#[test]
+fn a_named_zone_time_in_the_daylight_saving_gap_is_rejected() {
+    let text = spring_forward("2026-03-29T01:15[Europe/London]");
+    assert_rejected_exactly_at(
+        &text,
+        "\"2026-03-29T01:15[",
+        "2026-03-29T01:15 does not exist in Europe/London: clocks jump from 01:00 to 02:00 that day",
+    );
+}
+
+#[test]
+fn a_repeated_hour_is_read_as_its_first_occurrence() {
+    let text = one_campaign(10, "", "")
+        .replace(
+            "start = \"2026-12-01T08:00\"",
+            "start = \"2026-11-01T01:30\"",
+        )
+        .replace(
+            "start = \"2026-12-01T09:00\"",
+            "start = \"2026-11-01T01:45[America/Chicago]\"",
+        );
+    let scn = crate::common::scenario(&text);
+    // 01:30 EDT (UTC-4), not 01:30 EST an hour later.
+    assert_eq!(scn.epoch.0.to_string(), "2026-11-01T05:30:00Z");
+    // 01:45 CDT (UTC-5) is 06:45Z: 75 minutes after the start.
+    assert_eq!(scn.campaigns[0].outreaches[0].start, 75 * 60 * 1000);
+}
+
+#[test]
+fn a_named_zone_or_an_offset_is_not_read_as_company_time() {
+    // 09:00 in Los Angeles is 12:00 in New York: 4 hours after the 08:00 simulation start.
+    for start in [
+        "2026-12-01T09:00[America/Los_Angeles]",
+        "2026-12-01T09:00-08:00",
+    ] {
+        let text = one_campaign(10, "", "").replace(
+            "start = \"2026-12-01T09:00\"",
+            &format!("start = \"{start}\""),
+        );
+        let scn = crate::common::scenario(&text);
+        assert_eq!(
+            scn.campaigns[0].outreaches[0].start,
+            4 * 3600 * 1000,
+            "{start}"
+        );
+    }
+}
+
+#[test]
+fn a_malformed_date_time_asks_for_the_accepted_forms() {
+    let shown = message(&one_campaign(10, "", "end = \"tomorrow 9am\""));
+    for form in [
+        "\"2026-12-01T09:00\"",
+        "\"2026-12-01T09:00[America/Chicago]\"",
+        "\"2026-12-01T09:00-06:00\"",
+    ] {
+        assert!(shown.contains(form), "{form} not in: {shown}");
+    }
 }
