@@ -43,7 +43,7 @@ fn default_seed() -> u64 {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct LimitsFile {
-    pub windows: Option<Vec<WindowFile>>,
+    pub windows: Option<Spanned<Vec<WindowFile>>>,
     #[serde(default)]
     pub pacing: PacingFile,
     #[serde(default)]
@@ -55,8 +55,8 @@ pub struct LimitsFile {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WindowFile {
-    pub max: u32,
-    pub per: Duration,
+    pub max: Spanned<u32>,
+    pub per: Spanned<Duration>,
 }
 
 #[derive(Deserialize, Default, Clone, Copy)]

@@ -68,7 +68,7 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
         None => None,
     };
 
-    let limits = resolve_limits(&f.limits);
+    let limits = resolve_limits(&cx, &f.limits)?;
     let carrier = resolve_carrier(&cx, f.carrier)?;
     let default_customers = merge_customers(&cx, base_customers(), &f.customers)?;
 
@@ -260,18 +260,35 @@ fn resolve_instant(
         .or_else(|m| cx.err(v.span(), m))
 }
 
-fn resolve_limits(l: &file::LimitsFile) -> Limits {
-    Limits {
-        windows: match &l.windows {
-            Some(ws) => ws
-                .iter()
-                .map(|w| Window {
-                    max: w.max,
-                    per: w.per.0,
-                })
-                .collect(),
-            None => PLATFORM_WINDOWS.to_vec(),
-        },
+fn resolve_limits(cx: &Ctx, l: &file::LimitsFile) -> Result<Limits, ScenarioError> {
+    let windows = match &l.windows {
+        None => PLATFORM_WINDOWS.to_vec(),
+        Some(ws) => {
+            // The limiter is the product: a file cannot switch it off, only declare other windows.
+            if ws.get_ref().is_empty() {
+                return cx.err(
+                    ws.span(),
+                    "`windows` needs at least one window, e.g. [{ max = 8, per = \"60s\" }]",
+                );
+            }
+            let mut windows = Vec::new();
+            for w in ws.get_ref() {
+                if *w.max.get_ref() == 0 {
+                    return cx.err(w.max.span(), "`max` must be at least 1 send per window");
+                }
+                if w.per.get_ref().0 == 0 {
+                    return cx.err(w.per.span(), "`per` must be longer than 0s, e.g. \"60s\"");
+                }
+                windows.push(Window {
+                    max: *w.max.get_ref(),
+                    per: w.per.get_ref().0,
+                });
+            }
+            windows
+        }
+    };
+    Ok(Limits {
+        windows,
         pacing: match l.pacing {
             file::PacingFile::Eager => Pacing::Eager,
             file::PacingFile::Even => Pacing::Even,
@@ -285,7 +302,7 @@ fn resolve_limits(l: &file::LimitsFile) -> Limits {
             file::DuplicatesFile::SendOnce => Duplicates::SendOnce,
             file::DuplicatesFile::SendPerRow => Duplicates::SendPerRow,
         },
-    }
+    })
 }
 
 fn resolve_carrier(cx: &Ctx, c: file::CarrierFile) -> Result<Carrier, ScenarioError> {

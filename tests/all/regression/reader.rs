@@ -7,6 +7,11 @@ use campaign_sim::scenario::Scenario;
 use crate::bad_input::{assert_rejected_at, assert_rejected_exactly_at};
 use crate::common::one_campaign;
 
+/// `one_campaign` with top-level tables (`[limits]`, `[carrier]`...) before the numbers.
+fn with_tables(tables: &str) -> String {
+    one_campaign(10, "", "").replace("[[numbers]]", &format!("{tables}\n[[numbers]]"))
+}
+
 /// The error `Scenario::parse` gives for `text`, as the user sees it.
 fn message(text: &str) -> String {
     match Scenario::parse(Path::new("bad.toml"), text) {
@@ -33,6 +38,27 @@ fn stop_at_before_start_is_rejected() {
 fn end_equal_to_start_is_rejected() {
     let text = one_campaign(10, "", "end = \"2026-12-01T09:00\"");
     assert_rejected_at(&text, "end =", "end must be after its start");
+}
+
+// --- limiter windows ---
+
+#[test]
+fn a_limit_window_of_zero_seconds_is_rejected() {
+    let text =
+        with_tables("[limits]\npacing = \"per_window\"\nwindows = [{ max = 8, per = \"0s\" }]");
+    assert_rejected_exactly_at(&text, "\"0s\"", "per");
+}
+
+#[test]
+fn a_limit_window_of_max_zero_is_rejected() {
+    let text = with_tables("[limits]\nwindows = [{ max = 0, per = \"60s\" }]");
+    assert_rejected_exactly_at(&text, "0, per", "max");
+}
+
+#[test]
+fn an_empty_list_of_limit_windows_is_rejected() {
+    let text = with_tables("[limits]\nwindows = []");
+    assert_rejected_at(&text, "windows", "at least one window");
 }
 
 // --- date-times ---
