@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::values::{DateTimeValue, Dist, Duration, Schedule, Zone};
+use super::dist::DistTable;
+use super::values::{DateTimeValue, Duration, Schedule, Zone};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -87,8 +88,8 @@ pub enum DuplicatesFile {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct CarrierFile {
-    pub latency: Option<Dist>,
-    pub segments_per_second: Option<f64>,
+    pub latency: Option<Spanned<DistTable>>,
+    pub segments_per_second: Option<Spanned<f64>>,
     pub validity: Option<Duration>,
     pub outcomes: Option<Spanned<BTreeMap<String, f64>>>,
 }
@@ -96,11 +97,11 @@ pub struct CarrierFile {
 #[derive(Deserialize, Default, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct CustomersFile {
-    pub reply_rate: Option<Spanned<Dist>>,
-    pub reply_delay: Option<Dist>,
+    pub reply_rate: Option<Spanned<DistTable>>,
+    pub reply_delay: Option<Spanned<DistTable>>,
     pub replies: Option<Vec<ReplyFile>>,
-    pub follow_ups: Option<Dist>,
-    pub think_time: Option<Dist>,
+    pub follow_ups: Option<Spanned<DistTable>>,
+    pub think_time: Option<Spanned<DistTable>>,
 }
 
 #[derive(Deserialize, Clone)]
@@ -124,7 +125,7 @@ pub struct InboxFile {
     pub agents: u32,
     pub sla: Option<SlaFile>,
     pub capacity: Option<CapacityFile>,
-    pub handle_time: Option<Dist>,
+    pub handle_time: Option<Spanned<DistTable>>,
     pub background: Option<Spanned<BackgroundFile>>,
     pub same_agent_window: Option<Duration>,
 }

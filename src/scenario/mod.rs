@@ -1,9 +1,10 @@
 //! The scenario file (TOML, see SPEC.md): read, checked, and resolved into plain data.
 //!
 //! Every problem is a [`ScenarioError`] naming file, line and column: type errors and unknown keys
-//! come from the TOML reader, bad values from the value types in `values.rs`, and broken
+//! come from the TOML reader, bad values from the value types in `values.rs` and `dist.rs`, and broken
 //! cross-references (an unknown inbox, an end before its start) from `resolve.rs`.
 
+mod dist;
 mod error;
 mod expect;
 mod file;
@@ -13,10 +14,11 @@ pub mod values;
 
 use std::path::{Path, PathBuf};
 
+pub use dist::Dist;
 pub use error::ScenarioError;
 pub use expect::{Expectation, Interval, Metric, Op, Over, Target};
 pub use file::ReplyStyle;
-pub use values::{Dist, Zone};
+pub use values::Zone;
 
 use crate::engine::Duplicates;
 use crate::engine::Recipient;

@@ -7,9 +7,10 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 use toml::Spanned;
 
+use super::dist::{Dist, DistTable, Quantity};
 use super::expect::{self, Expectation, Metric, Target};
 use super::file::{self, CustomersFile, ScenarioFile};
-use super::values::{self, DateTimeValue, Dist, Zone, non_negative};
+use super::values::{self, DateTimeValue, Zone, non_negative};
 use super::{
     Campaign, Carrier, Customers, Inbox, Limits, Number, Outreach, Overlap, Recipients, Scenario,
     ScenarioError, recipients,
@@ -30,6 +31,11 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// The distribution written at `table`, whose draws are `quantity`.
+    fn dist(&self, table: &Spanned<DistTable>, quantity: Quantity) -> Result<Dist, ScenarioError> {
+        DistTable::read(table, quantity).or_else(|(span, m)| self.err(span, m))
+    }
+
     fn err<T>(
         &self,
         span: std::ops::Range<usize>,
@@ -340,20 +346,26 @@ fn resolve_carrier(cx: &Ctx, c: file::CarrierFile) -> Result<Carrier, ScenarioEr
             out
         }
     };
-    let sps = c.segments_per_second.unwrap_or(1.0);
-    if !(sps > 0.0 && sps.is_finite()) {
-        return Err(ScenarioError::at(
-            cx.path,
-            cx.text,
-            None,
-            "`carrier.segments_per_second` must be positive",
-        ));
-    }
+    let sps = match &c.segments_per_second {
+        None => 1.0,
+        Some(s) => match *s.get_ref() {
+            sps if sps > 0.0 && sps.is_finite() => sps,
+            _ => {
+                return cx.err(
+                    s.span(),
+                    "`segments_per_second` must be above 0 (a long code sends about 1)",
+                );
+            }
+        },
+    };
     Ok(Carrier {
-        latency: c.latency.unwrap_or(Dist::LogNormal {
-            median: 3.0,
-            sigma: 0.8,
-        }),
+        latency: match &c.latency {
+            Some(d) => cx.dist(d, Quantity::Time)?,
+            None => Dist::LogNormal {
+                median: 3.0,
+                sigma: 0.8,
+            },
+        },
         segments_per_second: sps,
         validity: c.validity.map_or(10 * crate::time::HOUR, |d| d.0),
         outcomes,
@@ -386,15 +398,11 @@ fn merge_customers(
     mut base: Customers,
     over: &CustomersFile,
 ) -> Result<Customers, ScenarioError> {
-    if let Some(r) = &over.reply_rate {
-        let (lo, hi) = r.get_ref().support();
-        if lo < 0.0 || hi > 1.0 {
-            return cx.err(r.span(), format!("`reply_rate` is a probability: its values must lie in 0..1, this one reaches {lo}..{hi}"));
-        }
-        base.reply_rate = r.get_ref().clone();
+    if let Some(d) = &over.reply_rate {
+        base.reply_rate = cx.dist(d, Quantity::Share)?;
     }
     if let Some(d) = &over.reply_delay {
-        base.reply_delay = d.clone();
+        base.reply_delay = cx.dist(d, Quantity::Time)?;
     }
     if let Some(r) = &over.replies {
         if r.is_empty()
@@ -411,10 +419,10 @@ fn merge_customers(
         base.replies = r.iter().map(|x| (x.body.clone(), x.weight)).collect();
     }
     if let Some(d) = &over.follow_ups {
-        base.follow_ups = d.clone();
+        base.follow_ups = cx.dist(d, Quantity::Count)?;
     }
     if let Some(d) = &over.think_time {
-        base.think_time = d.clone();
+        base.think_time = cx.dist(d, Quantity::Time)?;
     }
     Ok(base)
 }
@@ -473,10 +481,13 @@ fn resolve_inbox(cx: &Ctx, ib: file::InboxFile) -> Result<Inbox, ScenarioError> 
         agents: ib.agents,
         capacity: standard,
         capacity_maximum: maximum,
-        handle_time: ib.handle_time.unwrap_or(Dist::LogNormal {
-            median: 240.0,
-            sigma: 0.6,
-        }),
+        handle_time: match &ib.handle_time {
+            Some(d) => cx.dist(d, Quantity::Time)?,
+            None => Dist::LogNormal {
+                median: 240.0,
+                sigma: 0.6,
+            },
+        },
         sla_within,
         sla_target,
         background_per_hour,

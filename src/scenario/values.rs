@@ -31,14 +31,21 @@ impl<'de> Deserialize<'de> for Duration {
     }
 }
 
+/// The longest time a scenario may write, as a duration or in a distribution of times. A year is
+/// longer than any campaign, reply, handling time or window a planner means, and it keeps sums of
+/// virtual times far from the end of the millisecond clock.
+pub const MAX_TIME: Millis = 366 * crate::time::DAY;
+
 pub fn parse_duration(s: &str) -> Result<Millis, String> {
-    humantime::parse_duration(s.trim())
-        .map(|d| d.as_millis() as Millis)
-        .map_err(|e| {
-            format!(
-                "expected a duration like \"90s\", \"5m\", \"2h30m\" or \"1d\", found {s:?} ({e})"
-            )
-        })
+    let d = humantime::parse_duration(s.trim()).map_err(|e| {
+        format!("expected a duration like \"90s\", \"5m\", \"2h30m\" or \"1d\", found {s:?} ({e})")
+    })?;
+    match Millis::try_from(d.as_millis()) {
+        Ok(ms) if ms <= MAX_TIME => Ok(ms),
+        _ => Err(format!(
+            "{s:?} is longer than 366 days, the longest time a scenario takes"
+        )),
+    }
 }
 
 /// A date-time: a reading of the company's wall clock (`"2026-12-01T09:00"`), of a named zone's
@@ -210,200 +217,6 @@ impl<'de> Deserialize<'de> for Zone {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
         Zone::get(&s).map_err(serde::de::Error::custom)
-    }
-}
-
-/// A distribution parameter: a plain number, or a duration string (read as seconds).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Param(pub f64);
-
-impl<'de> Deserialize<'de> for Param {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl serde::de::Visitor<'_> for V {
-            type Value = Param;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a number or a duration string like \"5m\"")
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<Param, E> {
-                Ok(Param(v))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<Param, E> {
-                Ok(Param(v as f64))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<Param, E> {
-                Ok(Param(v as f64))
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Param, E> {
-                parse_duration(v)
-                    .map(|ms| Param(ms as f64 / 1000.0))
-                    .map_err(E::custom)
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-/// A probability distribution, `{ dist = "lognormal", median = "3s", sigma = 0.8 }`.
-/// Values meant as times are in seconds.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(try_from = "DistFile")]
-pub enum Dist {
-    Fixed(f64),
-    Exponential {
-        mean: f64,
-    },
-    LogNormal {
-        median: f64,
-        sigma: f64,
-    },
-    Uniform {
-        min: f64,
-        max: f64,
-    },
-    Beta {
-        alpha: f64,
-        beta: f64,
-    },
-    Empirical {
-        values: Vec<f64>,
-        weights: Vec<f64>,
-    },
-    /// Counts 1, 2, 3, ... with the given mean (>= 1).
-    Geometric {
-        mean: f64,
-    },
-    Normal {
-        mean: f64,
-        sd: f64,
-    },
-}
-
-#[derive(Deserialize)]
-#[serde(tag = "dist", rename_all = "lowercase", deny_unknown_fields)]
-enum DistFile {
-    Fixed {
-        value: Param,
-    },
-    Exponential {
-        mean: Param,
-    },
-    Lognormal {
-        median: Param,
-        sigma: f64,
-    },
-    Uniform {
-        min: Param,
-        max: Param,
-    },
-    Beta {
-        alpha: f64,
-        beta: f64,
-    },
-    Empirical {
-        values: Vec<Param>,
-        weights: Vec<f64>,
-    },
-    Geometric {
-        mean: f64,
-    },
-    Normal {
-        mean: Param,
-        sd: Param,
-    },
-}
-
-impl TryFrom<DistFile> for Dist {
-    type Error = String;
-    fn try_from(f: DistFile) -> Result<Dist, String> {
-        let positive = |name: &str, v: f64| {
-            if v > 0.0 && v.is_finite() {
-                Ok(v)
-            } else {
-                Err(format!("`{name}` must be a positive number, found {v}"))
-            }
-        };
-        Ok(match f {
-            DistFile::Fixed { value } => Dist::Fixed(value.0),
-            DistFile::Exponential { mean } => Dist::Exponential {
-                mean: positive("mean", mean.0)?,
-            },
-            DistFile::Lognormal { median, sigma } => Dist::LogNormal {
-                median: positive("median", median.0)?,
-                sigma: if sigma >= 0.0 && sigma.is_finite() {
-                    sigma
-                } else {
-                    return Err(format!("`sigma` must be >= 0, found {sigma}"));
-                },
-            },
-            DistFile::Uniform { min, max } => {
-                if min.0.is_nan() || max.0.is_nan() || min.0 > max.0 {
-                    return Err(format!(
-                        "`min` ({}) must not exceed `max` ({})",
-                        min.0, max.0
-                    ));
-                }
-                Dist::Uniform {
-                    min: min.0,
-                    max: max.0,
-                }
-            }
-            DistFile::Beta { alpha, beta } => Dist::Beta {
-                alpha: positive("alpha", alpha)?,
-                beta: positive("beta", beta)?,
-            },
-            DistFile::Empirical { values, weights } => {
-                if values.is_empty() || values.len() != weights.len() {
-                    return Err(format!(
-                        "`values` and `weights` must be non-empty and of equal length ({} vs {})",
-                        values.len(),
-                        weights.len()
-                    ));
-                }
-                if weights.iter().any(|w| !non_negative(*w)) || weights.iter().sum::<f64>() <= 0.0 {
-                    return Err("`weights` must be >= 0 with a positive sum".into());
-                }
-                Dist::Empirical {
-                    values: values.into_iter().map(|p| p.0).collect(),
-                    weights,
-                }
-            }
-            DistFile::Geometric { mean } => {
-                if !(mean >= 1.0 && mean.is_finite()) {
-                    return Err(format!(
-                        "`mean` of a geometric count must be >= 1, found {mean}"
-                    ));
-                }
-                Dist::Geometric { mean }
-            }
-            DistFile::Normal { mean, sd } => Dist::Normal {
-                mean: mean.0,
-                sd: if sd.0 >= 0.0 {
-                    sd.0
-                } else {
-                    return Err(format!("`sd` must be >= 0, found {}", sd.0));
-                },
-            },
-        })
-    }
-}
-
-impl Dist {
-    /// The smallest and largest value it can take.
-    pub fn support(&self) -> (f64, f64) {
-        match self {
-            Dist::Fixed(v) => (*v, *v),
-            Dist::Exponential { .. } | Dist::LogNormal { .. } => (0.0, f64::INFINITY),
-            Dist::Uniform { min, max } => (*min, *max),
-            Dist::Beta { .. } => (0.0, 1.0),
-            Dist::Empirical { values, .. } => values
-                .iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-                    (lo.min(*v), hi.max(*v))
-                }),
-            Dist::Geometric { .. } => (1.0, f64::INFINITY),
-            Dist::Normal { .. } => (f64::NEG_INFINITY, f64::INFINITY),
-        }
     }
 }
 

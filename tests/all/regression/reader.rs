@@ -7,6 +7,11 @@ use campaign_sim::scenario::Scenario;
 use crate::bad_input::{assert_rejected_at, assert_rejected_exactly_at};
 use crate::common::one_campaign;
 
+/// `one_campaign` with `extra` added to the inbox table.
+fn with_inbox(extra: &str) -> String {
+    one_campaign(10, "", "").replace("agents = 3", &format!("agents = 3\n{extra}"))
+}
+
 /// `one_campaign` with top-level tables (`[limits]`, `[carrier]`...) before the numbers.
 fn with_tables(tables: &str) -> String {
     one_campaign(10, "", "").replace("[[numbers]]", &format!("{tables}\n[[numbers]]"))
@@ -38,6 +43,109 @@ fn stop_at_before_start_is_rejected() {
 fn end_equal_to_start_is_rejected() {
     let text = one_campaign(10, "", "end = \"2026-12-01T09:00\"");
     assert_rejected_at(&text, "end =", "end must be after its start");
+}
+
+// --- bounds on times, spreads and counts ---
+
+#[test]
+fn a_fixed_handle_time_of_1e30_is_rejected_at_its_value() {
+    let text = with_inbox("handle_time = { dist = \"fixed\", value = 1e30 }");
+    assert_rejected_exactly_at(&text, "1e30", "366 days");
+}
+
+#[test]
+fn a_negative_fixed_time_is_rejected() {
+    let text = with_inbox("handle_time = { dist = \"fixed\", value = -5 }");
+    assert_rejected_exactly_at(&text, "-5", "366 days");
+}
+
+#[test]
+fn time_parameters_beyond_a_year_are_rejected_where_written() {
+    for (table, value) in [
+        (
+            "[carrier]\nlatency = { dist = \"exponential\", mean = \"400d\" }",
+            "\"400d\"",
+        ),
+        (
+            "[customers]\nreply_delay = { dist = \"lognormal\", median = 4e7, sigma = 1 }",
+            "4e7",
+        ),
+        (
+            "[customers]\nthink_time = { dist = \"uniform\", min = 0, max = \"1y 2d\" }",
+            "\"1y 2d\"",
+        ),
+        (
+            "[customers]\nthink_time = { dist = \"normal\", mean = 60, sd = 1e9 }",
+            "1e9",
+        ),
+        (
+            "[customers]\nthink_time = { dist = \"normal\", mean = -60, sd = 1 }",
+            "-60",
+        ),
+    ] {
+        assert_rejected_exactly_at(&with_tables(table), value, "366 days");
+    }
+    let text =
+        with_inbox("handle_time = { dist = \"empirical\", values = [60, 1e12], weights = [1, 1] }");
+    assert_rejected_at(&text, "handle_time", "366 days");
+}
+
+#[test]
+fn a_lognormal_sigma_above_the_bound_is_rejected() {
+    let text = with_inbox("handle_time = { dist = \"lognormal\", median = \"4m\", sigma = 12 }");
+    assert_rejected_exactly_at(&text, "12 }", "`sigma`");
+}
+
+#[test]
+fn nan_and_infinite_parameters_are_rejected() {
+    for dist in [
+        "{ dist = \"normal\", mean = nan, sd = 1 }",
+        "{ dist = \"fixed\", value = inf }",
+        "{ dist = \"uniform\", min = 0, max = inf }",
+        "{ dist = \"empirical\", values = [nan], weights = [1] }",
+        "{ dist = \"empirical\", values = [60], weights = [inf] }",
+        "{ dist = \"beta\", alpha = inf, beta = 1 }",
+    ] {
+        let text = with_inbox(&format!("handle_time = {dist}"));
+        assert_rejected_at(&text, "handle_time", "");
+    }
+}
+
+#[test]
+fn follow_ups_beyond_a_thousand_messages_are_rejected() {
+    let text = with_tables("[customers]\nfollow_ups = { dist = \"geometric\", mean = 1e9 }");
+    assert_rejected_exactly_at(&text, "1e9", "1000");
+}
+
+#[test]
+fn a_count_written_as_a_duration_is_rejected() {
+    let text = with_tables("[customers]\nfollow_ups = { dist = \"fixed\", value = \"5m\" }");
+    assert_rejected_exactly_at(&text, "\"5m\"", "count");
+}
+
+#[test]
+fn durations_beyond_a_year_are_rejected() {
+    for (text, needle) in [
+        (with_tables("[carrier]\nvalidity = \"400d\""), "\"400d\""),
+        // Used to wrap around when turned into milliseconds.
+        (
+            with_tables("[carrier]\nvalidity = \"600000000y\""),
+            "\"600000000y\"",
+        ),
+        (with_inbox("same_agent_window = \"2y\""), "\"2y\""),
+        (
+            with_inbox("sla = { within = \"500d\", target = 0.9 }"),
+            "\"500d\"",
+        ),
+    ] {
+        assert_rejected_exactly_at(&text, needle, "366 days");
+    }
+}
+
+#[test]
+fn segments_per_second_is_rejected_at_its_line() {
+    let text = with_tables("[carrier]\nsegments_per_second = -0.5");
+    assert_rejected_exactly_at(&text, "-0.5", "segments_per_second");
 }
 
 // --- limiter windows ---
