@@ -1,8 +1,9 @@
 //! The scenario file (TOML, see SPEC.md): read, checked, and resolved into plain data.
 //!
 //! Every problem is a [`ScenarioError`] naming file, line and column: type errors and unknown keys
-//! come from the TOML reader, bad values from the value types in `values.rs` and `dist.rs`, and broken
-//! cross-references (an unknown inbox, an end before its start) from `resolve.rs`.
+//! come from the TOML reader (in TOML's words, see `error.rs`), bad values from the value types in
+//! `values.rs` and `dist.rs`, and broken cross-references (an unknown inbox, an end before its
+//! start) from `resolve.rs`.
 
 mod dist;
 mod error;
@@ -152,8 +153,10 @@ impl Scenario {
 
     /// Checks scenario `text`; `path` names it in errors and anchors relative CSV paths.
     pub fn parse(path: &Path, text: &str) -> Result<Scenario, ScenarioError> {
-        let file: file::ScenarioFile = toml::from_str(text)
-            .map_err(|e| ScenarioError::at(path, text, e.span(), e.message().trim_end()))?;
+        let file: file::ScenarioFile = toml::from_str(text).map_err(|e| {
+            let message = error::in_toml_words(e.message().trim_end());
+            ScenarioError::at(path, text, e.span(), message)
+        })?;
         resolve::resolve(file, path, text)
     }
 }

@@ -405,18 +405,21 @@ fn merge_customers(
         base.reply_delay = cx.dist(d, Quantity::Time)?;
     }
     if let Some(r) = &over.replies {
-        if r.is_empty()
-            || r.iter().any(|x| !non_negative(x.weight))
-            || r.iter().map(|x| x.weight).sum::<f64>() <= 0.0
+        let weights = r.get_ref().iter().map(|x| x.weight);
+        if r.get_ref().is_empty()
+            || weights.clone().any(|w| !non_negative(w))
+            || weights.sum::<f64>() <= 0.0
         {
-            return Err(ScenarioError::at(
-                cx.path,
-                cx.text,
-                None,
+            return cx.err(
+                r.span(),
                 "`replies` needs at least one body with a positive weight (weights >= 0)",
-            ));
+            );
         }
-        base.replies = r.iter().map(|x| (x.body.clone(), x.weight)).collect();
+        base.replies = r
+            .get_ref()
+            .iter()
+            .map(|x| (x.body.clone(), x.weight))
+            .collect();
     }
     if let Some(d) = &over.follow_ups {
         base.follow_ups = cx.dist(d, Quantity::Count)?;
@@ -429,18 +432,16 @@ fn merge_customers(
 
 fn resolve_inbox(cx: &Ctx, ib: file::InboxFile) -> Result<Inbox, ScenarioError> {
     let (standard, maximum) = match &ib.capacity {
-        Some(c) => (c.standard, c.maximum.unwrap_or(c.standard)),
+        Some(c) => {
+            let (standard, maximum) = (c.get_ref().standard, c.get_ref().maximum);
+            let maximum = maximum.unwrap_or(standard);
+            if standard == 0 || maximum < standard {
+                return cx.err(c.span(), "`capacity` needs 1 <= standard <= maximum");
+            }
+            (standard, maximum)
+        }
         None => (3, 5),
     };
-    if standard == 0 || maximum < standard {
-        return cx.err(
-            ib.name.span(),
-            format!(
-                "inbox {:?}: capacity needs 1 <= standard <= maximum",
-                ib.name.get_ref()
-            ),
-        );
-    }
     let background_per_hour = match &ib.background {
         None => [0.0; 24],
         Some(b) => {
@@ -464,18 +465,24 @@ fn resolve_inbox(cx: &Ctx, ib: file::InboxFile) -> Result<Inbox, ScenarioError> 
         }
     };
     let (sla_within, sla_target) = match &ib.sla {
-        Some(s) => (s.within.0, s.target),
+        Some(s) => {
+            let target = &s.get_ref().target;
+            let share = *target.get_ref();
+            if !(0.0..=1.0).contains(&share) {
+                let hint = if share > 1.0 && share <= 100.0 {
+                    format!(": {share}% is written {}", share / 100.0)
+                } else {
+                    ", like 0.9 for 90%".to_string()
+                };
+                return cx.err(
+                    target.span(),
+                    format!("`target` is a share between 0 and 1{hint}"),
+                );
+            }
+            (s.get_ref().within.0, share)
+        }
         None => (5 * crate::time::MINUTE, 0.9),
     };
-    if !(0.0..=1.0).contains(&sla_target) {
-        return cx.err(
-            ib.name.span(),
-            format!(
-                "inbox {:?}: `sla.target` is a share between 0 and 1",
-                ib.name.get_ref()
-            ),
-        );
-    }
     Ok(Inbox {
         name: ib.name.into_inner(),
         agents: ib.agents,
@@ -545,6 +552,9 @@ fn resolve_recipients(
             let csv_path = base.join(csv);
             // A list that cannot be opened is fixed here, in the scenario; problems inside it are
             // reported at their own line of the CSV.
+            if csv_path.is_dir() {
+                return cx.err(r.span(), format!("the recipient list {} is a folder: name a CSV file", csv_path.display()));
+            }
             if let Err(e) = std::fs::File::open(&csv_path) {
                 return cx.err(r.span(), format!("cannot read the recipient list {}: {e}", csv_path.display()));
             }

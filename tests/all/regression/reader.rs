@@ -1,6 +1,7 @@
 //! Regressions in the reader.
 
 use std::path::Path;
+use std::process::Command;
 
 use campaign_sim::scenario::Scenario;
 
@@ -258,4 +259,144 @@ fn a_malformed_date_time_asks_for_the_accepted_forms() {
     ] {
         assert!(shown.contains(form), "{form} not in: {shown}");
     }
+}
+
+// --- messages in the words of the scenario file ---
+
+#[test]
+fn type_errors_are_in_planner_words_not_rust_types() {
+    let inbox_cases = [
+        "capacity = 3",
+        "capacity = true",
+        "capacity = { standard = 1.5 }",
+        "capacity = { standard = -1 }",
+        "capacity = { standard = 99999999999 }",
+        "capacity = { standard = 999999999999999999999 }",
+        "capacity = { standard = \"3\" }",
+        "handle_time = 5",
+        "handle_time = \"5m\"",
+        "handle_time = true",
+        "handle_time = [1, 2]",
+        "handle_time = { value = 5 }",
+        "handle_time = { dist = \"gamma\", value = 5 }",
+        "handle_time = { dist = 5, value = 5 }",
+        "handle_time = { dist = \"fixed\" }",
+        "handle_time = { dist = \"fixed\", value = true }",
+        "handle_time = { dist = \"fixed\", value = 5, x = 1 }",
+        "handle_time = { dist = \"lognormal\", median = 5, sigma = \"1m\" }",
+        "handle_time = { dist = \"empirical\", values = 5, weights = [1] }",
+        "handle_time = { dist = \"empirical\", values = [5], weights = [\"x\"] }",
+        "sla = 5",
+        "sla = { within = 5, target = 0.9 }",
+        "sla = { within = \"5m\", target = \"90%\" }",
+        "background = 5",
+        "background = { per_hour = \"x\" }",
+        "background = { per_hour = [1, \"x\"] }",
+        "background = { per_hour = { a = 1 } }",
+        "same_agent_window = 5",
+        "same_agent_window = { a = 1 }",
+    ];
+    let table_cases = [
+        "[simulation2]",
+        "[limits]\nwindows = 5",
+        "[limits]\nwindows = [5]",
+        "[limits]\nwindows = [{ max = -1, per = \"5m\" }]",
+        "[limits]\nwindows = [{ max = 8.5, per = \"5m\" }]",
+        "[limits]\npacing = 5",
+        "[limits]\npacing = \"fast\"",
+        "[limits]\nduplicates = true",
+        "[limits]\nopt_out_scope = { a = 1 }",
+        "[carrier]\noutcomes = 5",
+        "[carrier]\noutcomes = { delivered = \"x\" }",
+        "[carrier]\nsegments_per_second = \"x\"",
+        "[carrier]\nlatency = 3",
+        "[customers]\nreplies = 5",
+        "[customers]\nreplies = [5]",
+        "[customers]\nreplies = [{ body = 5, weight = 1 }]",
+        "[customers]\nreply_rate = { dist = \"beta\", alpha = \"2\", beta = 18 }",
+        "[customers]\nfollow_ups = 2",
+        "limits = 5",
+        "carrier = true",
+    ];
+    let mut texts: Vec<String> = inbox_cases.iter().map(|c| with_inbox(c)).collect();
+    texts.extend(table_cases.iter().map(|c| with_tables(c)));
+    for (campaign, outreach) in [
+        ("message = 5", ""),
+        ("message = { replies = \"lots\" }", ""),
+        ("message = { replies = 5 }", ""),
+        ("schedule = 5", ""),
+        ("schedule = { mon = 5 }", ""),
+        ("customers = 5", ""),
+        ("", "overlap = 5"),
+        ("", "overlap = { campaign = \"A\", fraction = \"x\" }"),
+        ("", "end = 5"),
+        ("", "end = 2026-12-02T09:00:00"),
+    ] {
+        texts.push(one_campaign(10, campaign, outreach));
+    }
+    texts.push(one_campaign(10, "", "").replace("[simulation]", "[simulation]\nseed = -1"));
+    texts.push(one_campaign(10, "", "").replace("[simulation]", "[simulation]\nseed = 1.5"));
+    texts.push(one_campaign(10, "", "").replace("agents = 3", "agents = \"six\""));
+    texts.push(one_campaign(10, "", "").replace("recipients = { count = 10 }", "recipients = 10"));
+    texts.push(one_campaign(10, "", "").replace(
+        "recipients = { count = 10 }",
+        "recipients = { count = -10 }",
+    ));
+
+    const RUST_WORDS: [&str; 16] = [
+        "u8", "u16", "u32", "u64", "usize", "i32", "i64", "i128", "f32", "f64", "struct", "enum",
+        "untagged", "variant", "sequence", "map",
+    ];
+    for text in &texts {
+        let shown = message(text);
+        let first = shown.lines().next().unwrap();
+        let rust: Vec<&str> = first
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .filter(|w| RUST_WORDS.contains(w) || w.ends_with("File"))
+            .collect();
+        assert!(rust.is_empty(), "Rust words {rust:?} in: {first}");
+    }
+
+    let hint = |case: &str, expected: &str| {
+        let shown = message(&with_inbox(case));
+        assert!(shown.contains(expected), "{expected:?} not in: {shown}");
+    };
+    hint(
+        "handle_time = 5",
+        "{ dist = \"lognormal\", median = \"4m\", sigma = 0.6 }",
+    );
+    hint("handle_time = { value = 5 }", "lognormal (median, sigma)");
+    hint("capacity = { standard = 1.5 }", "a whole number like 6");
+    hint("capacity = 3", "capacity = { standard = 3, maximum = 5 }");
+}
+
+#[test]
+fn sla_target_written_as_a_percentage_is_reported_at_the_sla_with_the_share() {
+    let text = with_inbox("sla = { within = \"5m\", target = 80 }");
+    assert_rejected_exactly_at(&text, "80", "0.8");
+}
+
+#[test]
+fn a_folder_given_as_a_recipient_list_points_at_the_scenario_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("lists")).unwrap();
+    let text = one_campaign(0, "", "").replace(
+        "recipients = { count = 0 }",
+        "recipients = { csv = \"lists\" }",
+    );
+    let path = dir.path().join("s.toml");
+    std::fs::write(&path, &text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_campaign-sim"))
+        .arg("validate")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let line = text.lines().position(|l| l.contains("lists")).unwrap() + 1;
+    assert!(
+        stderr.contains(&format!("{}:{line}:", path.display())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("folder"), "{stderr}");
 }
