@@ -349,11 +349,12 @@ fn resolve_carrier(cx: &Ctx, c: file::CarrierFile) -> Result<Carrier, ScenarioEr
     let sps = match &c.segments_per_second {
         None => 1.0,
         Some(s) => match *s.get_ref() {
-            sps if sps > 0.0 && sps.is_finite() => sps,
+            // Slower than a segment a day, the gap between two sends overflows the clock.
+            sps if sps >= 1.0 / 86_400.0 && sps.is_finite() => sps,
             _ => {
                 return cx.err(
                     s.span(),
-                    "`segments_per_second` must be above 0 (a long code sends about 1)",
+                    "`segments_per_second` must be at least one segment a day (1/86400); a long code sends about 1",
                 );
             }
         },
@@ -406,13 +407,11 @@ fn merge_customers(
     }
     if let Some(r) = &over.replies {
         let weights = r.get_ref().iter().map(|x| x.weight);
-        if r.get_ref().is_empty()
-            || weights.clone().any(|w| !non_negative(w))
-            || weights.sum::<f64>() <= 0.0
-        {
+        let total: f64 = weights.clone().sum();
+        if weights.clone().any(|w| !non_negative(w)) || total <= 0.0 || total.is_infinite() {
             return cx.err(
                 r.span(),
-                "`replies` needs at least one body with a positive weight (weights >= 0)",
+                "`replies` needs at least one body with a positive weight (weights >= 0, adding up to a finite number)",
             );
         }
         base.replies = r

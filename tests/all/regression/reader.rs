@@ -400,3 +400,18 @@ fn a_folder_given_as_a_recipient_list_points_at_the_scenario_line() {
     );
     assert!(stderr.contains("folder"), "{stderr}");
 }
+
+#[test]
+fn a_vanishing_segments_per_second_is_rejected() {
+    // One segment per 1e300 seconds overflowed the carrier queue and delivered at once.
+    let text = with_tables("[carrier]\nsegments_per_second = 1e-300");
+    assert_rejected_exactly_at(&text, "1e-300", "segments_per_second");
+}
+
+#[test]
+fn reply_weights_adding_up_to_infinity_are_rejected() {
+    let text = with_tables(
+        "[customers]\nreplies = [{ body = \"a\", weight = 1e308 }, { body = \"b\", weight = 1e308 }]",
+    );
+    assert_rejected_at(&text, "replies", "weight");
+}
