@@ -168,7 +168,7 @@ pub struct NumberFile {
 )]
 pub struct InboxFile {
     pub name: Spanned<String>,
-    pub agents: u32,
+    pub agents: Spanned<u32>,
     pub sla: Option<Spanned<SlaFile>>,
     pub capacity: Option<Spanned<CapacityFile>>,
     pub handle_time: Option<Spanned<DistTable>>,

@@ -24,6 +24,8 @@ use crate::time::{Epoch, Millis};
 const MAX_HORIZON: Millis = 20 * 366 * crate::time::DAY;
 /// Most recipients in one generated list (10 million take about 750 MB).
 const MAX_RECIPIENTS: u32 = 100_000_000;
+/// Most agents in one inbox: far above any contact centre, and each agent is state in the run.
+const MAX_AGENTS: u32 = 100_000;
 
 struct Ctx<'a> {
     path: &'a Path,
@@ -430,6 +432,12 @@ fn merge_customers(
 }
 
 fn resolve_inbox(cx: &Ctx, ib: file::InboxFile) -> Result<Inbox, ScenarioError> {
+    if *ib.agents.get_ref() > MAX_AGENTS {
+        return cx.err(
+            ib.agents.span(),
+            format!("`agents` is at most {MAX_AGENTS} per inbox"),
+        );
+    }
     let (standard, maximum) = match &ib.capacity {
         Some(c) => {
             let (standard, maximum) = (c.get_ref().standard, c.get_ref().maximum);
@@ -484,7 +492,7 @@ fn resolve_inbox(cx: &Ctx, ib: file::InboxFile) -> Result<Inbox, ScenarioError> 
     };
     Ok(Inbox {
         name: ib.name.into_inner(),
-        agents: ib.agents,
+        agents: *ib.agents.get_ref(),
         capacity: standard,
         capacity_maximum: maximum,
         handle_time: match &ib.handle_time {

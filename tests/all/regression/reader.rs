@@ -415,3 +415,10 @@ fn reply_weights_adding_up_to_infinity_are_rejected() {
     );
     assert_rejected_at(&text, "replies", "weight");
 }
+
+#[test]
+fn an_inbox_of_billions_of_agents_is_rejected() {
+    // Used to abort the run, allocating 16 GB for the agents.
+    let text = one_campaign(10, "", "").replace("agents = 3", "agents = 4000000000");
+    assert!(message(&text).contains("agents"));
+}
