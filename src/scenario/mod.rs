@@ -133,6 +133,16 @@ pub enum Recipients {
     Listed { csv: PathBuf, rows: Vec<Recipient> },
 }
 
+impl Recipients {
+    /// No one to text: legal (a list still being collected), but worth a warning.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Recipients::Generated { count, .. } => *count == 0,
+            Recipients::Listed { rows, .. } => rows.is_empty(),
+        }
+    }
+}
+
 /// Share a fraction of this outreach's recipients with another campaign's first outreach.
 #[derive(Debug, Clone)]
 pub struct Overlap {

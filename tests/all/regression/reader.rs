@@ -26,6 +26,27 @@ fn message(text: &str) -> String {
     }
 }
 
+/// Runs `campaign-sim validate` on `text` written next to `files` (name, contents); returns
+/// (exit code, stdout, stderr).
+fn validate(text: &str, files: &[(&str, &str)]) -> (i32, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, contents) in files {
+        std::fs::write(dir.path().join(name), contents).unwrap();
+    }
+    let path = dir.path().join("s.toml");
+    std::fs::write(&path, text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_campaign-sim"))
+        .arg("validate")
+        .arg(&path)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 // --- stop_at and end against the outreach start ---
 
 #[test]
@@ -421,4 +442,31 @@ fn an_inbox_of_billions_of_agents_is_rejected() {
     // Used to abort the run, allocating 16 GB for the agents.
     let text = one_campaign(10, "", "").replace("agents = 3", "agents = 4000000000");
     assert!(message(&text).contains("agents"));
+}
+
+// --- warnings from `validate` ---
+
+#[test]
+fn validate_warns_about_an_outreach_of_zero_recipients() {
+    let text = one_campaign(0, "", "");
+    let (code, stdout, stderr) = validate(&text, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("warning: outreach 1 of campaign \"A\" has no recipients"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn validate_warns_about_a_recipient_list_with_only_a_header() {
+    let text = one_campaign(0, "", "").replace(
+        "recipients = { count = 0 }",
+        "recipients = { csv = \"list.csv\" }",
+    );
+    let (code, stdout, stderr) = validate(&text, &[("list.csv", "phone,timezone\n")]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("warning: outreach 1 of campaign \"A\" has no recipients"),
+        "{stdout}"
+    );
 }
