@@ -243,6 +243,18 @@ fn validate(path: PathBuf) -> Result<(), Failure> {
             clock(p.last_send)
         );
     }
+    for c in &scn.campaigns {
+        for (i, o) in c.outreaches.iter().enumerate() {
+            if o.recipients.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "warning: outreach {} of campaign {:?} has no recipients",
+                    i + 1,
+                    c.name
+                );
+            }
+        }
+    }
     for (c, p) in scn.campaigns.iter().zip(&plan.campaigns) {
         if p.sends == 0 && p.recipients > 0 {
             let _ = writeln!(

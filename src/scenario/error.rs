@@ -66,6 +66,38 @@ impl ScenarioError {
     }
 }
 
+/// serde words type errors after the Rust types a file is read into (`expected u32`, "integer
+/// `1e21` as i128", `unknown field`); a planner reads them in the words of TOML.
+pub fn in_toml_words(message: &str) -> String {
+    const WORDS: [(&str, &str); 13] = [
+        (" as i128", ""),
+        ("floating point `", "number `"),
+        ("invalid type: map", "invalid type: table"),
+        ("invalid type: sequence", "invalid type: array"),
+        (
+            "expected u16",
+            "expected a whole number from 0 to 65535, like 6",
+        ),
+        (
+            "expected u32",
+            "expected a whole number like 6 (at most 4294967295)",
+        ),
+        (
+            "expected u64",
+            "expected a whole number like 42 (0 or more)",
+        ),
+        ("expected i64", "expected a whole number like 6"),
+        ("expected f64", "expected a number like 0.9"),
+        ("expected a map", "expected a table like { key = value }"),
+        ("expected a sequence", "expected an array like [1, 2]"),
+        ("unknown field", "unknown key"),
+        ("missing field", "missing key"),
+    ];
+    WORDS
+        .iter()
+        .fold(message.to_string(), |m, (rust, toml)| m.replace(rust, toml))
+}
+
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.line == 0 {

@@ -2,11 +2,15 @@
 //! read. Cross-references (inbox names, campaign names) are resolved in `resolve.rs`.
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
 
-use serde::Deserialize;
+use serde::de::{SeqAccess, Unexpected, Visitor};
+use serde::{Deserialize, Deserializer};
 use toml::Spanned;
 
-use super::values::{DateTimeValue, Dist, Duration, Schedule, Zone};
+use super::dist::DistTable;
+use super::values::{DateTimeValue, Duration, Schedule, Zone};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -27,7 +31,10 @@ pub struct ScenarioFile {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a [simulation] table like simulation = { start = \"2026-12-01T08:00\" }"
+)]
 pub struct SimulationFile {
     #[serde(default = "default_seed")]
     pub seed: u64,
@@ -41,9 +48,12 @@ fn default_seed() -> u64 {
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a [limits] table like limits = { pacing = \"eager\" }"
+)]
 pub struct LimitsFile {
-    pub windows: Option<Vec<WindowFile>>,
+    pub windows: Option<Spanned<Vec<WindowFile>>>,
     #[serde(default)]
     pub pacing: PacingFile,
     #[serde(default)]
@@ -53,14 +63,16 @@ pub struct LimitsFile {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a window like { max = 8, per = \"60s\" }"
+)]
 pub struct WindowFile {
-    pub max: u32,
-    pub per: Duration,
+    pub max: Spanned<u32>,
+    pub per: Spanned<Duration>,
 }
 
-#[derive(Deserialize, Default, Clone, Copy)]
-#[serde(rename_all = "snake_case")]
+#[derive(Default, Clone, Copy)]
 pub enum PacingFile {
     #[default]
     Eager,
@@ -68,97 +80,171 @@ pub enum PacingFile {
     PerWindow,
 }
 
-#[derive(Deserialize, Default, Clone, Copy)]
-#[serde(rename_all = "snake_case")]
+impl Words for PacingFile {
+    const WORDS: &[(&str, Self)] = &[
+        ("eager", Self::Eager),
+        ("even", Self::Even),
+        ("per_window", Self::PerWindow),
+    ];
+}
+
+#[derive(Default, Clone, Copy)]
 pub enum OptOutScopeFile {
     #[default]
     Company,
     SenderNumber,
 }
 
-#[derive(Deserialize, Default, Clone, Copy)]
-#[serde(rename_all = "snake_case")]
+impl Words for OptOutScopeFile {
+    const WORDS: &[(&str, Self)] = &[
+        ("company", Self::Company),
+        ("sender_number", Self::SenderNumber),
+    ];
+}
+
+#[derive(Default, Clone, Copy)]
 pub enum DuplicatesFile {
     #[default]
     SendOnce,
     SendPerRow,
 }
 
+impl Words for DuplicatesFile {
+    const WORDS: &[(&str, Self)] = &[
+        ("send_once", Self::SendOnce),
+        ("send_per_row", Self::SendPerRow),
+    ];
+}
+
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a [carrier] table like carrier = { validity = \"10h\" }"
+)]
 pub struct CarrierFile {
-    pub latency: Option<Dist>,
-    pub segments_per_second: Option<f64>,
+    pub latency: Option<Spanned<DistTable>>,
+    pub segments_per_second: Option<Spanned<f64>>,
     pub validity: Option<Duration>,
     pub outcomes: Option<Spanned<BTreeMap<String, f64>>>,
 }
 
 #[derive(Deserialize, Default, Clone)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a [customers] table like customers = { reply_delay = { dist = \"exponential\", mean = \"10m\" } }"
+)]
 pub struct CustomersFile {
-    pub reply_rate: Option<Spanned<Dist>>,
-    pub reply_delay: Option<Dist>,
-    pub replies: Option<Vec<ReplyFile>>,
-    pub follow_ups: Option<Dist>,
-    pub think_time: Option<Dist>,
+    pub reply_rate: Option<Spanned<DistTable>>,
+    pub reply_delay: Option<Spanned<DistTable>>,
+    pub replies: Option<Spanned<Vec<ReplyFile>>>,
+    pub follow_ups: Option<Spanned<DistTable>>,
+    pub think_time: Option<Spanned<DistTable>>,
 }
 
 #[derive(Deserialize, Clone)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a reply like { body = \"Thanks!\", weight = 30 }"
+)]
 pub struct ReplyFile {
     pub body: String,
     pub weight: f64,
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a [[numbers]] table like { number = \"+15550100\", inbox = \"Campaign Replies\" }"
+)]
 pub struct NumberFile {
     pub number: Spanned<String>,
     pub inbox: Spanned<String>,
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "an [[inboxes]] table like { name = \"Campaign Replies\", agents = 6 }"
+)]
 pub struct InboxFile {
     pub name: Spanned<String>,
-    pub agents: u32,
-    pub sla: Option<SlaFile>,
-    pub capacity: Option<CapacityFile>,
-    pub handle_time: Option<Dist>,
+    pub agents: Spanned<u32>,
+    pub sla: Option<Spanned<SlaFile>>,
+    pub capacity: Option<Spanned<CapacityFile>>,
+    pub handle_time: Option<Spanned<DistTable>>,
     pub background: Option<Spanned<BackgroundFile>>,
     pub same_agent_window: Option<Duration>,
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table like sla = { within = \"5m\", target = 0.9 }"
+)]
 pub struct SlaFile {
     pub within: Duration,
-    pub target: f64,
+    pub target: Spanned<f64>,
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table like capacity = { standard = 3, maximum = 5 }"
+)]
 pub struct CapacityFile {
     pub standard: u32,
     pub maximum: Option<u32>,
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table like background = { per_hour = 30 }"
+)]
 pub struct BackgroundFile {
     pub per_hour: PerHour,
 }
 
 /// One hourly rate for the whole day, or 24 of them (company clock).
-#[derive(Deserialize)]
-#[serde(untagged)]
 pub enum PerHour {
     Flat(f64),
     Profile(Vec<f64>),
 }
 
+impl<'de> Deserialize<'de> for PerHour {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = PerHour;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an hourly rate like 30, or an array of 24 rates (one per hour of the company's day)")
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<PerHour, E> {
+                Ok(PerHour::Flat(v as f64))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<PerHour, E> {
+                Ok(PerHour::Flat(v as f64))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<PerHour, E> {
+                Ok(PerHour::Flat(v))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<PerHour, A::Error> {
+                let mut rates = Vec::new();
+                while let Some(rate) = seq.next_element()? {
+                    rates.push(rate);
+                }
+                Ok(PerHour::Profile(rates))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a [[campaigns]] table with name, number and [[campaigns.outreaches]]"
+)]
 pub struct CampaignFile {
     pub name: Spanned<String>,
     pub number: Spanned<String>,
@@ -169,15 +255,17 @@ pub struct CampaignFile {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table like message = { replies = \"invite\" }"
+)]
 pub struct MessageFile {
     #[serde(default)]
     pub replies: ReplyStyle,
 }
 
 /// How the message's wording moves the reply rate.
-#[derive(Deserialize, Default, Clone, Copy, Debug, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
+#[derive(Default, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReplyStyle {
     Invite,
     #[default]
@@ -185,8 +273,19 @@ pub enum ReplyStyle {
     Discourage,
 }
 
+impl Words for ReplyStyle {
+    const WORDS: &[(&str, Self)] = &[
+        ("invite", Self::Invite),
+        ("neutral", Self::Neutral),
+        ("discourage", Self::Discourage),
+    ];
+}
+
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "an outreach like { start = \"2026-12-01T09:00\", recipients = { count = 500 } }"
+)]
 pub struct OutreachFile {
     pub start: Spanned<DateTimeValue>,
     pub end: Option<Spanned<DateTimeValue>>,
@@ -196,7 +295,10 @@ pub struct OutreachFile {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table like recipients = { count = 500 } or recipients = { csv = \"list.csv\" }"
+)]
 pub struct RecipientsFile {
     pub count: Option<u32>,
     pub timezones: Option<BTreeMap<String, f64>>,
@@ -204,8 +306,59 @@ pub struct RecipientsFile {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table like overlap = { campaign = \"VIP early access\", fraction = 0.1 }"
+)]
 pub struct OverlapFile {
     pub campaign: Spanned<String>,
     pub fraction: Spanned<f64>,
+}
+
+/// A key whose value is one of a few words, `pacing = "eager"`: errors list the words.
+pub trait Words: Sized + Copy + 'static {
+    const WORDS: &[(&str, Self)];
+}
+
+fn one_of<'de, D: Deserializer<'de>, T: Words>(d: D) -> Result<T, D::Error> {
+    struct V<T>(PhantomData<T>);
+    impl<T: Words> Visitor<'_> for V<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            let words: Vec<String> = T::WORDS.iter().map(|(w, _)| format!("{w:?}")).collect();
+            write!(f, "one of {}", words.join(", "))
+        }
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<T, E> {
+            T::WORDS
+                .iter()
+                .find(|(w, _)| *w == s)
+                .map(|&(_, v)| v)
+                .ok_or_else(|| E::invalid_value(Unexpected::Str(s), &self))
+        }
+    }
+    d.deserialize_str(V(PhantomData))
+}
+
+impl<'de> Deserialize<'de> for PacingFile {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        one_of(d)
+    }
+}
+
+impl<'de> Deserialize<'de> for OptOutScopeFile {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        one_of(d)
+    }
+}
+
+impl<'de> Deserialize<'de> for DuplicatesFile {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        one_of(d)
+    }
+}
+
+impl<'de> Deserialize<'de> for ReplyStyle {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        one_of(d)
+    }
 }

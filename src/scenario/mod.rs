@@ -1,9 +1,11 @@
 //! The scenario file (TOML, see SPEC.md): read, checked, and resolved into plain data.
 //!
 //! Every problem is a [`ScenarioError`] naming file, line and column: type errors and unknown keys
-//! come from the TOML reader, bad values from the value types in `values.rs`, and broken
-//! cross-references (an unknown inbox, an end before its start) from `resolve.rs`.
+//! come from the TOML reader (in TOML's words, see `error.rs`), bad values from the value types in
+//! `values.rs` and `dist.rs`, and broken cross-references (an unknown inbox, an end before its
+//! start) from `resolve.rs`.
 
+mod dist;
 mod error;
 mod expect;
 mod file;
@@ -13,10 +15,11 @@ pub mod values;
 
 use std::path::{Path, PathBuf};
 
+pub use dist::Dist;
 pub use error::ScenarioError;
 pub use expect::{Expectation, Interval, Metric, Op, Over, Target};
 pub use file::ReplyStyle;
-pub use values::{Dist, Zone};
+pub use values::Zone;
 
 use crate::engine::Duplicates;
 use crate::engine::Recipient;
@@ -130,6 +133,16 @@ pub enum Recipients {
     Listed { csv: PathBuf, rows: Vec<Recipient> },
 }
 
+impl Recipients {
+    /// No one to text: legal (a list still being collected), but worth a warning.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Recipients::Generated { count, .. } => *count == 0,
+            Recipients::Listed { rows, .. } => rows.is_empty(),
+        }
+    }
+}
+
 /// Share a fraction of this outreach's recipients with another campaign's first outreach.
 #[derive(Debug, Clone)]
 pub struct Overlap {
@@ -150,8 +163,10 @@ impl Scenario {
 
     /// Checks scenario `text`; `path` names it in errors and anchors relative CSV paths.
     pub fn parse(path: &Path, text: &str) -> Result<Scenario, ScenarioError> {
-        let file: file::ScenarioFile = toml::from_str(text)
-            .map_err(|e| ScenarioError::at(path, text, e.span(), e.message().trim_end()))?;
+        let file: file::ScenarioFile = toml::from_str(text).map_err(|e| {
+            let message = error::in_toml_words(e.message().trim_end());
+            ScenarioError::at(path, text, e.span(), message)
+        })?;
         resolve::resolve(file, path, text)
     }
 }

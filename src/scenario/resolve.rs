@@ -7,9 +7,10 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 use toml::Spanned;
 
+use super::dist::{Dist, DistTable, Quantity};
 use super::expect::{self, Expectation, Metric, Target};
 use super::file::{self, CustomersFile, ScenarioFile};
-use super::values::{self, DateTimeValue, Dist, Zone, non_negative};
+use super::values::{self, DateTimeValue, Zone, non_negative};
 use super::{
     Campaign, Carrier, Customers, Inbox, Limits, Number, Outreach, Overlap, Recipients, Scenario,
     ScenarioError, recipients,
@@ -23,6 +24,8 @@ use crate::time::{Epoch, Millis};
 const MAX_HORIZON: Millis = 20 * 366 * crate::time::DAY;
 /// Most recipients in one generated list (10 million take about 750 MB).
 const MAX_RECIPIENTS: u32 = 100_000_000;
+/// Most agents in one inbox: far above any contact centre, and each agent is state in the run.
+const MAX_AGENTS: u32 = 100_000;
 
 struct Ctx<'a> {
     path: &'a Path,
@@ -30,6 +33,11 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// The distribution written at `table`, whose draws are `quantity`.
+    fn dist(&self, table: &Spanned<DistTable>, quantity: Quantity) -> Result<Dist, ScenarioError> {
+        DistTable::read(table, quantity).or_else(|(span, m)| self.err(span, m))
+    }
+
     fn err<T>(
         &self,
         span: std::ops::Range<usize>,
@@ -68,7 +76,7 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
         None => None,
     };
 
-    let limits = resolve_limits(&f.limits);
+    let limits = resolve_limits(&cx, &f.limits)?;
     let carrier = resolve_carrier(&cx, f.carrier)?;
     let default_customers = merge_customers(&cx, base_customers(), &f.customers)?;
 
@@ -162,6 +170,15 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
                 return cx.err(span, "the outreach end must be after its start");
             }
             let stop_at = o.stop_at.as_ref().map(|s| at(s, "`stop_at`")).transpose()?;
+            // A stop at the start would still let the sends due at that instant out.
+            if let (Some(s), Some(span)) = (stop_at, o.stop_at.as_ref().map(|s| s.span()))
+                && s <= start
+            {
+                return cx.err(
+                    span,
+                    "the outreach stop (`stop_at`) must be after its start",
+                );
+            }
             let recipients = resolve_recipients(&cx, &o.recipients, &mut zones)?;
             let overlap = match &o.overlap {
                 None => None,
@@ -247,22 +264,39 @@ fn resolve_instant(
     company: &Zone,
 ) -> Result<jiff::Timestamp, ScenarioError> {
     v.get_ref()
-        .resolve(&company.tz)
+        .resolve(company)
         .or_else(|m| cx.err(v.span(), m))
 }
 
-fn resolve_limits(l: &file::LimitsFile) -> Limits {
-    Limits {
-        windows: match &l.windows {
-            Some(ws) => ws
-                .iter()
-                .map(|w| Window {
-                    max: w.max,
-                    per: w.per.0,
-                })
-                .collect(),
-            None => PLATFORM_WINDOWS.to_vec(),
-        },
+fn resolve_limits(cx: &Ctx, l: &file::LimitsFile) -> Result<Limits, ScenarioError> {
+    let windows = match &l.windows {
+        None => PLATFORM_WINDOWS.to_vec(),
+        Some(ws) => {
+            // The limiter is the product: a file cannot switch it off, only declare other windows.
+            if ws.get_ref().is_empty() {
+                return cx.err(
+                    ws.span(),
+                    "`windows` needs at least one window, e.g. [{ max = 8, per = \"60s\" }]",
+                );
+            }
+            let mut windows = Vec::new();
+            for w in ws.get_ref() {
+                if *w.max.get_ref() == 0 {
+                    return cx.err(w.max.span(), "`max` must be at least 1 send per window");
+                }
+                if w.per.get_ref().0 == 0 {
+                    return cx.err(w.per.span(), "`per` must be longer than 0s, e.g. \"60s\"");
+                }
+                windows.push(Window {
+                    max: *w.max.get_ref(),
+                    per: w.per.get_ref().0,
+                });
+            }
+            windows
+        }
+    };
+    Ok(Limits {
+        windows,
         pacing: match l.pacing {
             file::PacingFile::Eager => Pacing::Eager,
             file::PacingFile::Even => Pacing::Even,
@@ -276,7 +310,7 @@ fn resolve_limits(l: &file::LimitsFile) -> Limits {
             file::DuplicatesFile::SendOnce => Duplicates::SendOnce,
             file::DuplicatesFile::SendPerRow => Duplicates::SendPerRow,
         },
-    }
+    })
 }
 
 fn resolve_carrier(cx: &Ctx, c: file::CarrierFile) -> Result<Carrier, ScenarioError> {
@@ -314,20 +348,27 @@ fn resolve_carrier(cx: &Ctx, c: file::CarrierFile) -> Result<Carrier, ScenarioEr
             out
         }
     };
-    let sps = c.segments_per_second.unwrap_or(1.0);
-    if !(sps > 0.0 && sps.is_finite()) {
-        return Err(ScenarioError::at(
-            cx.path,
-            cx.text,
-            None,
-            "`carrier.segments_per_second` must be positive",
-        ));
-    }
+    let sps = match &c.segments_per_second {
+        None => 1.0,
+        Some(s) => match *s.get_ref() {
+            // Slower than a segment a day, the gap between two sends overflows the clock.
+            sps if sps >= 1.0 / 86_400.0 && sps.is_finite() => sps,
+            _ => {
+                return cx.err(
+                    s.span(),
+                    "`segments_per_second` must be at least one segment a day (1/86400); a long code sends about 1",
+                );
+            }
+        },
+    };
     Ok(Carrier {
-        latency: c.latency.unwrap_or(Dist::LogNormal {
-            median: 3.0,
-            sigma: 0.8,
-        }),
+        latency: match &c.latency {
+            Some(d) => cx.dist(d, Quantity::Time)?,
+            None => Dist::LogNormal {
+                median: 3.0,
+                sigma: 0.8,
+            },
+        },
         segments_per_second: sps,
         validity: c.validity.map_or(10 * crate::time::HOUR, |d| d.0),
         outcomes,
@@ -360,53 +401,54 @@ fn merge_customers(
     mut base: Customers,
     over: &CustomersFile,
 ) -> Result<Customers, ScenarioError> {
-    if let Some(r) = &over.reply_rate {
-        let (lo, hi) = r.get_ref().support();
-        if lo < 0.0 || hi > 1.0 {
-            return cx.err(r.span(), format!("`reply_rate` is a probability: its values must lie in 0..1, this one reaches {lo}..{hi}"));
-        }
-        base.reply_rate = r.get_ref().clone();
+    if let Some(d) = &over.reply_rate {
+        base.reply_rate = cx.dist(d, Quantity::Share)?;
     }
     if let Some(d) = &over.reply_delay {
-        base.reply_delay = d.clone();
+        base.reply_delay = cx.dist(d, Quantity::Time)?;
     }
     if let Some(r) = &over.replies {
-        if r.is_empty()
-            || r.iter().any(|x| !non_negative(x.weight))
-            || r.iter().map(|x| x.weight).sum::<f64>() <= 0.0
-        {
-            return Err(ScenarioError::at(
-                cx.path,
-                cx.text,
-                None,
-                "`replies` needs at least one body with a positive weight (weights >= 0)",
-            ));
+        let weights = r.get_ref().iter().map(|x| x.weight);
+        let total: f64 = weights.clone().sum();
+        if weights.clone().any(|w| !non_negative(w)) || total <= 0.0 || total.is_infinite() {
+            return cx.err(
+                r.span(),
+                "`replies` needs at least one body with a positive weight (weights >= 0, adding up to a finite number)",
+            );
         }
-        base.replies = r.iter().map(|x| (x.body.clone(), x.weight)).collect();
+        base.replies = r
+            .get_ref()
+            .iter()
+            .map(|x| (x.body.clone(), x.weight))
+            .collect();
     }
     if let Some(d) = &over.follow_ups {
-        base.follow_ups = d.clone();
+        base.follow_ups = cx.dist(d, Quantity::Count)?;
     }
     if let Some(d) = &over.think_time {
-        base.think_time = d.clone();
+        base.think_time = cx.dist(d, Quantity::Time)?;
     }
     Ok(base)
 }
 
 fn resolve_inbox(cx: &Ctx, ib: file::InboxFile) -> Result<Inbox, ScenarioError> {
-    let (standard, maximum) = match &ib.capacity {
-        Some(c) => (c.standard, c.maximum.unwrap_or(c.standard)),
-        None => (3, 5),
-    };
-    if standard == 0 || maximum < standard {
+    if *ib.agents.get_ref() > MAX_AGENTS {
         return cx.err(
-            ib.name.span(),
-            format!(
-                "inbox {:?}: capacity needs 1 <= standard <= maximum",
-                ib.name.get_ref()
-            ),
+            ib.agents.span(),
+            format!("`agents` is at most {MAX_AGENTS} per inbox"),
         );
     }
+    let (standard, maximum) = match &ib.capacity {
+        Some(c) => {
+            let (standard, maximum) = (c.get_ref().standard, c.get_ref().maximum);
+            let maximum = maximum.unwrap_or(standard);
+            if standard == 0 || maximum < standard {
+                return cx.err(c.span(), "`capacity` needs 1 <= standard <= maximum");
+            }
+            (standard, maximum)
+        }
+        None => (3, 5),
+    };
     let background_per_hour = match &ib.background {
         None => [0.0; 24],
         Some(b) => {
@@ -430,27 +472,36 @@ fn resolve_inbox(cx: &Ctx, ib: file::InboxFile) -> Result<Inbox, ScenarioError> 
         }
     };
     let (sla_within, sla_target) = match &ib.sla {
-        Some(s) => (s.within.0, s.target),
+        Some(s) => {
+            let target = &s.get_ref().target;
+            let share = *target.get_ref();
+            if !(0.0..=1.0).contains(&share) {
+                let hint = if share > 1.0 && share <= 100.0 {
+                    format!(": {share}% is written {}", share / 100.0)
+                } else {
+                    ", like 0.9 for 90%".to_string()
+                };
+                return cx.err(
+                    target.span(),
+                    format!("`target` is a share between 0 and 1{hint}"),
+                );
+            }
+            (s.get_ref().within.0, share)
+        }
         None => (5 * crate::time::MINUTE, 0.9),
     };
-    if !(0.0..=1.0).contains(&sla_target) {
-        return cx.err(
-            ib.name.span(),
-            format!(
-                "inbox {:?}: `sla.target` is a share between 0 and 1",
-                ib.name.get_ref()
-            ),
-        );
-    }
     Ok(Inbox {
         name: ib.name.into_inner(),
-        agents: ib.agents,
+        agents: *ib.agents.get_ref(),
         capacity: standard,
         capacity_maximum: maximum,
-        handle_time: ib.handle_time.unwrap_or(Dist::LogNormal {
-            median: 240.0,
-            sigma: 0.6,
-        }),
+        handle_time: match &ib.handle_time {
+            Some(d) => cx.dist(d, Quantity::Time)?,
+            None => Dist::LogNormal {
+                median: 240.0,
+                sigma: 0.6,
+            },
+        },
         sla_within,
         sla_target,
         background_per_hour,
@@ -508,6 +559,9 @@ fn resolve_recipients(
             let csv_path = base.join(csv);
             // A list that cannot be opened is fixed here, in the scenario; problems inside it are
             // reported at their own line of the CSV.
+            if csv_path.is_dir() {
+                return cx.err(r.span(), format!("the recipient list {} is a folder: name a CSV file", csv_path.display()));
+            }
             if let Err(e) = std::fs::File::open(&csv_path) {
                 return cx.err(r.span(), format!("cannot read the recipient list {}: {e}", csv_path.display()));
             }

@@ -6,7 +6,8 @@ use std::fmt;
 
 use jiff::Timestamp;
 use jiff::civil::DateTime;
-use jiff::tz::TimeZone;
+use jiff::fmt::temporal::{Pieces, TimeZoneAnnotationKind};
+use jiff::tz::{AmbiguousOffset, TimeZone};
 use serde::Deserialize;
 
 use crate::engine::schedule::{Range, WeeklySchedule};
@@ -23,58 +24,131 @@ pub struct Duration(pub Millis);
 
 impl<'de> Deserialize<'de> for Duration {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        parse_duration(&s)
-            .map(Duration)
-            .map_err(serde::de::Error::custom)
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Duration;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a duration in quotes like \"90s\", \"5m\", \"2h30m\" or \"1d\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Duration, E> {
+                parse_duration(s).map(Duration).map_err(E::custom)
+            }
+        }
+        d.deserialize_str(V)
     }
 }
 
+/// The longest time a scenario may write, as a duration or in a distribution of times. A year is
+/// longer than any campaign, reply, handling time or window a planner means, and it keeps sums of
+/// virtual times far from the end of the millisecond clock.
+pub const MAX_TIME: Millis = 366 * crate::time::DAY;
+
 pub fn parse_duration(s: &str) -> Result<Millis, String> {
-    humantime::parse_duration(s.trim())
-        .map(|d| d.as_millis() as Millis)
-        .map_err(|e| {
-            format!(
-                "expected a duration like \"90s\", \"5m\", \"2h30m\" or \"1d\", found {s:?} ({e})"
-            )
-        })
+    let d = humantime::parse_duration(s.trim()).map_err(|e| {
+        format!("expected a duration like \"90s\", \"5m\", \"2h30m\" or \"1d\", found {s:?} ({e})")
+    })?;
+    match Millis::try_from(d.as_millis()) {
+        Ok(ms) if ms <= MAX_TIME => Ok(ms),
+        _ => Err(format!(
+            "{s:?} is longer than 366 days, the longest time a scenario takes"
+        )),
+    }
 }
 
-/// A date-time: local to the company time zone (`"2026-12-01T09:00"`), or in a named zone
-/// (`"2026-12-01T09:00[Europe/London]"`) or with an offset (`"2026-12-01T09:00-05:00"`).
+/// A date-time: a reading of the company's wall clock (`"2026-12-01T09:00"`), of a named zone's
+/// (`"2026-12-01T09:00[Europe/London]"`), or an instant given with its UTC offset
+/// (`"2026-12-01T09:00-05:00"`).
+///
+/// A reading the wall clock skips (the hour it jumps over when daylight saving starts) is an
+/// error. A reading it shows twice (the hour it repeats when daylight saving ends) is its first
+/// occurrence, the earlier instant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DateTimeValue {
+    /// On the company clock, which is only known once the whole file is read.
     Local(DateTime),
     Instant(Timestamp),
 }
 
+const DATE_TIME_FORMS: &str = "\"2026-12-01T09:00\" (company time zone), \"2026-12-01T09:00[America/Chicago]\" (a named time zone) or \"2026-12-01T09:00-06:00\" (a UTC offset); seconds are optional";
+
 impl DateTimeValue {
-    pub fn resolve(&self, company: &TimeZone) -> Result<Timestamp, String> {
+    pub fn resolve(&self, company: &Zone) -> Result<Timestamp, String> {
         match self {
             DateTimeValue::Instant(ts) => Ok(*ts),
-            DateTimeValue::Local(dt) => company
-                .to_ambiguous_timestamp(*dt)
-                .compatible()
-                .map_err(|e| format!("{dt} does not exist in the company time zone: {e}")),
+            DateTimeValue::Local(dt) => company.instant(*dt),
+        }
+    }
+
+    fn parse(s: &str) -> Result<DateTimeValue, String> {
+        let malformed = || format!("{s:?} is not a date-time: write {DATE_TIME_FORMS}");
+        let pieces = Pieces::parse(s).map_err(|_| malformed())?;
+        let Some(time) = pieces.time() else {
+            // Read as midnight, a date alone would silently cut a day short when meant as an end.
+            let date = pieces.date().to_string();
+            let fix = match s.strip_prefix(date.as_str()) {
+                Some(rest) => format!("{date}T00:00{rest}"),
+                None => format!("{date}T00:00"),
+            };
+            return Err(format!(
+                "{s:?} is a date without a time: write {fix:?} for midnight, or the time you mean"
+            ));
+        };
+        let dt = pieces.date().to_datetime(time);
+        if pieces.offset().is_some() {
+            // The offset fixes the instant; a zone named beside it must agree with it.
+            let instant = if pieces.time_zone_annotation().is_some() {
+                s.parse::<jiff::ZonedDateTime>().map(|z| z.timestamp())
+            } else {
+                s.parse::<Timestamp>()
+            };
+            return instant
+                .map(DateTimeValue::Instant)
+                .map_err(|e| format!("{}: {e}", malformed()));
+        }
+        match pieces.time_zone_annotation().map(|a| a.kind()) {
+            None => Ok(DateTimeValue::Local(dt)),
+            Some(TimeZoneAnnotationKind::Named(name)) => Zone::get(name.as_str())?
+                .instant(dt)
+                .map(DateTimeValue::Instant),
+            // A bracketed offset, `[-05:00]`: a clock without jumps.
+            Some(_) => pieces
+                .to_time_zone()
+                .ok()
+                .flatten()
+                .and_then(|tz| tz.to_ambiguous_timestamp(dt).earlier().ok())
+                .map(DateTimeValue::Instant)
+                .ok_or_else(malformed),
         }
     }
 }
 
 impl<'de> Deserialize<'de> for DateTimeValue {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        if let Ok(dt) = s.parse::<DateTime>() {
-            return Ok(DateTimeValue::Local(dt));
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = DateTimeValue;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                write!(f, "a date-time in quotes: {DATE_TIME_FORMS}")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<DateTimeValue, E> {
+                DateTimeValue::parse(s).map_err(E::custom)
+            }
+            /// TOML's own date-times (unquoted) arrive as a one-entry table.
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DateTimeValue, A::Error> {
+                let message = match map.next_entry::<String, String>() {
+                    Ok(Some((_, written))) => match DateTimeValue::parse(&written) {
+                        Err(e) => e,
+                        Ok(_) => format!("write the date-time in quotes: \"{written}\""),
+                    },
+                    _ => format!("write the date-time in quotes: {DATE_TIME_FORMS}"),
+                };
+                Err(serde::de::Error::custom(message))
+            }
         }
-        if let Ok(z) = s.parse::<jiff::ZonedDateTime>() {
-            return Ok(DateTimeValue::Instant(z.timestamp()));
-        }
-        if let Ok(ts) = s.parse::<Timestamp>() {
-            return Ok(DateTimeValue::Instant(ts));
-        }
-        Err(serde::de::Error::custom(format!(
-            "expected a date-time like \"2026-12-01T09:00\" (company time) or \"2026-12-01T09:00[America/Chicago]\", found {s:?}"
-        )))
+        d.deserialize_str(V)
     }
 }
 
@@ -100,204 +174,56 @@ impl Zone {
     }
 }
 
+impl Zone {
+    /// The instant this zone's wall clock reads `dt`: see [`DateTimeValue`] for the readings
+    /// it skips or repeats.
+    pub fn instant(&self, dt: DateTime) -> Result<Timestamp, String> {
+        let ambiguous = self.tz.to_ambiguous_timestamp(dt);
+        if let AmbiguousOffset::Gap { before, after } = ambiguous.offset() {
+            // Read with the later offset, `dt` falls just before the jump.
+            let jump = after
+                .to_timestamp(dt)
+                .ok()
+                .and_then(|t| self.tz.following(t).next())
+                .map(|transition| transition.timestamp());
+            let Some(jump) = jump else {
+                return Err(format!("{} does not exist in {}", reading(dt), self.name));
+            };
+            let (from, to) = (before.to_datetime(jump), after.to_datetime(jump));
+            let jump = if from.date() == dt.date() && to.date() == dt.date() {
+                format!(
+                    "{} to {} that day",
+                    from.strftime("%H:%M"),
+                    to.strftime("%H:%M")
+                )
+            } else {
+                format!("{} to {}", reading(from), reading(to))
+            };
+            return Err(format!(
+                "{} does not exist in {}: clocks jump from {jump}",
+                reading(dt),
+                self.name,
+            ));
+        }
+        ambiguous
+            .earlier()
+            .map_err(|e| format!("{} cannot be placed in {}: {e}", reading(dt), self.name))
+    }
+}
+
+/// `dt` as the scenario writes it: seconds only when there are some.
+fn reading(dt: DateTime) -> String {
+    if dt.second() == 0 && dt.subsec_nanosecond() == 0 {
+        dt.strftime("%Y-%m-%dT%H:%M").to_string()
+    } else {
+        dt.to_string()
+    }
+}
+
 impl<'de> Deserialize<'de> for Zone {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
         Zone::get(&s).map_err(serde::de::Error::custom)
-    }
-}
-
-/// A distribution parameter: a plain number, or a duration string (read as seconds).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Param(pub f64);
-
-impl<'de> Deserialize<'de> for Param {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl serde::de::Visitor<'_> for V {
-            type Value = Param;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a number or a duration string like \"5m\"")
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<Param, E> {
-                Ok(Param(v))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<Param, E> {
-                Ok(Param(v as f64))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<Param, E> {
-                Ok(Param(v as f64))
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Param, E> {
-                parse_duration(v)
-                    .map(|ms| Param(ms as f64 / 1000.0))
-                    .map_err(E::custom)
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-/// A probability distribution, `{ dist = "lognormal", median = "3s", sigma = 0.8 }`.
-/// Values meant as times are in seconds.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(try_from = "DistFile")]
-pub enum Dist {
-    Fixed(f64),
-    Exponential {
-        mean: f64,
-    },
-    LogNormal {
-        median: f64,
-        sigma: f64,
-    },
-    Uniform {
-        min: f64,
-        max: f64,
-    },
-    Beta {
-        alpha: f64,
-        beta: f64,
-    },
-    Empirical {
-        values: Vec<f64>,
-        weights: Vec<f64>,
-    },
-    /// Counts 1, 2, 3, ... with the given mean (>= 1).
-    Geometric {
-        mean: f64,
-    },
-    Normal {
-        mean: f64,
-        sd: f64,
-    },
-}
-
-#[derive(Deserialize)]
-#[serde(tag = "dist", rename_all = "lowercase", deny_unknown_fields)]
-enum DistFile {
-    Fixed {
-        value: Param,
-    },
-    Exponential {
-        mean: Param,
-    },
-    Lognormal {
-        median: Param,
-        sigma: f64,
-    },
-    Uniform {
-        min: Param,
-        max: Param,
-    },
-    Beta {
-        alpha: f64,
-        beta: f64,
-    },
-    Empirical {
-        values: Vec<Param>,
-        weights: Vec<f64>,
-    },
-    Geometric {
-        mean: f64,
-    },
-    Normal {
-        mean: Param,
-        sd: Param,
-    },
-}
-
-impl TryFrom<DistFile> for Dist {
-    type Error = String;
-    fn try_from(f: DistFile) -> Result<Dist, String> {
-        let positive = |name: &str, v: f64| {
-            if v > 0.0 && v.is_finite() {
-                Ok(v)
-            } else {
-                Err(format!("`{name}` must be a positive number, found {v}"))
-            }
-        };
-        Ok(match f {
-            DistFile::Fixed { value } => Dist::Fixed(value.0),
-            DistFile::Exponential { mean } => Dist::Exponential {
-                mean: positive("mean", mean.0)?,
-            },
-            DistFile::Lognormal { median, sigma } => Dist::LogNormal {
-                median: positive("median", median.0)?,
-                sigma: if sigma >= 0.0 && sigma.is_finite() {
-                    sigma
-                } else {
-                    return Err(format!("`sigma` must be >= 0, found {sigma}"));
-                },
-            },
-            DistFile::Uniform { min, max } => {
-                if min.0.is_nan() || max.0.is_nan() || min.0 > max.0 {
-                    return Err(format!(
-                        "`min` ({}) must not exceed `max` ({})",
-                        min.0, max.0
-                    ));
-                }
-                Dist::Uniform {
-                    min: min.0,
-                    max: max.0,
-                }
-            }
-            DistFile::Beta { alpha, beta } => Dist::Beta {
-                alpha: positive("alpha", alpha)?,
-                beta: positive("beta", beta)?,
-            },
-            DistFile::Empirical { values, weights } => {
-                if values.is_empty() || values.len() != weights.len() {
-                    return Err(format!(
-                        "`values` and `weights` must be non-empty and of equal length ({} vs {})",
-                        values.len(),
-                        weights.len()
-                    ));
-                }
-                if weights.iter().any(|w| !non_negative(*w)) || weights.iter().sum::<f64>() <= 0.0 {
-                    return Err("`weights` must be >= 0 with a positive sum".into());
-                }
-                Dist::Empirical {
-                    values: values.into_iter().map(|p| p.0).collect(),
-                    weights,
-                }
-            }
-            DistFile::Geometric { mean } => {
-                if !(mean >= 1.0 && mean.is_finite()) {
-                    return Err(format!(
-                        "`mean` of a geometric count must be >= 1, found {mean}"
-                    ));
-                }
-                Dist::Geometric { mean }
-            }
-            DistFile::Normal { mean, sd } => Dist::Normal {
-                mean: mean.0,
-                sd: if sd.0 >= 0.0 {
-                    sd.0
-                } else {
-                    return Err(format!("`sd` must be >= 0, found {}", sd.0));
-                },
-            },
-        })
-    }
-}
-
-impl Dist {
-    /// The smallest and largest value it can take.
-    pub fn support(&self) -> (f64, f64) {
-        match self {
-            Dist::Fixed(v) => (*v, *v),
-            Dist::Exponential { .. } | Dist::LogNormal { .. } => (0.0, f64::INFINITY),
-            Dist::Uniform { min, max } => (*min, *max),
-            Dist::Beta { .. } => (0.0, 1.0),
-            Dist::Empirical { values, .. } => values
-                .iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-                    (lo.min(*v), hi.max(*v))
-                }),
-            Dist::Geometric { .. } => (1.0, f64::INFINITY),
-            Dist::Normal { .. } => (f64::NEG_INFINITY, f64::INFINITY),
-        }
     }
 }
 

@@ -26,15 +26,28 @@ fn run_bad(text: &str) -> (i32, String, PathBuf, tempfile::TempDir) {
 }
 
 /// Asserts exit 2 and a message `FILE:LINE:COL: ...` pointing at the line holding `needle`.
-fn assert_rejected_at(text: &str, needle: &str, expected: &str) {
+pub(crate) fn assert_rejected_at(text: &str, needle: &str, expected: &str) {
+    assert_rejected(text, needle, expected, false);
+}
+
+/// Like [`assert_rejected_at`], and the column is where `needle` starts: the offending value itself.
+pub(crate) fn assert_rejected_exactly_at(text: &str, needle: &str, expected: &str) {
+    assert_rejected(text, needle, expected, true);
+}
+
+fn assert_rejected(text: &str, needle: &str, expected: &str, with_column: bool) {
     let (code, stderr, path, dir) = run_bad(text);
     assert_eq!(code, 2, "stderr: {stderr}");
-    let line = text
+    let (line, column) = text
         .lines()
-        .position(|l| l.contains(needle))
-        .expect("needle in text")
-        + 1;
-    let prefix = format!("{}:{line}:", path.display());
+        .enumerate()
+        .find_map(|(i, l)| l.find(needle).map(|c| (i + 1, l[..c].chars().count() + 1)))
+        .expect("needle in text");
+    let prefix = if with_column {
+        format!("{}:{line}:{column}:", path.display())
+    } else {
+        format!("{}:{line}:", path.display())
+    };
     assert!(stderr.contains(&prefix), "expected {prefix} in: {stderr}");
     assert!(
         stderr.contains(expected),
