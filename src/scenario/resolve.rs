@@ -20,8 +20,6 @@ use crate::engine::limiter::{PLATFORM_WINDOWS, Pacing, Window};
 use crate::engine::opt_out::Scope;
 use crate::time::{Epoch, Millis};
 
-/// Longest horizon: per-minute series grow with it (10 years take about 400 MB).
-const MAX_HORIZON: Millis = 20 * 366 * crate::time::DAY;
 /// Most recipients in one generated list (10 million take about 750 MB).
 const MAX_RECIPIENTS: u32 = 100_000_000;
 /// Most agents in one inbox: far above any contact centre, and each agent is state in the run.
@@ -68,7 +66,7 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
             if t == 0 {
                 return cx.err(u.span(), "`until` must be after the simulation start");
             }
-            if t > MAX_HORIZON {
+            if t > crate::time::MAX_RUN {
                 return cx.err(u.span(), "the horizon is longer than 20 years: per-minute series would not fit in memory (10 years take about 400 MB)");
             }
             Some(t)
