@@ -215,3 +215,19 @@ fn a_huge_handle_time_ran_virtual_time_backwards() {
     assert!((0.0..=1.0).contains(&u), "utilization {u}");
     assert_eq!(o.end, 30 * 24 * HOUR);
 }
+
+#[test]
+fn validates_plan_left_the_list_behind_a_weekly_window_lost_to_the_gap() {
+    // `validate` plans with the engine alone: it must read the schedule the same way.
+    let text = in_zone(
+        "America/New_York",
+        "2026-03-01T00:00",
+        "sun = \"02:00-03:00\"",
+        1000,
+    );
+    let plan = sim::plan(&scenario(&text));
+    assert_eq!(
+        (plan.campaigns[0].sends, plan.campaigns[0].unreached),
+        (1000, 0)
+    );
+}
