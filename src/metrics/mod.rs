@@ -60,6 +60,8 @@ pub struct InboxMetrics {
     /// milliseconds: every one kept, so percentiles are exact.
     pub waits: Vec<Millis>,
     pub within_sla: u64,
+    /// Conversations no agent had taken when the run ended; their waits count up to the end.
+    pub unanswered: u64,
     pub queue: u64,
     pub max_queue: u64,
     pub busy_slots: u64,
@@ -76,6 +78,7 @@ impl InboxMetrics {
             handled: 0,
             waits: Vec::new(),
             within_sla: 0,
+            unanswered: 0,
             queue: 0,
             max_queue: 0,
             busy_slots: 0,
@@ -102,6 +105,15 @@ impl InboxMetrics {
             self.within_sla += 1;
         }
         self.set_busy(now, self.busy_slots + 1);
+    }
+
+    /// Records a conversation still waiting when the run ended, `wait` after it arrived.
+    pub fn unanswered(&mut self, wait: Millis, sla: Millis) {
+        self.unanswered += 1;
+        self.waits.push(wait);
+        if wait <= sla {
+            self.within_sla += 1;
+        }
     }
 
     pub fn release(&mut self, now: Millis) {

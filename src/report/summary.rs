@@ -67,6 +67,8 @@ pub struct InboxSummary {
     pub sla_target: f64,
     pub sla_attainment: f64,
     pub utilization: f64,
+    /// Conversations no agent had taken when the run ended (their waits count up to the end).
+    pub unanswered: u64,
 }
 
 pub fn seconds(t: Millis) -> f64 {
@@ -134,13 +136,14 @@ pub fn summarize(scn: &Scenario, o: &Outcome) -> Summary {
             ]),
         })
         .collect();
-    let inboxes = scn
+    let inboxes: Vec<InboxSummary> = scn
         .inboxes
         .iter()
         .zip(&o.inboxes)
         .map(|(i, m)| {
-            let assigned = m.waits.len();
-            // Nobody assigned means nobody waited.
+            // Waits of every conversation: taken by an agent, or still waiting at the end.
+            let waited = m.waits.len();
+            // No conversation means nobody waited.
             let [p50, p90, p99] = m.wait_percentiles().unwrap_or_default().map(seconds);
             let staffed = u128::from(i.agents) * u128::from(i.capacity) * u128::from(o.end);
             InboxSummary {
@@ -156,11 +159,12 @@ pub fn summarize(scn: &Scenario, o: &Outcome) -> Summary {
                 max_queue: m.max_queue,
                 sla_within_s: seconds(i.sla_within),
                 sla_target: i.sla_target,
-                sla_attainment: if assigned == 0 {
+                sla_attainment: if waited == 0 {
                     1.0
                 } else {
-                    round6(m.within_sla as f64 / assigned as f64)
+                    round6(m.within_sla as f64 / waited as f64)
                 },
+                unanswered: m.unanswered,
                 utilization: if staffed == 0 {
                     0.0
                 } else {
@@ -177,7 +181,7 @@ pub fn summarize(scn: &Scenario, o: &Outcome) -> Summary {
         events: o.events,
         end_s: seconds(o.end),
         shared_phones: o.shared_phones,
-        warnings: warnings(o, &campaigns),
+        warnings: warnings(o, &campaigns, &inboxes),
         campaigns,
         inboxes,
         expectations: Vec::new(),
@@ -186,7 +190,7 @@ pub fn summarize(scn: &Scenario, o: &Outcome) -> Summary {
     summary
 }
 
-fn warnings(o: &Outcome, campaigns: &[CampaignSummary]) -> Vec<String> {
+fn warnings(o: &Outcome, campaigns: &[CampaignSummary], inboxes: &[InboxSummary]) -> Vec<String> {
     let mut w = Vec::new();
     if o.shared_phones > 0 {
         w.push(format!(
@@ -209,6 +213,12 @@ fn warnings(o: &Outcome, campaigns: &[CampaignSummary]) -> Vec<String> {
                 c.name
             ));
         }
+    }
+    for i in inboxes.iter().filter(|i| i.unanswered > 0) {
+        w.push(format!(
+            "inbox {:?}: {} conversations were still waiting for an agent when the run ended; their waits count up to the end",
+            i.name, i.unanswered
+        ));
     }
     w
 }

@@ -165,6 +165,8 @@ struct Sim<'a> {
     /// When each conversation entered its inbox, and the campaign it answers (or background).
     entered: Vec<Millis>,
     source: Vec<u32>,
+    /// The inbox each conversation waits in, until an agent takes it.
+    waiting_in: Vec<Option<u32>>,
     timeline: Timeline,
     campaigns: Vec<CampaignMetrics>,
     inboxes: Vec<InboxMetrics>,
@@ -237,6 +239,7 @@ impl<'a> Sim<'a> {
             threads: Vec::new(),
             entered: Vec::new(),
             source: Vec::new(),
+            waiting_in: Vec::new(),
             timeline: Timeline::new(scn.campaigns.len(), scn.inboxes.len()),
             campaigns,
             trace: opts.trace.then(Vec::new),
@@ -289,6 +292,7 @@ impl<'a> Sim<'a> {
         let end = self.scn.until.unwrap_or(now);
         self.engine.end_of_run(&mut self.actions);
         self.apply_actions(end);
+        self.count_unanswered(end);
         for m in &mut self.inboxes {
             m.advance(end);
         }
@@ -316,6 +320,21 @@ impl<'a> Sim<'a> {
             shared_phones: self.shared_phones,
             trace: self.trace.unwrap_or_default(),
             config: self.engine.into_config(),
+        }
+    }
+
+    /// Customers still waiting when the run ends waited at least until then: their waits count
+    /// (as lower bounds), so an inbox that answers nobody cannot report short waits.
+    fn count_unanswered(&mut self, end: Millis) {
+        for (c, inbox) in self.waiting_in.iter().enumerate() {
+            let Some(inbox) = *inbox else { continue };
+            let entered = self.entered[c];
+            let wait = end.saturating_sub(entered);
+            let sla = self.scn.inboxes[inbox as usize].sla_within;
+            self.inboxes[inbox as usize].unanswered(wait, sla);
+            self.timeline.inboxes[inbox as usize]
+                .waits
+                .push((entered, wait));
         }
     }
 
@@ -623,6 +642,7 @@ impl<'a> Sim<'a> {
                 debug_assert_eq!(self.entered.len(), conversation as usize);
                 self.entered.push(now);
                 self.source.push(campaign);
+                self.waiting_in.push(Some(inbox));
                 let m = &mut self.inboxes[inbox as usize];
                 m.arrivals += 1;
                 if campaign != NONE {
@@ -654,6 +674,7 @@ impl<'a> Sim<'a> {
                 let kind = if matches!(action, Action::Assign { .. }) {
                     let entered = self.entered[conversation as usize];
                     let wait = now - entered;
+                    self.waiting_in[conversation as usize] = None;
                     let sla = self.scn.inboxes[inbox as usize].sla_within;
                     let m = &mut self.inboxes[inbox as usize];
                     m.assign(now, wait, sla);

@@ -516,3 +516,23 @@ fn observed_values_are_shown_in_their_units() {
         .expect("the wait threshold fails");
     assert_eq!(observed(breach), wait, "{breach}");
 }
+
+#[test]
+fn customers_still_waiting_when_the_run_ended_were_left_out_of_the_waits() {
+    // Nobody staffs the inbox: every reply waits until the run ends. Those waits must count,
+    // or an inbox that answers nobody reports a 0 s p90 and 100 % SLA.
+    let text = crate::common::one_campaign(500, "", "")
+        .replace("agents = 3", "agents = 0")
+        .replace(
+            "[[numbers]]",
+            "[customers]\nreply_rate = { dist = \"fixed\", value = 0.2 }\nreplies = [ { body = \"hi\", weight = 1 } ]\n[[numbers]]",
+        );
+    let scn = crate::common::scenario(&text);
+    let o = crate::common::run_audited(&scn, 1);
+    let s = campaign_sim::report::summarize(&scn, &o);
+    let inbox = &s.inboxes[0];
+    assert!(inbox.arrivals > 50, "{} replies", inbox.arrivals);
+    assert_eq!(inbox.unanswered, inbox.arrivals);
+    assert!(inbox.wait_p90_s > 300.0, "p90 {} s", inbox.wait_p90_s);
+    assert!(inbox.sla_attainment < 0.9, "SLA {}", inbox.sla_attainment);
+}
