@@ -278,10 +278,16 @@ impl Engine {
                 Timer::SessionEnd(conversation) => self.end_session(conversation, t, out),
             }
         }
+        self.drop_stale_timers();
     }
 
     /// An inbound SMS (or other-channel message) arrives.
     pub fn on_inbound(&mut self, now: Millis, msg: Inbound<'_>, out: &mut Vec<Action>) {
+        self.inbound(now, msg, out);
+        self.drop_stale_timers();
+    }
+
+    fn inbound(&mut self, now: Millis, msg: Inbound<'_>, out: &mut Vec<Action>) {
         if let Destination::Number(number) = msg.to {
             match opt_out::classify(msg.body) {
                 Some(Keyword::OptOut) => {
@@ -360,6 +366,7 @@ impl Engine {
             // "Silent for longer than the window": the session ends just after it.
             self.set_timer(until.saturating_add(1), Timer::SessionEnd(conversation));
         }
+        self.drop_stale_timers();
     }
 
     /// The run is over at `now`: whoever was not reached stays unreached.
@@ -368,6 +375,31 @@ impl Engine {
             for o in 0..self.campaigns[c as usize].outreaches.len() as u32 {
                 self.mark_unreached(c, o, EndReason::Horizon, out);
             }
+        }
+    }
+
+    /// Pops timers at the head that would do nothing (a start or end of an outreach already
+    /// over, a campaign slot superseded, a session the customer renewed), so `next_wakeup` names
+    /// only real work and a run without a horizon ends with its work, not at a moot end time.
+    fn drop_stale_timers(&mut self) {
+        while let Some(&Reverse((t, _, _, timer))) = self.timers.peek() {
+            if !self.is_stale(t, timer) {
+                return;
+            }
+            self.timers.pop();
+        }
+    }
+
+    fn is_stale(&self, t: Millis, timer: Timer) -> bool {
+        let status = |c: u32, o: u32| self.campaigns[c as usize].outreaches[o as usize].status;
+        match timer {
+            Timer::Campaign(c) => self.campaigns[c as usize].wake != Some(t),
+            Timer::OutreachStart(c, o) => status(c, o) != Status::Scheduled,
+            Timer::OutreachEnd(c, o) | Timer::OutreachStop(c, o) => status(c, o).is_terminal(),
+            Timer::SessionEnd(conversation) => !matches!(
+                self.conversations[conversation as usize].state,
+                ConversationState::AwaitingCustomer { until } if t > until
+            ),
         }
     }
 

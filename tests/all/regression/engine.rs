@@ -231,3 +231,19 @@ fn validates_plan_left_the_list_behind_a_weekly_window_lost_to_the_gap() {
         (1000, 0)
     );
 }
+
+#[test]
+fn a_finished_outreachs_end_time_kept_the_run_going_without_background_traffic() {
+    // 100 recipients are done by 09:13, their outreach's end is the next day at 17:00. Without a
+    // horizon, background traffic stops once every outreach has ended; the run must end with the
+    // work, not idle on to an end time that no longer matters (diluting utilization 30-fold).
+    let text = one_campaign(100, "", "end = \"2026-12-02T17:00\"")
+        .replace("agents = 3", "agents = 3\nbackground = { per_hour = 30 }");
+    let o = run_audited(&scenario(&text), 1);
+    assert_eq!(o.campaigns[0].sent, 100);
+    assert!(
+        o.end < 12 * HOUR,
+        "the run ended {} h after its start",
+        o.end / HOUR
+    );
+}
