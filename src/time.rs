@@ -22,7 +22,8 @@ pub struct Epoch(pub Timestamp);
 impl Epoch {
     pub fn timestamp(self, t: Millis) -> Timestamp {
         // Scenarios are validated to fit in jiff's range, which spans thousands of years.
-        Timestamp::from_millisecond(self.0.as_millisecond().saturating_add(t as i64))
+        let t = i64::try_from(t).unwrap_or(i64::MAX);
+        Timestamp::from_millisecond(self.0.as_millisecond().saturating_add(t))
             .unwrap_or(Timestamp::MAX)
     }
 

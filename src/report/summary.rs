@@ -9,7 +9,7 @@ use super::expectations::{Verdict, evaluate};
 use crate::engine::Status;
 use crate::scenario::Scenario;
 use crate::sim::Outcome;
-use crate::time::Millis;
+use crate::time::{MAX_RUN, Millis};
 
 #[derive(Serialize)]
 pub struct Summary {
@@ -209,8 +209,13 @@ fn warnings(o: &Outcome, campaigns: &[CampaignSummary], inboxes: &[InboxSummary]
         let horizon = c.unreached_by_reason["horizon"];
         if horizon > 0 {
             w.push(format!(
-                "campaign {:?}: {horizon} recipients not reached before the simulation horizon",
-                c.name
+                "campaign {:?}: {horizon} recipients not reached before {}",
+                c.name,
+                if o.end >= MAX_RUN {
+                    "the 20-year limit of a run without a horizon"
+                } else {
+                    "the simulation horizon"
+                }
             ));
         }
     }

@@ -247,3 +247,13 @@ fn a_finished_outreachs_end_time_kept_the_run_going_without_background_traffic()
         o.end / HOUR
     );
 }
+
+#[test]
+fn work_outlasting_the_twenty_year_limit_was_blamed_on_the_campaign_system() {
+    // One minute a week sends 8: 10,000 recipients need 24 years. The simulator's own limit stops
+    // the run after 20; that is not the campaign system stalling, so the audit passes.
+    let text = one_campaign(10_000, "schedule = { sun = \"09:00-09:01\" }", "");
+    let o = run_audited(&scenario(&text), 1);
+    assert!(o.campaigns[0].unreached_horizon > 0);
+    assert_eq!(o.end, campaign_sim::time::MAX_RUN);
+}
