@@ -18,6 +18,9 @@ pub enum Kind {
     /// A customer message: the first reply to a campaign or a later message of the conversation.
     Reply {
         follow_up: bool,
+        /// For a first reply to a campaign: which of the campaign's `customers.replies` bodies
+        /// it was, so the auditor can read the words itself rather than trust the engine.
+        body: Option<u32>,
     },
     OptOut,
     OptIn,
@@ -54,7 +57,9 @@ impl Kind {
             Kind::Skip(SkipReason::OptedOut) => "opted_out".into(),
             Kind::Skip(SkipReason::Duplicate) => "duplicate".into(),
             Kind::Fail(code) => code.to_string(),
-            Kind::Reply { follow_up: true } => "follow_up".into(),
+            Kind::Reply {
+                follow_up: true, ..
+            } => "follow_up".into(),
             Kind::Finish(status) => status.as_str().into(),
             Kind::Unreached(EndReason::Cutoff) => "cutoff".into(),
             Kind::Unreached(EndReason::Stopped) => "stopped".into(),

@@ -186,6 +186,8 @@ impl<'a> Auditor<'a> {
         }
     }
 
+    /// Replays what customers wrote, read with the auditor's own keyword lists (DOMAIN.md), not
+    /// the opt-out records of the engine, so an engine deaf to "STOP" is caught too.
     fn opt_outs(&self, trace: &[Event], found: &mut Vec<Violation>) {
         let scope_of = |number: u32| match self.scn.limits.opt_out_scope {
             Scope::Company => None,
@@ -195,18 +197,25 @@ impl<'a> Auditor<'a> {
         for e in trace {
             let Some(phone) = e.phone else { continue };
             match e.kind {
-                Kind::OptOut => {
-                    blocked.insert((scope_of(e.number), phone));
-                }
-                Kind::OptIn => {
-                    blocked.remove(&(scope_of(e.number), phone));
+                Kind::Reply {
+                    body: Some(body), ..
+                } => {
+                    let replies = &self.scn.campaigns[e.campaign as usize].customers.replies;
+                    let Some((text, _)) = replies.get(body as usize) else {
+                        continue;
+                    };
+                    if OPT_OUT.iter().any(|k| k.eq_ignore_ascii_case(text.trim())) {
+                        blocked.insert((scope_of(e.number), phone));
+                    } else if OPT_IN.iter().any(|k| k.eq_ignore_ascii_case(text.trim())) {
+                        blocked.remove(&(scope_of(e.number), phone));
+                    }
                 }
                 Kind::Send if blocked.contains(&(scope_of(e.number), phone)) => {
                     found.push(Violation {
                         invariant: Invariant::OptedOut,
                         campaign: Some(e.campaign),
                         t: e.t,
-                        detail: format!("sent to {phone}, who had opted out"),
+                        detail: format!("sent to {phone}, who had replied an opt-out keyword"),
                     })
                 }
                 _ => {}
@@ -298,6 +307,20 @@ impl<'a> Auditor<'a> {
         }
     }
 }
+
+/// A message opts out (or back in) when it is exactly one of these words, in any case: "STOP
+/// PLEASE" does neither.
+const OPT_OUT: &[&str] = &[
+    "STOP",
+    "STOPALL",
+    "UNSUBSCRIBE",
+    "CANCEL",
+    "END",
+    "QUIT",
+    "REVOKE",
+    "OPTOUT",
+];
+const OPT_IN: &[&str] = &["START", "YES", "UNSTOP"];
 
 fn sends(trace: &[Event]) -> impl Iterator<Item = &Event> {
     trace.iter().filter(|e| e.kind == Kind::Send)

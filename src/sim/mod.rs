@@ -421,7 +421,13 @@ impl<'a> Sim<'a> {
                     phone: Some(phone),
                     number,
                     inbox,
-                    ..trace::Event::new(now, Kind::Reply { follow_up })
+                    ..trace::Event::new(
+                        now,
+                        Kind::Reply {
+                            follow_up,
+                            body: (!follow_up && campaign != NONE).then_some(body),
+                        },
+                    )
                 });
                 // Field borrows (not `self.model`) so the engine can be driven while `body` lives.
                 let model = if campaign == NONE {

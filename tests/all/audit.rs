@@ -5,8 +5,8 @@
 use std::collections::BTreeSet;
 
 use campaign_sim::audit::{self, Invariant};
-use campaign_sim::engine::EndReason;
 use campaign_sim::engine::limiter::Fault;
+use campaign_sim::engine::{EndReason, SkipReason};
 use campaign_sim::scenario::Scenario;
 use campaign_sim::sim;
 use campaign_sim::trace::{Event, Kind};
@@ -102,7 +102,14 @@ fn a_send_while_the_recipients_clock_reads_closed_breaks_the_schedule() {
 
 #[test]
 fn a_send_to_a_phone_that_had_replied_stop_breaks_the_opt_out() {
-    let scn = paced_evenly(40, "", "", SILENT);
+    // Nobody replies; then the tenth recipient is made to write "stop" (the second body) just
+    // before their SMS goes out.
+    let scn = paced_evenly(
+        40,
+        "",
+        "",
+        "reply_rate = { dist = \"fixed\", value = 0 }\nreplies = [ { body = \"Thanks!\", weight = 1 }, { body = \"stop\", weight = 0 } ]",
+    );
     let mut trace = good_trace(&scn);
     let tenth = send_positions(&trace)[9];
     let send = trace[tenth];
@@ -110,9 +117,31 @@ fn a_send_to_a_phone_that_had_replied_stop_breaks_the_opt_out() {
         phone: send.phone,
         number: send.number,
         campaign: send.campaign,
-        ..Event::new(send.t, Kind::OptOut)
+        ..Event::new(
+            send.t,
+            Kind::Reply {
+                follow_up: false,
+                body: Some(1),
+            },
+        )
     };
     trace.insert(tenth, stop);
+    assert_only(&scn, &trace, Invariant::OptedOut);
+}
+
+#[test]
+fn an_engine_deaf_to_stop_is_caught_from_what_customers_wrote() {
+    // Everyone replies STOP to campaign A; B texts them a day later and skips them all. Erase
+    // the engine's own opt-out records and let B text one of them: the auditor reads the replies.
+    let scn = scenario(&crate::opt_out::stop_storm("company", false));
+    let mut trace = good_trace(&scn);
+    trace.retain(|e| e.kind != Kind::OptOut);
+    let skip = trace
+        .iter()
+        .position(|e| e.kind == Kind::Skip(SkipReason::OptedOut))
+        .unwrap();
+    trace[skip].kind = Kind::Send;
+    trace[skip].number = 1;
     assert_only(&scn, &trace, Invariant::OptedOut);
 }
 

@@ -132,7 +132,7 @@ fn sender_number_scope_blocks_only_the_number_replied_to() {
 }
 
 /// Everyone replies STOP to A; B, a day later, texts the same phones.
-fn stop_storm(scope: &str, same_number: bool) -> String {
+pub(crate) fn stop_storm(scope: &str, same_number: bool) -> String {
     let b_number = if same_number {
         "+15550100"
     } else {
