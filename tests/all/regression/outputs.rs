@@ -212,6 +212,46 @@ fn writing_refuses_a_target_that_appeared_while_simulating() {
 }
 
 #[test]
+fn rerunning_into_a_report_folder_keeps_the_users_files_put_there() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("s.toml"), named("s")).unwrap();
+    for (args, out) in [
+        (&["run", "s.toml", "--out", "keep"][..], "keep"),
+        (
+            &["check", "s.toml", "--seeds", "1", "--out", "results"],
+            "results",
+        ),
+    ] {
+        let (code, console) = campaign_sim(dir.path(), args);
+        assert_eq!(code, Some(0), "{console}");
+        let report = entries(&dir.path().join(out));
+        // Put there by the user, and the scenario itself run from inside the report folder.
+        fs::write(dir.path().join(out).join("my-scenario.toml"), named("s")).unwrap();
+        fs::write(dir.path().join(out).join("notes.md"), "notes").unwrap();
+        let inside = format!("{out}/my-scenario.toml");
+        let mut rerun = args.to_vec();
+        rerun[1] = &inside;
+        let (code, console) = campaign_sim(dir.path(), &rerun);
+        assert_eq!(code, Some(2), "{console}");
+        assert!(
+            console.contains(&format!(
+                "{out}/my-scenario.toml was not written by campaign-sim"
+            )),
+            "names the first foreign file: {console}"
+        );
+        let mut kept = report.clone();
+        kept.extend(["my-scenario.toml".to_string(), "notes.md".to_string()]);
+        kept.sort();
+        assert_eq!(entries(&dir.path().join(out)), kept, "nothing touched");
+        fs::remove_file(dir.path().join(out).join("my-scenario.toml")).unwrap();
+        fs::remove_file(dir.path().join(out).join("notes.md")).unwrap();
+        let (code, console) = campaign_sim(dir.path(), args);
+        assert_eq!(code, Some(0), "a report alone is still replaced: {console}");
+    }
+    assert_eq!(entries(dir.path()), ["keep", "results", "s.toml"]);
+}
+
+#[test]
 fn a_true_p50_of_fifteen_minutes_passes_wait_p50_at_most_15m_whole_run_and_per_interval() {
     let scn = scenario(
         &(one_campaign(0, "", "")
