@@ -359,6 +359,21 @@ fn check_with_zero_seeds_is_bad_usage() {
 }
 
 #[test]
+fn check_with_more_seeds_than_a_run_can_hold_is_bad_usage_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("s.toml"), named("s")).unwrap();
+    for seeds in ["18446744073709551615", "1000000000000", "100001"] {
+        let (code, out) = campaign_sim(
+            dir.path(),
+            &["check", "s.toml", "--seeds", seeds, "--out", "results"],
+        );
+        assert_eq!(code, Some(2), "{seeds}: {out}");
+        assert!(out.contains("--seeds") && out.contains("100000"), "{out}");
+        assert_eq!(entries(dir.path()), ["s.toml"]);
+    }
+}
+
+#[test]
 fn a_breach_repeated_in_one_run_is_reported_once_with_its_count() {
     // A token bucket breaks both windows (8 per 60 s and 40 per 300 s): one invariant, twice.
     let r = check::check(
