@@ -470,3 +470,29 @@ fn validate_warns_about_a_recipient_list_with_only_a_header() {
         "{stdout}"
     );
 }
+
+#[test]
+fn nan_infinite_and_negative_thresholds_are_rejected_at_their_value() {
+    for (table, condition, expected) in [
+        ("campaign = \"A\"", "unreached = \"<= nan\"", "finite"),
+        ("campaign = \"A\"", "unreached = \">= inf\"", "finite"),
+        ("campaign = \"A\"", "sent = \"<= -inf\"", "finite"),
+        ("campaign = \"A\"", "unreached = \"<= 1e400\"", "finite"),
+        ("campaign = \"A\"", "unreached = \"<= -1\"", "negative"),
+        (
+            "inbox = \"Replies\"",
+            "sla_attainment = \">= -5%\"",
+            "negative",
+        ),
+        (
+            "inbox = \"Replies\"",
+            "utilization = \"< -0.5\"",
+            "negative",
+        ),
+        ("inbox = \"Replies\"", "sla_attainment = \">= 90\"", "100%"),
+    ] {
+        let text = one_campaign(10, "", "") + &format!("[[expect]]\n{table}\n{condition}\n");
+        let value = &condition[condition.find('"').unwrap()..];
+        assert_rejected_exactly_at(&text, value, expected);
+    }
+}
