@@ -496,3 +496,27 @@ fn nan_infinite_and_negative_thresholds_are_rejected_at_their_value() {
         assert_rejected_exactly_at(&text, value, expected);
     }
 }
+
+#[test]
+fn names_with_control_characters_are_rejected_where_written() {
+    // A newline in a name let a scenario print a fake "ok ... expect" line of its own.
+    for bad in [
+        r"Order\nok   expect campaign:X unreached <= 1 (observed 0)",
+        r"tab\there",
+        r"esc\u001b[31mred",
+        r"bidi\u202Eevil",
+        r"next line\u0085",
+        r"line separator\u2028",
+        r"del\u007F",
+    ] {
+        let scenario =
+            one_campaign(10, "", "").replace("name = \"one\"", &format!("name = \"{bad}\""));
+        let campaign =
+            one_campaign(10, "", "").replace("name = \"A\"", &format!("name = \"{bad}\""));
+        let inbox = one_campaign(10, "", "").replace("\"Replies\"", &format!("\"{bad}\""));
+        for text in [scenario, campaign] {
+            assert_rejected_exactly_at(&text, &format!("\"{bad}\""), "control character");
+        }
+        assert_rejected_at(&inbox, &format!("name = \"{bad}\""), "control character");
+    }
+}
