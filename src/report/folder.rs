@@ -24,9 +24,14 @@ pub fn default_dir(scenario_name: &str) -> PathBuf {
     Path::new("reports").join(folder_name(scenario_name))
 }
 
+/// Longest folder name made from a scenario name, in bytes: disks commonly take 255, and the
+/// margin leaves room for the name to grow a suffix by hand.
+const MAX_FOLDER_NAME: usize = 200;
+
 /// A scenario name as a single, visible folder name: letters, digits, `-`, `_` and `.` stay, any
-/// other character becomes `-`, `..` becomes `-`, runs of `-` shrink to one, and leading or
-/// trailing dots and dashes go. A name left empty is `unnamed`.
+/// other character becomes `-`, `..` becomes `-`, runs of `-` shrink to one, the name is cut to
+/// [`MAX_FOLDER_NAME`] bytes on a character, and leading or trailing dots and dashes go. A name
+/// left empty is `unnamed`.
 fn folder_name(name: &str) -> String {
     let mut folder = String::new();
     for c in name.chars() {
@@ -44,7 +49,7 @@ fn folder_name(name: &str) -> String {
             folder.push(c);
         }
     }
-    let trimmed = folder.trim_matches(['.', '-']);
+    let trimmed = folder[..folder.floor_char_boundary(MAX_FOLDER_NAME)].trim_matches(['.', '-']);
     if trimmed.is_empty() {
         "unnamed".into()
     } else {
@@ -249,6 +254,9 @@ mod tests {
             ("v1.2", "v1.2"),
             ("a..b", "a-b"),
             ("Lancement été", "Lancement-été"),
+            (&"a".repeat(300), &"a".repeat(200)),
+            (&format!("{}é", "a".repeat(199)), &"a".repeat(199)),
+            (&format!("{}-b", "a".repeat(199)), &"a".repeat(199)),
         ] {
             assert_eq!(folder_name(name), folder, "{name:?}");
         }

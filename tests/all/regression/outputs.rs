@@ -140,6 +140,26 @@ fn a_scenario_named_dot_dot_slash_victim_deletes_nothing_outside_reports() {
 }
 
 #[test]
+fn a_scenario_name_too_long_for_a_folder_name_still_gets_its_report() {
+    let dir = tempfile::tempdir().unwrap();
+    // 300 bytes in 150 characters: past the 255 bytes a file name may take on common disks.
+    let long = "é".repeat(150);
+    fs::write(dir.path().join("s.toml"), named(&long)).unwrap();
+    let (code, out) = campaign_sim(dir.path(), &["run", "s.toml"]);
+    assert_eq!(code, Some(0), "{out}");
+    let written = entries(&dir.path().join("reports"));
+    assert_eq!(
+        written,
+        ["é".repeat(100)],
+        "cut at 200 bytes, on a character"
+    );
+    assert!(
+        out.contains(&format!("report: reports/{}", written[0])),
+        "{out}"
+    );
+}
+
+#[test]
 fn out_dot_leaves_no_staging_folders_behind() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("s.toml"), named("s")).unwrap();
