@@ -118,6 +118,7 @@ pub fn check_target(dir: &Path) -> io::Result<()> {
 }
 
 fn inspect(dir: &Path) -> io::Result<Target> {
+    let dir = &bare(dir);
     let meta = match fs::symlink_metadata(dir) {
         Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Target::Absent),
         other => other?,
@@ -174,6 +175,12 @@ fn entries(dir: &Path) -> io::Result<Vec<String>> {
     Ok(found)
 }
 
+/// `dir` without a trailing `/` or `/.`, which would make the system follow a link at `dir`
+/// where it should see the link itself.
+fn bare(dir: &Path) -> PathBuf {
+    dir.components().collect()
+}
+
 /// The folder that holds `dir`, where staging happens so the final rename stays on one disk.
 fn parent_of(dir: &Path) -> io::Result<PathBuf> {
     let parent = if dir.exists() {
@@ -192,6 +199,7 @@ fn parent_of(dir: &Path) -> io::Result<PathBuf> {
 /// target is checked again here, since it may have changed while the run simulated; on every
 /// failure the staging folder is removed and whatever stood at `dir` is left as it was.
 pub fn write_folder(dir: &Path, fill: impl FnOnce(&Path) -> io::Result<()>) -> io::Result<()> {
+    let dir = &bare(dir);
     check_target(dir)?;
     let parent = parent_of(dir)?;
     fs::create_dir_all(&parent)?;

@@ -159,6 +159,33 @@ fn a_scenario_name_too_long_for_a_folder_name_still_gets_its_report() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn out_naming_a_symlink_with_a_trailing_slash_is_refused_before_simulating() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("s.toml"), named("s")).unwrap();
+    fs::create_dir(dir.path().join("empty")).unwrap();
+    std::os::unix::fs::symlink("empty", dir.path().join("linkempty")).unwrap();
+    let (code, plain) = campaign_sim(dir.path(), &["run", "s.toml", "--out", "linkempty"]);
+    assert_eq!(code, Some(2), "{plain}");
+    assert!(plain.contains("symbolic link"), "{plain}");
+    for out in ["linkempty/", "linkempty/.", "linkempty//"] {
+        for command in [&["run", "s.toml"][..], &["check", "s.toml", "--seeds", "1"]] {
+            let args = [command, &["--out", out]].concat();
+            let (code, console) = campaign_sim(dir.path(), &args);
+            assert_eq!(code, Some(2), "{args:?}: {console}");
+            assert_eq!(console.lines().count(), 1, "the refusal alone: {console}");
+            let wording = |s: &str| {
+                s.replace(out, "linkempty")
+                    .replace("the check results", "the report")
+            };
+            assert_eq!(wording(&console), wording(&plain), "{args:?}");
+        }
+    }
+    assert_eq!(entries(dir.path()), ["empty", "linkempty", "s.toml"]);
+    assert!(entries(&dir.path().join("empty")).is_empty());
+}
+
 #[test]
 fn out_dot_leaves_no_staging_folders_behind() {
     let dir = tempfile::tempdir().unwrap();
