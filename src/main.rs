@@ -44,8 +44,8 @@ enum Command {
     Check {
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
-        /// Seeds per scenario (its own seed and the ones after it), at least 1.
-        #[arg(long, default_value_t = 10, value_parser = at_least_one_seed)]
+        /// Seeds per scenario (its own seed and the ones after it), 1 to 100000.
+        #[arg(long, default_value_t = 10, value_parser = seed_count)]
         seeds: u64,
         /// Worker threads (default: all cores); results do not depend on it.
         #[arg(long)]
@@ -59,11 +59,18 @@ enum Command {
     },
 }
 
-fn at_least_one_seed(s: &str) -> Result<u64, String> {
+/// Every seed's results are kept until the report is written, and each seed is a whole run: far
+/// beyond this, memory runs out or the check never ends.
+const MAX_SEEDS: u64 = 100_000;
+
+fn seed_count(s: &str) -> Result<u64, String> {
     match s.parse::<u64>() {
+        Ok(n @ 1..=MAX_SEEDS) => Ok(n),
         Ok(0) => Err("check needs at least one seed".into()),
-        Ok(n) => Ok(n),
-        Err(e) => Err(e.to_string()),
+        Ok(_) => Err(format!("check runs at most {MAX_SEEDS} seeds per scenario")),
+        Err(e) => Err(format!(
+            "{e}: give a whole number of seeds from 1 to {MAX_SEEDS}"
+        )),
     }
 }
 

@@ -170,29 +170,41 @@ impl Drawing for SendCurves<'_> {
 
 /// Hours (from the start) when no campaign may send to any of its recipients: schedules are read
 /// on each recipient's own clock, so a band is shaded only when every zone on every list is closed.
-/// Empty when some campaign has no schedule (it may send at any hour).
+/// A campaign's windows count only while it could still send: from each outreach's start until
+/// its end or stop, and never after the campaign's last send once nobody is left unreached, so a
+/// finished campaign's open hours do not hide that the others are closed. A campaign without a
+/// schedule is open at every hour of that span; before the first start and after the last
+/// campaign is done, nothing is open.
 fn closed_hours(d: &Data, end_h: f64) -> Vec<(f64, f64)> {
     let config = &d.outcome.config;
-    if config.campaigns.iter().any(|c| c.schedule.is_none()) {
-        return Vec::new();
-    }
     let end = (end_h * HOUR as f64) as Millis;
     let mut open: Vec<(Millis, Millis)> = Vec::new();
-    for c in &config.campaigns {
-        let zones: BTreeSet<u16> = c
-            .outreaches
-            .iter()
-            .flat_map(|o| o.recipients.iter().map(|r| r.zone))
-            .collect();
-        for zone in zones {
-            let tz = &config.zones[zone as usize];
-            let mut t = 0;
-            while t < end {
-                let Some((s, e)) = window_after(c.schedule.as_ref(), tz, config.epoch, t) else {
-                    break;
-                };
-                open.push((s, e.min(end)));
-                t = e;
+    for (c, m) in config.campaigns.iter().zip(&d.outcome.campaigns) {
+        let done = if m.unreached == 0 {
+            m.last_send.unwrap_or(0).min(end)
+        } else {
+            end
+        };
+        for o in &c.outreaches {
+            let until = [o.end, o.stop_at]
+                .into_iter()
+                .flatten()
+                .fold(done, Millis::min);
+            let zones: BTreeSet<u16> = o.recipients.iter().map(|r| r.zone).collect();
+            for zone in zones {
+                let tz = &config.zones[zone as usize];
+                let mut t = o.start;
+                while t < until {
+                    let Some((s, e)) = window_after(c.schedule.as_ref(), tz, config.epoch, t)
+                    else {
+                        break;
+                    };
+                    if s >= until {
+                        break;
+                    }
+                    open.push((s.max(o.start), e.min(until)));
+                    t = e;
+                }
             }
         }
     }
@@ -201,7 +213,7 @@ fn closed_hours(d: &Data, end_h: f64) -> Vec<(f64, f64)> {
     let mut covered = 0;
     for (s, e) in open {
         if s > covered {
-            closed.push((hours(covered), hours(s.min(end))));
+            closed.push((hours(covered), hours(s)));
         }
         covered = covered.max(e);
     }
@@ -250,14 +262,47 @@ mod tests {
                 ..Default::default()
             },
         );
-        let summary = report::summarize(&scn, &outcome);
+        let closed = shaded_without_sends(&scn, &outcome);
+        assert!(!closed.is_empty(), "nights are closed for everyone");
+    }
+
+    #[test]
+    fn a_campaign_with_nobody_left_to_text_keeps_no_band_open() {
+        // On Tuesday evening only Holiday hours has recipients left, and its schedule closes for
+        // the last of them (those shared with Shipping, in Los Angeles) at 21:00 New York time;
+        // VIP early access has texted everyone, so its Los Angeles windows, open until 23:00,
+        // no longer count.
+        let scn =
+            Scenario::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/launch.toml"))
+                .unwrap();
+        let outcome = sim::run(
+            &scn,
+            &sim::Options {
+                seed: 42,
+                trace: true,
+                ..Default::default()
+            },
+        );
+        let vip = &outcome.campaigns[1];
+        assert_eq!(vip.unreached, 0, "VIP early access texts everyone");
+        // The run starts Tuesday 08:00 New York time.
+        let (evening, late) = (11.0, 15.0);
+        let closed = shaded_without_sends(&scn, &outcome);
+        assert!(
+            closed.iter().any(|&(a, b)| a < late && evening < b),
+            "nothing shaded in Tue 19:00-23:00 ET: {closed:?}"
+        );
+    }
+
+    /// The bands shaded closed, after checking that no send falls inside one.
+    fn shaded_without_sends(scn: &Scenario, outcome: &sim::Outcome) -> Vec<(f64, f64)> {
+        let summary = report::summarize(scn, outcome);
         let d = Data {
-            scn: &scn,
-            outcome: &outcome,
+            scn,
+            outcome,
             summary: &summary,
         };
         let closed = closed_hours(&d, hours(outcome.end));
-        assert!(!closed.is_empty(), "nights are closed for everyone");
         let sends = outcome
             .trace
             .iter()
@@ -269,5 +314,6 @@ mod tests {
                 "a send at {h:.3} h lies in a band shaded closed"
             );
         }
+        closed
     }
 }

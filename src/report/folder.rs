@@ -1,8 +1,9 @@
 //! Report folders: where a report may go, and writing one all at once.
 //!
-//! A report replaces only an earlier report, a folder campaign-sim wrote and marked with
-//! [`MARKER`]. Anything else at the target (a file, a folder of the user's) is refused untouched,
-//! so a mistyped `--out` or an odd scenario name can never delete a user's files.
+//! A report replaces only an earlier report: a folder campaign-sim wrote, whose [`MARKER`] lists
+//! every entry in it. Anything else at the target (a file, a folder of the user's, a report the
+//! user put files into) is refused untouched, so a mistyped `--out`, an odd scenario name or a
+//! rerun can never delete a user's files.
 
 use std::fmt;
 use std::fs;
@@ -12,17 +13,25 @@ use std::path::{Path, PathBuf};
 /// The file that marks a folder as a campaign-sim report, in every report folder (run and check).
 pub const MARKER: &str = ".campaign-sim-report";
 
-const MARKER_TEXT: &str = "This folder was written by campaign-sim. The next report written here \
-replaces it whole: keep your own files elsewhere.\n";
+/// The marker's first line; the entries the report wrote follow, one relative path a line. A
+/// marker without it (written before the list existed) lists nothing, so such a folder is
+/// replaced only when the marker is all it holds.
+const MARKER_HEADER: &str = "# Written by campaign-sim. The next report here replaces this folder, \
+but only while it holds nothing other than the entries listed below: keep your own files elsewhere.";
 
 /// Where `run` writes without `--out`: `reports/` and the scenario's name as one folder name.
 pub fn default_dir(scenario_name: &str) -> PathBuf {
     Path::new("reports").join(folder_name(scenario_name))
 }
 
+/// Longest folder name made from a scenario name, in bytes: disks commonly take 255, and the
+/// margin leaves room for the name to grow a suffix by hand.
+const MAX_FOLDER_NAME: usize = 200;
+
 /// A scenario name as a single, visible folder name: letters, digits, `-`, `_` and `.` stay, any
-/// other character becomes `-`, `..` becomes `-`, runs of `-` shrink to one, and leading or
-/// trailing dots and dashes go. A name left empty is `unnamed`.
+/// other character becomes `-`, `..` becomes `-`, runs of `-` shrink to one, the name is cut to
+/// [`MAX_FOLDER_NAME`] bytes on a character, and leading or trailing dots and dashes go. A name
+/// left empty is `unnamed`.
 fn folder_name(name: &str) -> String {
     let mut folder = String::new();
     for c in name.chars() {
@@ -40,7 +49,7 @@ fn folder_name(name: &str) -> String {
             folder.push(c);
         }
     }
-    let trimmed = folder.trim_matches(['.', '-']);
+    let trimmed = folder[..folder.floor_char_boundary(MAX_FOLDER_NAME)].trim_matches(['.', '-']);
     if trimmed.is_empty() {
         "unnamed".into()
     } else {
@@ -61,6 +70,8 @@ enum Refused {
     Symlink,
     File,
     Foreign,
+    /// An entry the marker does not list, and whether that marker lists nothing at all.
+    Unlisted(PathBuf, bool),
     CurrentFolder,
 }
 
@@ -73,6 +84,18 @@ impl fmt::Display for Refused {
             Refused::Foreign => write!(
                 f,
                 "it is a folder that campaign-sim did not write (it has no {MARKER} file); {not_ours}"
+            )?,
+            Refused::Unlisted(entry, false) => write!(
+                f,
+                "{} was not written by campaign-sim (its {MARKER} does not list it); {not_ours}",
+                entry.display()
+            )?,
+            Refused::Unlisted(entry, true) => write!(
+                f,
+                "{} is not listed in the folder's {MARKER}, which an earlier campaign-sim wrote \
+                 without a list of its files (delete the folder by hand if it holds nothing of \
+                 yours); {not_ours}",
+                entry.display()
             )?,
             Refused::CurrentFolder => f.write_str(
                 "it is the current folder or one above it, which a report cannot replace",
@@ -95,6 +118,7 @@ pub fn check_target(dir: &Path) -> io::Result<()> {
 }
 
 fn inspect(dir: &Path) -> io::Result<Target> {
+    let dir = &bare(dir);
     let meta = match fs::symlink_metadata(dir) {
         Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Target::Absent),
         other => other?,
@@ -111,12 +135,50 @@ fn inspect(dir: &Path) -> io::Result<Target> {
         return Err(refuse(Refused::CurrentFolder));
     }
     if fs::symlink_metadata(dir.join(MARKER)).is_ok_and(|m| m.is_file()) {
-        Ok(Target::Report)
+        let text = fs::read_to_string(dir.join(MARKER))?;
+        let (listed, old_format): (Vec<&str>, bool) = match text.split_once('\n') {
+            Some((MARKER_HEADER, rest)) => (rest.lines().collect(), false),
+            _ => (Vec::new(), true),
+        };
+        match entries(dir)?
+            .into_iter()
+            .find(|e| e != MARKER && !listed.contains(&e.as_str()))
+        {
+            Some(entry) => Err(refuse(Refused::Unlisted(dir.join(entry), old_format))),
+            None => Ok(Target::Report),
+        }
     } else if fs::read_dir(dir)?.next().is_none() {
         Ok(Target::Empty)
     } else {
         Err(refuse(Refused::Foreign))
     }
+}
+
+/// Every entry under `dir` as a relative path with `/` between parts, in name order (a folder
+/// just before what it holds); links are listed, never followed.
+fn entries(dir: &Path) -> io::Result<Vec<String>> {
+    let mut found = Vec::new();
+    let mut pending = vec![PathBuf::new()];
+    while let Some(rel) = pending.pop() {
+        for entry in fs::read_dir(dir.join(&rel))? {
+            let path = rel.join(entry?.file_name());
+            found.push(
+                path.to_string_lossy()
+                    .replace(std::path::MAIN_SEPARATOR, "/"),
+            );
+            if fs::symlink_metadata(dir.join(&path))?.is_dir() {
+                pending.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// `dir` without a trailing `/` or `/.`, which would make the system follow a link at `dir`
+/// where it should see the link itself.
+fn bare(dir: &Path) -> PathBuf {
+    dir.components().collect()
 }
 
 /// The folder that holds `dir`, where staging happens so the final rename stays on one disk.
@@ -137,6 +199,7 @@ fn parent_of(dir: &Path) -> io::Result<PathBuf> {
 /// target is checked again here, since it may have changed while the run simulated; on every
 /// failure the staging folder is removed and whatever stood at `dir` is left as it was.
 pub fn write_folder(dir: &Path, fill: impl FnOnce(&Path) -> io::Result<()>) -> io::Result<()> {
+    let dir = &bare(dir);
     check_target(dir)?;
     let parent = parent_of(dir)?;
     fs::create_dir_all(&parent)?;
@@ -144,7 +207,12 @@ pub fn write_folder(dir: &Path, fill: impl FnOnce(&Path) -> io::Result<()>) -> i
         .prefix(".campaign-sim-")
         .tempdir_in(&parent)?;
     fill(staging.path())?;
-    fs::write(staging.path().join(MARKER), MARKER_TEXT)?;
+    let mut marker = format!("{MARKER_HEADER}\n");
+    for entry in entries(staging.path())? {
+        marker.push_str(&entry);
+        marker.push('\n');
+    }
+    fs::write(staging.path().join(MARKER), marker)?;
     match inspect(dir)? {
         Target::Absent => fs::rename(staging.path(), dir)?,
         Target::Empty | Target::Report => replace(&parent, staging.path(), dir)?,
@@ -194,6 +262,9 @@ mod tests {
             ("v1.2", "v1.2"),
             ("a..b", "a-b"),
             ("Lancement été", "Lancement-été"),
+            (&"a".repeat(300), &"a".repeat(200)),
+            (&format!("{}é", "a".repeat(199)), &"a".repeat(199)),
+            (&format!("{}-b", "a".repeat(199)), &"a".repeat(199)),
         ] {
             assert_eq!(folder_name(name), folder, "{name:?}");
         }
@@ -217,6 +288,25 @@ mod tests {
             .collect();
         left.sort();
         assert_eq!(left, ["out"]);
+    }
+
+    #[test]
+    fn a_marker_without_a_list_covers_only_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        fs::create_dir(&out).unwrap();
+        fs::write(
+            out.join(MARKER),
+            "This folder was written by campaign-sim.\n",
+        )
+        .unwrap();
+        fs::write(out.join("summary.json"), "{}").unwrap();
+        let refused = write_folder(&out, |_| Ok(())).unwrap_err().to_string();
+        assert!(refused.contains("summary.json is not listed"), "{refused}");
+        fs::remove_file(out.join("summary.json")).unwrap();
+        write_folder(&out, |d| fs::write(d.join("summary.json"), "{}")).unwrap();
+        let marker = fs::read_to_string(out.join(MARKER)).unwrap();
+        assert_eq!(marker, format!("{MARKER_HEADER}\nsummary.json\n"));
     }
 
     #[test]

@@ -200,5 +200,23 @@ pub fn parse_condition(metric: Metric, text: &str) -> Result<(Op, f64), String> 
         rest.parse::<f64>()
             .map_err(|_| format!("expected a number, found {rest:?}"))?
     };
+    // Every metric is a count, a time or a share: a threshold outside what it can take would
+    // always hold or never, which is a typo rather than a limit.
+    if !value.is_finite() {
+        return Err(format!(
+            "a threshold must be a finite number, found {rest:?}"
+        ));
+    }
+    if value < 0.0 {
+        return Err(format!(
+            "`{}` is never negative: a threshold of {rest} always holds or never does",
+            metric.name()
+        ));
+    }
+    if metric == Metric::SlaAttainment && value > 1.0 {
+        return Err(format!(
+            "`sla_attainment` is a share of at most 100% (write \"90%\" or 0.9), found {rest:?}"
+        ));
+    }
     Ok((op, value))
 }

@@ -15,7 +15,7 @@ use super::values::{DateTimeValue, Duration, Schedule, Zone};
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioFile {
-    pub name: String,
+    pub name: Spanned<String>,
     pub simulation: SimulationFile,
     #[serde(default)]
     pub limits: LimitsFile,

@@ -36,6 +36,30 @@ impl Ctx<'_> {
         DistTable::read(table, quantity).or_else(|(span, m)| self.err(span, m))
     }
 
+    /// Fails on a name that could print as something else: names go to the console, reports and
+    /// CI logs verbatim, where a newline forges a line and a bidirectional override reorders one.
+    fn name(&self, name: &Spanned<String>) -> Result<(), ScenarioError> {
+        match name.get_ref().chars().find(|&c| {
+            c.is_control()
+                || matches!(
+                    c,
+                    '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{2028}' | '\u{2029}'
+                )
+                || ('\u{202A}'..='\u{202E}').contains(&c)
+                || ('\u{2066}'..='\u{2069}').contains(&c)
+        }) {
+            Some(c) => self.err(
+                name.span(),
+                format!(
+                    "a name cannot hold a control character (newline, tab, escape, \
+                     bidirectional override...), found U+{:04X}",
+                    c as u32
+                ),
+            ),
+            None => Ok(()),
+        }
+    }
+
     fn err<T>(
         &self,
         span: std::ops::Range<usize>,
@@ -47,6 +71,7 @@ impl Ctx<'_> {
 
 pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, ScenarioError> {
     let cx = Ctx { path, text };
+    cx.name(&f.name)?;
     let company = match f.simulation.timezone {
         Some(z) => z,
         None => Zone::get("UTC").expect("UTC is in every tz database"),
@@ -80,6 +105,7 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
 
     let mut inboxes: Vec<Inbox> = Vec::new();
     for ib in f.inboxes {
+        cx.name(&ib.name)?;
         if inboxes.iter().any(|i| i.name == *ib.name.get_ref()) {
             return cx.err(
                 ib.name.span(),
@@ -121,6 +147,7 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
     let mut campaigns: Vec<Campaign> = Vec::new();
     let campaign_names: Vec<&Spanned<String>> = f.campaigns.iter().map(|c| &c.name).collect();
     for (i, name) in campaign_names.iter().enumerate() {
+        cx.name(name)?;
         if campaign_names[..i]
             .iter()
             .any(|n| n.get_ref() == name.get_ref())
@@ -232,7 +259,7 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
     let expectations = resolve_expectations(&cx, &f.expect, &campaigns, &inboxes)?;
 
     Ok(Scenario {
-        name: f.name,
+        name: f.name.into_inner(),
         path: path.to_path_buf(),
         sha256: Sha256::digest(text.as_bytes())
             .iter()

@@ -140,6 +140,53 @@ fn a_scenario_named_dot_dot_slash_victim_deletes_nothing_outside_reports() {
 }
 
 #[test]
+fn a_scenario_name_too_long_for_a_folder_name_still_gets_its_report() {
+    let dir = tempfile::tempdir().unwrap();
+    // 300 bytes in 150 characters: past the 255 bytes a file name may take on common disks.
+    let long = "é".repeat(150);
+    fs::write(dir.path().join("s.toml"), named(&long)).unwrap();
+    let (code, out) = campaign_sim(dir.path(), &["run", "s.toml"]);
+    assert_eq!(code, Some(0), "{out}");
+    let written = entries(&dir.path().join("reports"));
+    assert_eq!(
+        written,
+        ["é".repeat(100)],
+        "cut at 200 bytes, on a character"
+    );
+    assert!(
+        out.contains(&format!("report: reports/{}", written[0])),
+        "{out}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn out_naming_a_symlink_with_a_trailing_slash_is_refused_before_simulating() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("s.toml"), named("s")).unwrap();
+    fs::create_dir(dir.path().join("empty")).unwrap();
+    std::os::unix::fs::symlink("empty", dir.path().join("linkempty")).unwrap();
+    let (code, plain) = campaign_sim(dir.path(), &["run", "s.toml", "--out", "linkempty"]);
+    assert_eq!(code, Some(2), "{plain}");
+    assert!(plain.contains("symbolic link"), "{plain}");
+    for out in ["linkempty/", "linkempty/.", "linkempty//"] {
+        for command in [&["run", "s.toml"][..], &["check", "s.toml", "--seeds", "1"]] {
+            let args = [command, &["--out", out]].concat();
+            let (code, console) = campaign_sim(dir.path(), &args);
+            assert_eq!(code, Some(2), "{args:?}: {console}");
+            assert_eq!(console.lines().count(), 1, "the refusal alone: {console}");
+            let wording = |s: &str| {
+                s.replace(out, "linkempty")
+                    .replace("the check results", "the report")
+            };
+            assert_eq!(wording(&console), wording(&plain), "{args:?}");
+        }
+    }
+    assert_eq!(entries(dir.path()), ["empty", "linkempty", "s.toml"]);
+    assert!(entries(&dir.path().join("empty")).is_empty());
+}
+
+#[test]
 fn out_dot_leaves_no_staging_folders_behind() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("s.toml"), named("s")).unwrap();
@@ -209,6 +256,46 @@ fn writing_refuses_a_target_that_appeared_while_simulating() {
     assert_eq!(fs::read_to_string(&file).unwrap(), "mine");
     assert_eq!(entries(&folder), ["keep.txt"]);
     assert_eq!(entries(dir.path()), ["appeared", "folder"]);
+}
+
+#[test]
+fn rerunning_into_a_report_folder_keeps_the_users_files_put_there() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("s.toml"), named("s")).unwrap();
+    for (args, out) in [
+        (&["run", "s.toml", "--out", "keep"][..], "keep"),
+        (
+            &["check", "s.toml", "--seeds", "1", "--out", "results"],
+            "results",
+        ),
+    ] {
+        let (code, console) = campaign_sim(dir.path(), args);
+        assert_eq!(code, Some(0), "{console}");
+        let report = entries(&dir.path().join(out));
+        // Put there by the user, and the scenario itself run from inside the report folder.
+        fs::write(dir.path().join(out).join("my-scenario.toml"), named("s")).unwrap();
+        fs::write(dir.path().join(out).join("notes.md"), "notes").unwrap();
+        let inside = format!("{out}/my-scenario.toml");
+        let mut rerun = args.to_vec();
+        rerun[1] = &inside;
+        let (code, console) = campaign_sim(dir.path(), &rerun);
+        assert_eq!(code, Some(2), "{console}");
+        assert!(
+            console.contains(&format!(
+                "{out}/my-scenario.toml was not written by campaign-sim"
+            )),
+            "names the first foreign file: {console}"
+        );
+        let mut kept = report.clone();
+        kept.extend(["my-scenario.toml".to_string(), "notes.md".to_string()]);
+        kept.sort();
+        assert_eq!(entries(&dir.path().join(out)), kept, "nothing touched");
+        fs::remove_file(dir.path().join(out).join("my-scenario.toml")).unwrap();
+        fs::remove_file(dir.path().join(out).join("notes.md")).unwrap();
+        let (code, console) = campaign_sim(dir.path(), args);
+        assert_eq!(code, Some(0), "a report alone is still replaced: {console}");
+    }
+    assert_eq!(entries(dir.path()), ["keep", "results", "s.toml"]);
 }
 
 #[test]
@@ -316,6 +403,21 @@ fn check_with_zero_seeds_is_bad_usage() {
     assert_eq!(code, Some(2), "{out}");
     assert!(out.contains("--seeds"), "{out}");
     assert_eq!(entries(dir.path()), ["s.toml"]);
+}
+
+#[test]
+fn check_with_more_seeds_than_a_run_can_hold_is_bad_usage_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("s.toml"), named("s")).unwrap();
+    for seeds in ["18446744073709551615", "1000000000000", "100001"] {
+        let (code, out) = campaign_sim(
+            dir.path(),
+            &["check", "s.toml", "--seeds", seeds, "--out", "results"],
+        );
+        assert_eq!(code, Some(2), "{seeds}: {out}");
+        assert!(out.contains("--seeds") && out.contains("100000"), "{out}");
+        assert_eq!(entries(dir.path()), ["s.toml"]);
+    }
 }
 
 #[test]

@@ -470,3 +470,53 @@ fn validate_warns_about_a_recipient_list_with_only_a_header() {
         "{stdout}"
     );
 }
+
+#[test]
+fn nan_infinite_and_negative_thresholds_are_rejected_at_their_value() {
+    for (table, condition, expected) in [
+        ("campaign = \"A\"", "unreached = \"<= nan\"", "finite"),
+        ("campaign = \"A\"", "unreached = \">= inf\"", "finite"),
+        ("campaign = \"A\"", "sent = \"<= -inf\"", "finite"),
+        ("campaign = \"A\"", "unreached = \"<= 1e400\"", "finite"),
+        ("campaign = \"A\"", "unreached = \"<= -1\"", "negative"),
+        (
+            "inbox = \"Replies\"",
+            "sla_attainment = \">= -5%\"",
+            "negative",
+        ),
+        (
+            "inbox = \"Replies\"",
+            "utilization = \"< -0.5\"",
+            "negative",
+        ),
+        ("inbox = \"Replies\"", "sla_attainment = \">= 90\"", "100%"),
+    ] {
+        let text = one_campaign(10, "", "") + &format!("[[expect]]\n{table}\n{condition}\n");
+        let value = &condition[condition.find('"').unwrap()..];
+        assert_rejected_exactly_at(&text, value, expected);
+    }
+}
+
+#[test]
+fn names_with_control_characters_are_rejected_where_written() {
+    // A newline in a name let a scenario print a fake "ok ... expect" line of its own.
+    for bad in [
+        r"Order\nok   expect campaign:X unreached <= 1 (observed 0)",
+        r"tab\there",
+        r"esc\u001b[31mred",
+        r"bidi\u202Eevil",
+        r"next line\u0085",
+        r"line separator\u2028",
+        r"del\u007F",
+    ] {
+        let scenario =
+            one_campaign(10, "", "").replace("name = \"one\"", &format!("name = \"{bad}\""));
+        let campaign =
+            one_campaign(10, "", "").replace("name = \"A\"", &format!("name = \"{bad}\""));
+        let inbox = one_campaign(10, "", "").replace("\"Replies\"", &format!("\"{bad}\""));
+        for text in [scenario, campaign] {
+            assert_rejected_exactly_at(&text, &format!("\"{bad}\""), "control character");
+        }
+        assert_rejected_at(&inbox, &format!("name = \"{bad}\""), "control character");
+    }
+}
