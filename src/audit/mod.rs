@@ -309,7 +309,8 @@ impl<'a> Auditor<'a> {
 }
 
 /// A message opts out (or back in) when it is exactly one of these words, in any case: "STOP
-/// PLEASE" does neither.
+/// PLEASE" does neither. Written out again from DOMAIN.md on purpose, not taken from the engine:
+/// a word the engine forgot must still count here.
 const OPT_OUT: &[&str] = &[
     "STOP",
     "STOPALL",
