@@ -4,8 +4,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use campaign_sim::scenario::Scenario;
-use campaign_sim::sim;
+use scenario::Scenario;
 
 /// Peak resident memory of this process so far, from Linux's /proc (None elsewhere).
 fn peak_rss_mib() -> Option<f64> {

@@ -5,8 +5,9 @@
 
 use std::path::Path;
 
+use campaign_sim::model::time;
 use campaign_sim::scenario::{Recipients, Scenario};
-use campaign_sim::{audit, sim, time};
+use campaign_sim::{audit, sim};
 use libfuzzer_sys::fuzz_target;
 
 /// Runs stay short so the fuzzer tries many inputs: three simulated days, modest lists.
@@ -35,6 +36,7 @@ fuzz_target!(|data: &[u8]| {
     scn.until = Some(scn.until.map_or(HORIZON, |u| u.min(HORIZON)));
     sim::plan(&scn);
     let outcome = sim::run(&scn, &sim::Options { seed: 1, trace: true, ..Default::default() });
-    let violations = audit::audit(&scn, &outcome.trace);
+    let lists = sim::population::build(&scn).lists;
+    let violations = audit::Auditor::new(&scn, lists).audit(&outcome.trace);
     assert!(violations.is_empty(), "{}\n{text}", violations[0]);
 });

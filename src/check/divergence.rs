@@ -5,8 +5,8 @@
 use std::fmt::Write;
 
 use super::local;
-use crate::scenario::Scenario;
-use crate::trace::{Event, NONE};
+use model::record::{Event, NONE};
+use scenario::Scenario;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Divergence {

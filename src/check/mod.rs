@@ -13,13 +13,13 @@ use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::audit::{Auditor, Violation};
-use crate::engine::limiter::Fault;
-use crate::report::{self, Verdict};
-use crate::scenario::{Expectation, Op, Over, Scenario};
-use crate::sim::{self, Outcome};
-use crate::time::Millis;
-use crate::trace::Event;
+use audit::{Auditor, Violation};
+use engine::limiter::Fault;
+use model::record::Event;
+use model::time::Millis;
+use report::{self, Verdict};
+use scenario::{Expectation, Op, Over, Scenario};
+use sim::{self, Outcome};
 
 pub use divergence::{Divergence, first_difference};
 pub use junit::to_junit;
@@ -242,7 +242,10 @@ pub fn check(scenarios: &[Scenario], opts: &Options) -> Report {
         .flat_map(|(i, s)| (0..opts.seeds).map(move |k| (i, s.seed.wrapping_add(k))))
         .collect();
     // One auditor per scenario: it rebuilds the recipient lists once, not once per seed.
-    let auditors: Vec<Auditor> = scenarios.par_iter().map(Auditor::new).collect();
+    let auditors: Vec<Auditor> = scenarios
+        .par_iter()
+        .map(|s| Auditor::new(s, sim::population::build(s).lists))
+        .collect();
     let runs: Vec<Run> = jobs
         .par_iter()
         .map(|&(i, seed)| run_one(&scenarios[i], &auditors[i], seed, opts))

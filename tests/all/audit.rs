@@ -4,18 +4,17 @@
 
 use std::collections::BTreeSet;
 
-use campaign_sim::audit::{self, Invariant};
-use campaign_sim::engine::limiter::Fault;
-use campaign_sim::engine::{EndReason, SkipReason};
-use campaign_sim::scenario::Scenario;
-use campaign_sim::sim;
-use campaign_sim::trace::{Event, Kind};
+use audit::{self, Invariant};
+use engine::limiter::Fault;
+use model::record::{Event, Kind};
+use model::{EndReason, SkipReason};
+use scenario::Scenario;
 
 use crate::common::{one_campaign, run_audited, scenario};
 
 /// What the auditor finds in `trace`, by invariant name.
 fn found(scn: &Scenario, trace: &[Event]) -> BTreeSet<&'static str> {
-    audit::audit(scn, trace)
+    crate::common::audit(scn, trace)
         .iter()
         .map(|v| v.invariant.name())
         .collect()
@@ -239,7 +238,7 @@ fn a_lazy_engine_that_sends_nothing_is_caught_by_liveness() {
 fn without_a_horizon_nobody_may_be_left_for_the_horizon() {
     let scn = scenario(&one_campaign(100, "", ""));
     let trace = lazy_run(&scn);
-    let v = audit::audit(&scn, &trace);
+    let v = crate::common::audit(&scn, &trace);
     assert!(
         v.iter()
             .any(|v| v.invariant == Invariant::Liveness && v.detail.contains("no horizon"))

@@ -3,10 +3,9 @@
 use std::process::Command;
 
 use campaign_sim::check::{self, Options};
-use campaign_sim::engine::limiter::Fault;
-use campaign_sim::scenario::Scenario;
-use campaign_sim::sim;
-use campaign_sim::time::HOUR;
+use engine::limiter::Fault;
+use model::time::HOUR;
+use scenario::Scenario;
 
 use crate::common::{one_campaign, scenario, shipped};
 
@@ -134,7 +133,7 @@ fn per_interval_thresholds_judge_the_worst_hour() {
         worst > 1.0,
         "a single agent at this load makes someone wait"
     );
-    let summary = campaign_sim::report::summarize(&scn, &o);
+    let summary = report::summarize(&scn, &o);
     let v = &summary.expectations[0];
     assert_eq!(v.observed, worst);
     assert!(!v.passed);
@@ -185,12 +184,7 @@ fn check_exit_codes_and_result_files() {
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("out/check.json")).unwrap()).unwrap();
     assert_eq!(json["passed"], true);
-    assert!(
-        dir.path()
-            .join("out")
-            .join(campaign_sim::report::MARKER)
-            .is_file()
-    );
+    assert!(dir.path().join("out").join(report::MARKER).is_file());
     assert!(
         json["scenarios"][0]["runs"]
             .as_array()

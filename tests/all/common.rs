@@ -1,8 +1,7 @@
 use std::path::Path;
 
-use campaign_sim::audit;
-use campaign_sim::scenario::Scenario;
-use campaign_sim::sim::{self, Outcome};
+use scenario::Scenario;
+use sim::{self, Outcome};
 
 pub fn scenario(toml: &str) -> Scenario {
     Scenario::parse(Path::new("test.toml"), toml).unwrap_or_else(|e| panic!("{e}"))
@@ -15,6 +14,11 @@ pub fn shipped(name: &str) -> Scenario {
     Scenario::load(&path).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// Every violation the auditor finds in `trace` of a run of `scn`.
+pub fn audit(scn: &Scenario, trace: &[model::record::Event]) -> Vec<audit::Violation> {
+    audit::Auditor::new(scn, sim::population::build(scn).lists).audit(trace)
+}
+
 /// Runs with a full trace and fails the test on any invariant the auditor finds broken.
 pub fn run_audited(scn: &Scenario, seed: u64) -> Outcome {
     let outcome = sim::run(
@@ -25,7 +29,7 @@ pub fn run_audited(scn: &Scenario, seed: u64) -> Outcome {
             ..Default::default()
         },
     );
-    let violations = audit::audit(scn, &outcome.trace);
+    let violations = audit(scn, &outcome.trace);
     assert!(
         violations.is_empty(),
         "{} violations in {} seed {seed}, first: {}",

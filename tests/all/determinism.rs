@@ -1,9 +1,6 @@
-use campaign_sim::report;
-use campaign_sim::sim;
-
 use crate::common::{scenario, shipped};
 
-fn report_bytes(scn: &campaign_sim::scenario::Scenario, seed: u64) -> (Vec<u8>, Vec<u8>) {
+fn report_bytes(scn: &scenario::Scenario, seed: u64) -> (Vec<u8>, Vec<u8>) {
     let o = sim::run(
         scn,
         &sim::Options {

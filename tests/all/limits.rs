@@ -1,10 +1,10 @@
-use campaign_sim::engine::limiter::{PLATFORM_WINDOWS, Pacing, Window};
-use campaign_sim::time::{HOUR, MINUTE};
-use campaign_sim::trace::Kind;
+use model::record::Kind;
+use model::time::{HOUR, MINUTE};
+use model::{PLATFORM_WINDOWS, Pacing, Window};
 
 use crate::common::{one_campaign, run_audited, scenario, shipped};
 
-fn send_times(o: &campaign_sim::sim::Outcome, campaign: u32) -> Vec<u64> {
+fn send_times(o: &sim::Outcome, campaign: u32) -> Vec<u64> {
     o.trace
         .iter()
         .filter(|e| e.kind == Kind::Send && e.campaign == campaign)
@@ -111,10 +111,10 @@ fn the_auditor_catches_a_limiter_that_breaks_the_sliding_window() {
     {
         e.t = 59_000 + (n as u64 / 8) * 1_000;
     }
-    let v = campaign_sim::audit::audit(&scn, &o.trace);
+    let v = crate::common::audit(&scn, &o.trace);
     assert!(
         v.iter()
-            .any(|v| v.invariant == campaign_sim::audit::Invariant::SendWindow)
+            .any(|v| v.invariant == audit::Invariant::SendWindow)
     );
 }
 

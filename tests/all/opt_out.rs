@@ -1,10 +1,10 @@
-use campaign_sim::engine::limiter::{PLATFORM_WINDOWS, Pacing};
-use campaign_sim::engine::opt_out::Scope;
-use campaign_sim::engine::{
-    Action, CampaignConfig, Config, Destination, Duplicates, Engine, Inbound, InboxConfig,
-    OutreachConfig, Phone, Recipient, SkipReason,
+use engine::{
+    Action, CampaignConfig, Config, Destination, Engine, Inbound, InboxConfig, OutreachConfig,
 };
-use campaign_sim::time::{Epoch, HOUR, MINUTE};
+use model::Scope;
+use model::time::{Epoch, HOUR, MINUTE};
+use model::{Duplicates, Phone, Recipient, SkipReason};
+use model::{PLATFORM_WINDOWS, Pacing};
 
 use crate::common::{run_audited, scenario};
 

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use proptest::prelude::*;
 
-use campaign_sim::scenario::Scenario;
+use scenario::Scenario;
 
 use crate::common::run_audited;
 

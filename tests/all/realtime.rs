@@ -2,10 +2,10 @@
 
 use std::time::Duration;
 
-use campaign_sim::engine::{Action, SkipReason};
-use campaign_sim::realtime::{self, Carrier, Message, Sms};
-use campaign_sim::sim;
-use campaign_sim::trace::Kind;
+use engine::Action;
+use model::SkipReason;
+use model::record::Kind;
+use sim::realtime::{self, Carrier, Message, Sms};
 
 use crate::common::{run_audited, shipped};
 

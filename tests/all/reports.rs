@@ -3,10 +3,8 @@
 use std::path::Path;
 use std::process::Command;
 
-use campaign_sim::charts;
-use campaign_sim::metrics::timeline::BUCKET;
-use campaign_sim::report;
-use campaign_sim::sim;
+use report::charts;
+use sim::metrics::timeline::BUCKET;
 
 use crate::common::{run_audited, shipped};
 
@@ -31,7 +29,7 @@ fn svg_size(svg: &str) -> (u32, u32) {
 }
 
 /// Every chart of one run of `scn`.
-fn render(scn: &campaign_sim::scenario::Scenario, seed: u64) -> Vec<charts::Chart> {
+fn render(scn: &scenario::Scenario, seed: u64) -> Vec<charts::Chart> {
     let o = sim::run(
         scn,
         &sim::Options {

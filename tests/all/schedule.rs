@@ -1,6 +1,6 @@
-use campaign_sim::engine::Status;
-use campaign_sim::time::{HOUR, MINUTE};
-use campaign_sim::trace::Kind;
+use model::Status;
+use model::record::Kind;
+use model::time::{HOUR, MINUTE};
 
 use crate::common::{one_campaign, run_audited, scenario, shipped};
 
@@ -89,7 +89,7 @@ fn the_launch_scenario_cuts_off_the_shipping_notice() {
 
 #[test]
 fn validate_plans_the_cutoff_without_simulating_customers() {
-    let plan = campaign_sim::sim::plan(&shipped("launch.toml"));
+    let plan = sim::plan(&shipped("launch.toml"));
     let shipping = &plan.campaigns[0];
     assert_eq!(
         (shipping.sends, shipping.unreached),

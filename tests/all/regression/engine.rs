@@ -1,10 +1,10 @@
 //! Regressions in the campaign system and the simulator: ties at coinciding instants, virtual
 //! time that ran backwards, and schedules read across daylight-saving changes.
 
-use campaign_sim::scenario::Dist;
-use campaign_sim::sim::{self, Outcome};
-use campaign_sim::time::{HOUR, Millis};
-use campaign_sim::trace::Kind;
+use model::record::Kind;
+use model::time::{HOUR, Millis};
+use scenario::Dist;
+use sim::{self, Outcome};
 
 use crate::common::{one_campaign, run_audited, scenario};
 
@@ -210,7 +210,7 @@ fn a_huge_handle_time_ran_virtual_time_backwards() {
         o.trace.iter().any(|e| e.kind == Kind::Assign),
         "agents took conversations"
     );
-    let summary = campaign_sim::report::summarize(&scn, &o);
+    let summary = report::summarize(&scn, &o);
     let u = summary.inboxes[0].utilization;
     assert!((0.0..=1.0).contains(&u), "utilization {u}");
     assert_eq!(o.end, 30 * 24 * HOUR);
@@ -255,5 +255,5 @@ fn work_outlasting_the_twenty_year_limit_was_blamed_on_the_campaign_system() {
     let text = one_campaign(10_000, "schedule = { sun = \"09:00-09:01\" }", "");
     let o = run_audited(&scenario(&text), 1);
     assert!(o.campaigns[0].unreached_horizon > 0);
-    assert_eq!(o.end, campaign_sim::time::MAX_RUN);
+    assert_eq!(o.end, model::time::MAX_RUN);
 }

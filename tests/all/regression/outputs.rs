@@ -6,13 +6,11 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use campaign_sim::check;
-use campaign_sim::engine::Phone;
-use campaign_sim::engine::limiter::Fault;
-use campaign_sim::metrics::InboxMetrics;
-use campaign_sim::report;
-use campaign_sim::sim;
-use campaign_sim::time::{HOUR, MINUTE, Millis};
-use campaign_sim::trace::{Event, Kind};
+use engine::limiter::Fault;
+use model::Phone;
+use model::record::{Event, Kind};
+use model::time::{HOUR, MINUTE, Millis};
+use sim::metrics::InboxMetrics;
 
 use crate::common::{one_campaign, scenario, shipped};
 
@@ -631,7 +629,7 @@ fn customers_still_waiting_when_the_run_ended_were_left_out_of_the_waits() {
         );
     let scn = crate::common::scenario(&text);
     let o = crate::common::run_audited(&scn, 1);
-    let s = campaign_sim::report::summarize(&scn, &o);
+    let s = report::summarize(&scn, &o);
     let inbox = &s.inboxes[0];
     assert!(inbox.arrivals > 50, "{} replies", inbox.arrivals);
     assert_eq!(inbox.unanswered, inbox.arrivals);

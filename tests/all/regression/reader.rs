@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use campaign_sim::scenario::Scenario;
+use scenario::Scenario;
 
 use crate::bad_input::{assert_rejected_at, assert_rejected_exactly_at};
 use crate::common::one_campaign;

@@ -1,0 +1,65 @@
+//! Everything the campaign system is configured with: plain data, built from a scenario.
+
+use jiff::tz::TimeZone;
+
+use model::schedule::WeeklySchedule;
+use model::{Duplicates, Pacing, Scope, Window};
+
+use super::limiter::Fault;
+use model::Recipient;
+use model::time::{Epoch, Millis};
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub epoch: Epoch,
+    /// Time zones referred to by index from recipients.
+    pub zones: Vec<TimeZone>,
+    pub windows: Vec<Window>,
+    pub pacing: Pacing,
+    pub opt_out_scope: Scope,
+    pub duplicates: Duplicates,
+    /// Sending numbers; `numbers[i]` is the inbox index linked to number `i`.
+    pub number_inbox: Vec<u32>,
+    pub inboxes: Vec<InboxConfig>,
+    pub campaigns: Vec<CampaignConfig>,
+    /// Test-only: replace the real limiter with a broken one (see [`Fault`]).
+    pub limiter_fault: Option<Fault>,
+}
+
+#[derive(Debug, Clone)]
+pub struct InboxConfig {
+    pub agents: u32,
+    /// Conversations an agent is auto-assigned at once.
+    pub capacity: u32,
+    /// Due date = contact time + this.
+    pub sla: Millis,
+    /// A customer silent longer than this ends the session and frees the agent's slot.
+    pub same_agent_window: Millis,
+}
+
+#[derive(Debug, Clone)]
+pub struct CampaignConfig {
+    pub number: u32,
+    /// `None`: sends at any hour.
+    pub schedule: Option<WeeklySchedule>,
+    pub outreaches: Vec<OutreachConfig>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OutreachConfig {
+    pub start: Millis,
+    /// Nothing is sent at or after it; the rest stays unreached and the outreach ends Completed.
+    pub end: Option<Millis>,
+    /// Cancelled by hand at this time: ends Stopped.
+    pub stop_at: Option<Millis>,
+    pub recipients: Vec<Recipient>,
+}
+
+impl OutreachConfig {
+    /// Whether the outreach may send at `now`: from its start, and before its end and its stop.
+    pub fn sends_at(&self, now: Millis) -> bool {
+        self.start <= now
+            && self.end.is_none_or(|e| now < e)
+            && self.stop_at.is_none_or(|s| now < s)
+    }
+}

@@ -1,0 +1,82 @@
+//! An inbox: conversations waiting by due date, and agents taking them up to their capacity.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use super::config::InboxConfig;
+use model::time::Millis;
+
+#[derive(Debug)]
+pub struct Inbox {
+    /// Conversations each agent holds now.
+    load: Vec<u32>,
+    capacity: u32,
+    free_slots: u32,
+    /// Earliest due date first; the sequence number keeps equal due dates first-come first-served.
+    waiting: BinaryHeap<Reverse<(Millis, u64, u32)>>,
+    seq: u64,
+}
+
+impl Inbox {
+    pub fn new(cfg: &InboxConfig) -> Self {
+        Inbox {
+            load: vec![0; cfg.agents as usize],
+            capacity: cfg.capacity,
+            free_slots: cfg.agents * cfg.capacity,
+            waiting: BinaryHeap::new(),
+            seq: 0,
+        }
+    }
+
+    pub fn enqueue(&mut self, due: Millis, conversation: u32) {
+        self.seq += 1;
+        self.waiting.push(Reverse((due, self.seq, conversation)));
+    }
+
+    /// The next (conversation, agent) pair if a conversation waits and an agent has room: the
+    /// "next most available" agent is the one holding the fewest conversations (lowest index on ties).
+    pub fn assign_next(&mut self) -> Option<(u32, u32)> {
+        if self.free_slots == 0 {
+            return None;
+        }
+        let Reverse((_, _, conversation)) = self.waiting.pop()?;
+        let (agent, _) = self
+            .load
+            .iter()
+            .enumerate()
+            .filter(|&(_, &l)| l < self.capacity)
+            .min_by_key(|&(i, &l)| (l, i))
+            .expect("free_slots > 0 means some agent has room");
+        self.load[agent] += 1;
+        self.free_slots -= 1;
+        Some((conversation, agent as u32))
+    }
+
+    pub fn release(&mut self, agent: u32) {
+        self.load[agent as usize] -= 1;
+        self.free_slots += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn earliest_due_first_and_least_loaded_agent() {
+        let mut ib = Inbox::new(&InboxConfig {
+            agents: 2,
+            capacity: 1,
+            sla: 0,
+            same_agent_window: 0,
+        });
+        ib.enqueue(50, 1);
+        ib.enqueue(10, 2);
+        ib.enqueue(30, 3);
+        assert_eq!(ib.assign_next(), Some((2, 0)));
+        assert_eq!(ib.assign_next(), Some((3, 1)));
+        assert_eq!(ib.assign_next(), None, "both agents are at capacity");
+        ib.release(1);
+        assert_eq!(ib.assign_next(), Some((1, 1)));
+    }
+}

@@ -1,0 +1,134 @@
+//! One uploaded recipient list of a campaign: which recipient is next, and when it may be sent.
+//!
+//! Recipients wait in one queue per time zone (list order kept inside each), because the send
+//! window opens and closes per zone: at a free slot the earliest-listed recipient whose local window
+//! is open goes first, and the others roll over to their next window.
+
+use rustc_hash::FxHashSet;
+
+use model::Duplicates;
+use model::Status;
+use model::schedule::WeeklySchedule;
+
+use super::config::OutreachConfig;
+use super::schedule::window_after;
+use jiff::tz::TimeZone;
+use model::time::{Epoch, Millis};
+
+#[derive(Debug)]
+struct ZoneQueue {
+    zone: u16,
+    rows: Vec<u32>,
+    next: usize,
+    /// The zone's current or next send window; recomputed once `now` passes its end.
+    window: Option<(Millis, Millis)>,
+}
+
+/// What the next send of this outreach can be.
+pub enum Pick {
+    Row(u32),
+    /// Nobody's window is open now; the earliest one opens then.
+    WaitUntil(Millis),
+    /// No recipient left.
+    Exhausted,
+}
+
+#[derive(Debug)]
+pub struct Outreach {
+    pub status: Status,
+    queues: Vec<ZoneQueue>,
+    /// Rows that repeat an earlier phone of the same list (skipped under `send_once`).
+    pub duplicates: Vec<u32>,
+}
+
+impl Outreach {
+    pub fn new(cfg: &OutreachConfig, duplicates: Duplicates) -> Self {
+        let mut seen = FxHashSet::default();
+        let mut dup_rows = Vec::new();
+        let mut queues: Vec<ZoneQueue> = Vec::new();
+        for (row, r) in cfg.recipients.iter().enumerate() {
+            let row = row as u32;
+            if duplicates == Duplicates::SendOnce && !seen.insert(r.phone) {
+                dup_rows.push(row);
+                continue;
+            }
+            let q = match queues.iter_mut().position(|q| q.zone == r.zone) {
+                Some(i) => &mut queues[i],
+                None => {
+                    queues.push(ZoneQueue {
+                        zone: r.zone,
+                        rows: Vec::new(),
+                        next: 0,
+                        window: None,
+                    });
+                    queues.last_mut().expect("just pushed")
+                }
+            };
+            q.rows.push(row);
+        }
+        Outreach {
+            status: Status::Scheduled,
+            queues,
+            duplicates: dup_rows,
+        }
+    }
+
+    /// The earliest-listed recipient whose local window is open at `now`, without taking it.
+    pub fn pick(
+        &mut self,
+        now: Millis,
+        schedule: Option<&WeeklySchedule>,
+        zones: &[TimeZone],
+        epoch: Epoch,
+    ) -> Pick {
+        let mut best: Option<u32> = None;
+        let mut opens: Option<Millis> = None;
+        let mut any_left = false;
+        for q in self.queues.iter_mut() {
+            let Some(&head) = q.rows.get(q.next) else {
+                continue;
+            };
+            any_left = true;
+            if q.window.is_none_or(|(_, end)| now >= end) {
+                q.window = window_after(schedule, &zones[q.zone as usize], epoch, now);
+            }
+            match q.window {
+                Some((start, _)) if start <= now => best = Some(best.map_or(head, |b| b.min(head))),
+                Some((start, _)) => opens = Some(opens.map_or(start, |o| o.min(start))),
+                None => {}
+            }
+        }
+        match (best, opens) {
+            (Some(row), _) => Pick::Row(row),
+            (None, Some(t)) => Pick::WaitUntil(t),
+            // Rows left but no window ever opens: nothing more can be sent.
+            (None, None) if any_left => Pick::WaitUntil(Millis::MAX),
+            (None, None) => Pick::Exhausted,
+        }
+    }
+
+    /// Takes the row `pick` returned.
+    pub fn take(&mut self, row: u32) {
+        let q = self
+            .queues
+            .iter_mut()
+            .find(|q| q.rows.get(q.next) == Some(&row))
+            .expect("take() follows pick()");
+        q.next += 1;
+    }
+
+    /// Takes every row not yet handled, in list order (for the unreached count at a cutoff).
+    pub fn drain(&mut self) -> Vec<u32> {
+        let mut rest: Vec<u32> = self
+            .queues
+            .iter_mut()
+            .flat_map(|q| {
+                let rows = &q.rows[q.next..];
+                q.next = q.rows.len();
+                rows.iter().copied()
+            })
+            .collect();
+        rest.sort_unstable();
+        rest
+    }
+}

@@ -1,0 +1,16 @@
+//! The vocabulary every other crate speaks: virtual time, phones and recipient rows, the
+//! platform's limits, weekly schedules, statuses, and the records a run is made of.
+//!
+//! It depends on nothing of ours, so the engine, the simulator, the auditor and the report can
+//! share words without sharing code.
+
+pub mod limits;
+pub mod phone;
+pub mod record;
+pub mod schedule;
+pub mod status;
+pub mod time;
+
+pub use limits::{Duplicates, PLATFORM_WINDOWS, Pacing, Scope, Window};
+pub use phone::{Lists, Phone, Recipient};
+pub use status::{EndReason, SkipReason, Status};

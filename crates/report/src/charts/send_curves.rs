@@ -1,0 +1,271 @@
+//! Cumulative SMS sent per campaign, the limiter's envelope from each outreach's start, the
+//! end-time cutoffs, and the hours when no recipient's schedule is open on their own clock.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::{ALERT, Clock, Data, DrawResult, Drawing, color, legend, line_key, time_axes, titled};
+use model::time::{HOUR, Millis};
+use sim::metrics::timeline::BUCKET;
+
+/// Campaigns drawn in their own color and legend entry; the rest are drawn grey.
+const NAMED: usize = 10;
+
+pub struct SendCurves<'a>(pub &'a Data<'a>);
+
+fn hours(t: Millis) -> f64 {
+    t as f64 / HOUR as f64
+}
+
+impl Drawing for SendCurves<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: DrawingArea<DB, Shift>, title: &str) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let d = self.0;
+        let area = titled(root, title)?;
+        let end = hours(d.outcome.end.max(HOUR));
+        let rate_per_hour = d
+            .scn
+            .limits
+            .windows
+            .iter()
+            .map(|w| w.max as f64 * HOUR as f64 / w.per as f64)
+            .fold(f64::INFINITY, f64::min);
+        let curves: Vec<Vec<(f64, f64)>> = d
+            .outcome
+            .timeline
+            .sends
+            .iter()
+            .map(|per_minute| {
+                let mut total = 0.0;
+                let mut points = Vec::new();
+                for (b, &n) in per_minute.iter().enumerate() {
+                    if n > 0 {
+                        if points.is_empty() {
+                            points.push((hours(b as Millis * BUCKET), 0.0));
+                        }
+                        total += f64::from(n);
+                        points.push((hours((b as Millis + 1) * BUCKET), total));
+                    }
+                }
+                if let Some(&(_, last)) = points.last() {
+                    points.push((end, last));
+                }
+                points
+            })
+            .collect();
+        let y_max = d
+            .outcome
+            .campaigns
+            .iter()
+            .take(NAMED)
+            .map(|m| m.recipients as f64)
+            .chain(curves.iter().flat_map(|c| c.last().map(|p| p.1)))
+            .fold(1.0, f64::max)
+            * 1.05;
+
+        let clock = Clock::new(d.scn);
+        let mut chart = ChartBuilder::on(&area)
+            .margin(16)
+            .x_label_area_size(50)
+            .y_label_area_size(70)
+            .build_cartesian_2d(0.0..end, 0.0..y_max)?;
+        time_axes(&mut chart, &clock, "SMS sent (cumulative)", false)?;
+
+        let closed = closed_hours(d, end);
+        if !closed.is_empty() {
+            chart
+                .draw_series(closed.iter().map(|&(a, b)| {
+                    Rectangle::new(
+                        [(a, 0.0), (b, y_max)],
+                        RGBColor(120, 120, 120).mix(0.12).filled(),
+                    )
+                }))?
+                .label("closed for every recipient")
+                .legend(|(x, y)| {
+                    Rectangle::new(
+                        [(x, y - 6), (x + 18, y + 6)],
+                        RGBColor(120, 120, 120).mix(0.25).filled(),
+                    )
+                });
+        }
+
+        let mut marked_cutoff = false;
+        // Unnamed campaigns first, so the named ones are drawn over them.
+        let order = (NAMED.min(curves.len())..curves.len()).chain(0..NAMED.min(curves.len()));
+        for c in order {
+            let curve = &curves[c];
+            let campaign = &d.scn.campaigns[c];
+            let style = if c < NAMED {
+                color(c).stroke_width(2)
+            } else {
+                RGBColor(170, 170, 170).stroke_width(1)
+            };
+            let series = chart.draw_series(LineSeries::new(curve.iter().copied(), style))?;
+            if c < NAMED {
+                series
+                    .label(campaign.name.clone())
+                    .legend(line_key(color(c).stroke_width(2)));
+            } else if c == NAMED {
+                series
+                    .label(format!("{} other campaigns", curves.len() - NAMED))
+                    .legend(line_key(RGBColor(170, 170, 170)));
+            }
+            if c >= NAMED {
+                continue;
+            }
+            let lists = &d.outcome.config.campaigns[c].outreaches;
+            for (o, outreach) in campaign.outreaches.iter().enumerate() {
+                let start = hours(outreach.start);
+                let n = lists[o].recipients.len() as f64;
+                let full = start + n / rate_per_hour;
+                chart.draw_series(DashedLineSeries::new(
+                    [
+                        (start, 0.0),
+                        (full.min(end), n.min((end - start) * rate_per_hour)),
+                    ],
+                    6,
+                    5,
+                    color(c).mix(0.8).stroke_width(1),
+                ))?;
+                if let Some(cut) = outreach.end {
+                    let x = hours(cut);
+                    let line = chart.draw_series(LineSeries::new(
+                        [(x, 0.0), (x, y_max)],
+                        ALERT.stroke_width(2),
+                    ))?;
+                    if !marked_cutoff {
+                        marked_cutoff = true;
+                        line.label("end time (cutoff)")
+                            .legend(line_key(ALERT.stroke_width(2)));
+                    }
+                }
+            }
+        }
+        // The envelope's legend entry, drawn off-chart so it only shows in the legend.
+        chart
+            .draw_series(DashedLineSeries::new(
+                std::iter::empty::<(f64, f64)>(),
+                6,
+                5,
+                BLACK.stroke_width(1),
+            ))?
+            .label(format!("limiter envelope ({rate_per_hour:.0}/hour)"))
+            .legend(|(x, y)| {
+                PathElement::new(
+                    vec![(x, y), (x + 6, y), (x + 11, y), (x + 18, y)],
+                    BLACK.mix(0.6),
+                )
+            });
+
+        legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+        area.present()?;
+        Ok(())
+    }
+}
+
+/// Hours (from the start) when no campaign could send to anyone (see [`sim::closed_hours`]).
+fn closed_hours(d: &Data, end_h: f64) -> Vec<(f64, f64)> {
+    let end = (end_h * HOUR as f64) as Millis;
+    sim::closed_hours(d.outcome, end)
+        .into_iter()
+        .map(|(s, e)| (hours(s), if e == end { end_h } else { hours(e) }))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate as report;
+    use scenario::Scenario;
+
+    #[test]
+    fn sends_fell_inside_bands_shaded_closed_on_the_company_clock() {
+        // Los Angeles recipients of a New York company are texted until 20:00 New York time.
+        let text = r#"
+            name = "west"
+            [simulation]
+            timezone = "America/New_York"
+            start = "2026-12-01T08:00"
+            [[numbers]]
+            number = "+15550100"
+            inbox = "Replies"
+            [[inboxes]]
+            name = "Replies"
+            agents = 2
+            [[campaigns]]
+            name = "West coast"
+            number = "+15550100"
+            schedule = { daily = "09:00-17:00" }
+            [[campaigns.outreaches]]
+            start = "2026-12-01T09:00"
+            recipients = { count = 6000, timezones = { "America/Los_Angeles" = 1.0 } }
+        "#;
+        let scn = Scenario::parse(Path::new("west.toml"), text).unwrap();
+        let outcome = sim::run(
+            &scn,
+            &sim::Options {
+                seed: 1,
+                trace: true,
+                ..Default::default()
+            },
+        );
+        let closed = shaded_without_sends(&scn, &outcome);
+        assert!(!closed.is_empty(), "nights are closed for everyone");
+    }
+
+    #[test]
+    fn a_campaign_with_nobody_left_to_text_keeps_no_band_open() {
+        // On Tuesday evening only Holiday hours has recipients left, and its schedule closes for
+        // the last of them (those shared with Shipping, in Los Angeles) at 21:00 New York time;
+        // VIP early access has texted everyone, so its Los Angeles windows, open until 23:00,
+        // no longer count.
+        let scn = Scenario::load(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/launch.toml"),
+        )
+        .unwrap();
+        let outcome = sim::run(
+            &scn,
+            &sim::Options {
+                seed: 42,
+                trace: true,
+                ..Default::default()
+            },
+        );
+        let vip = &outcome.campaigns[1];
+        assert_eq!(vip.unreached, 0, "VIP early access texts everyone");
+        // The run starts Tuesday 08:00 New York time.
+        let (evening, late) = (11.0, 15.0);
+        let closed = shaded_without_sends(&scn, &outcome);
+        assert!(
+            closed.iter().any(|&(a, b)| a < late && evening < b),
+            "nothing shaded in Tue 19:00-23:00 ET: {closed:?}"
+        );
+    }
+
+    /// The bands shaded closed, after checking that no send falls inside one.
+    fn shaded_without_sends(scn: &Scenario, outcome: &sim::Outcome) -> Vec<(f64, f64)> {
+        let summary = report::summarize(scn, outcome);
+        let d = Data {
+            scn,
+            outcome,
+            summary: &summary,
+        };
+        let closed = closed_hours(&d, hours(outcome.end));
+        let sends = outcome
+            .trace
+            .iter()
+            .filter(|e| e.kind == model::record::Kind::Send);
+        for e in sends {
+            let h = hours(e.t);
+            assert!(
+                !closed.iter().any(|&(a, b)| a < h && h < b),
+                "a send at {h:.3} h lies in a band shaded closed"
+            );
+        }
+        closed
+    }
+}

@@ -1,0 +1,168 @@
+//! Per campaign, a stacked bar of recipients by fate: delivered, failed (by carrier error family),
+//! still in flight, skipped (opted out, duplicate), and unreached (cutoff, stop, horizon).
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::{Data, DrawResult, Drawing, FONT, titled};
+use sim::metrics::CampaignMetrics;
+
+/// More bars than this would not be readable: the campaigns with most unreached are shown.
+pub const MAX_CAMPAIGNS: usize = 30;
+
+pub struct Unreached<'a>(pub &'a Data<'a>);
+
+/// A fate, its color, and how many of a campaign's recipients met it.
+type Fate = (&'static str, RGBColor, fn(&CampaignMetrics) -> u64);
+
+fn code(m: &CampaignMetrics, c: u32) -> u64 {
+    m.failed_by_code.get(&c).copied().unwrap_or(0)
+}
+
+const KNOWN_CODES: [u32; 5] = [30003, 30005, 30006, 30007, 30036];
+
+const FATES: [Fate; 13] = [
+    ("delivered", RGBColor(44, 160, 44), |m| m.delivered),
+    (
+        "failed: unreachable handset (30003)",
+        RGBColor(255, 187, 120),
+        |m| code(m, 30003),
+    ),
+    (
+        "failed: unknown handset (30005)",
+        RGBColor(255, 152, 150),
+        |m| code(m, 30005),
+    ),
+    ("failed: landline (30006)", RGBColor(247, 182, 210), |m| {
+        code(m, 30006)
+    }),
+    (
+        "failed: filtered as spam (30007)",
+        RGBColor(214, 39, 40),
+        |m| code(m, 30007),
+    ),
+    (
+        "failed: expired in queue (30036)",
+        RGBColor(140, 86, 75),
+        |m| code(m, 30036),
+    ),
+    ("failed: other codes", RGBColor(196, 156, 148), |m| {
+        m.failed - KNOWN_CODES.iter().map(|&c| code(m, c)).sum::<u64>()
+    }),
+    ("sent, no final status yet", RGBColor(199, 199, 199), |m| {
+        m.sent - m.delivered - m.failed
+    }),
+    ("skipped: opted out", RGBColor(148, 103, 189), |m| {
+        m.skipped_opted_out
+    }),
+    ("skipped: duplicate", RGBColor(197, 176, 213), |m| {
+        m.skipped_duplicate
+    }),
+    ("unreached: end time", RGBColor(31, 119, 180), |m| {
+        m.unreached_cutoff
+    }),
+    ("unreached: stopped", RGBColor(23, 190, 207), |m| {
+        m.unreached_stopped
+    }),
+    (
+        "unreached: simulation horizon",
+        RGBColor(174, 199, 232),
+        |m| m.unreached_horizon,
+    ),
+];
+
+impl Drawing for Unreached<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: DrawingArea<DB, Shift>, title: &str) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let d = self.0;
+        let metrics = &d.outcome.campaigns;
+        let mut shown: Vec<usize> = (0..metrics.len()).collect();
+        if shown.len() > MAX_CAMPAIGNS {
+            shown.sort_by_key(|&c| (std::cmp::Reverse(metrics[c].unreached), c));
+            shown.truncate(MAX_CAMPAIGNS);
+            shown.sort_unstable();
+        }
+        let title = if shown.len() < metrics.len() {
+            format!(
+                "{title} ({} of {} campaigns, most unreached)",
+                shown.len(),
+                metrics.len()
+            )
+        } else {
+            title.to_string()
+        };
+        let area = titled(root.clone(), &title)?;
+        let n = shown.len() as i32;
+        let x_max = shown
+            .iter()
+            .map(|&c| metrics[c].recipients)
+            .max()
+            .unwrap_or(1)
+            .max(1) as f64
+            * 1.02;
+        let names: Vec<&str> = shown
+            .iter()
+            .map(|&c| d.scn.campaigns[c].name.as_str())
+            .collect();
+        let label_width = names
+            .iter()
+            .map(|n| n.chars().count())
+            .max()
+            .unwrap_or(8)
+            .min(40) as u32
+            * 8
+            + 20;
+        let (plot, legend_area) = area.split_horizontally(area.dim_in_pixel().0 - 300);
+        let mut chart = ChartBuilder::on(&plot)
+            .margin(16)
+            .x_label_area_size(50)
+            .y_label_area_size(label_width)
+            .build_cartesian_2d(0.0..x_max, 0.0..f64::from(n))?;
+        // Campaign names are drawn by hand beside each bar: the mesh's own labels sit at
+        // "round" values, not at bar centres.
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(0)
+            .x_desc("recipients")
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .light_line_style(WHITE.mix(0.0))
+            .label_style((FONT, 14))
+            .axis_desc_style((FONT, 16))
+            .draw()?;
+        let label_style =
+            TextStyle::from((FONT, 14).into_font()).pos(Pos::new(HPos::Right, VPos::Center));
+        for (row, &c) in shown.iter().enumerate() {
+            let y = f64::from(n - 1 - row as i32);
+            let mut x = 0.0;
+            for (_, colour, count) in FATES {
+                let v = count(&metrics[c]) as f64;
+                if v > 0.0 {
+                    chart.draw_series(std::iter::once(Rectangle::new(
+                        [(x, y + 0.15), (x + v, y + 0.85)],
+                        colour.filled(),
+                    )))?;
+                    x += v;
+                }
+            }
+            let (px, py) = chart.backend_coord(&(0.0, y + 0.5));
+            let name: String = names[row].chars().take(40).collect();
+            root.draw(&Text::new(name, (px - 8, py), label_style.clone()))?;
+        }
+        // Legend: only the fates that occur, in stacking order.
+        let mut y = 40;
+        for (label, colour, count) in FATES {
+            if shown.iter().all(|&c| count(&metrics[c]) == 0) {
+                continue;
+            }
+            legend_area.draw(&Rectangle::new([(10, y), (28, y + 14)], colour.filled()))?;
+            legend_area.draw(&Text::new(label, (36, y), (FONT, 13)))?;
+            y += 22;
+        }
+        area.present()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,62 @@
+//! What a run leaves behind: `summary.json`, the charts (SVG and PNG), `timeseries.csv`,
+//! `index.html`, `trace.csv` and the console table.
+//! Reports only read a finished [`Outcome`]; they never reach back into the simulation.
+
+pub mod charts;
+mod expectations;
+mod folder;
+mod html;
+pub mod show;
+mod summary;
+mod table;
+mod timeseries;
+mod trace_csv;
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::Path;
+
+pub use expectations::{Verdict, evaluate};
+pub use folder::{MARKER, check_target, default_dir, write_folder};
+pub use summary::{Summary, summarize};
+pub use table::print_table;
+pub use timeseries::write_timeseries;
+pub use trace_csv::write_trace;
+
+use scenario::Scenario;
+use sim::Outcome;
+
+/// Writes the report folder of one run: summary, charts, page, time series (and trace).
+pub fn write_report(
+    dir: &Path,
+    scn: &Scenario,
+    outcome: &Outcome,
+    summary: &Summary,
+    trace: bool,
+) -> io::Result<()> {
+    write_folder(dir, |staging| {
+        let mut json = serde_json::to_string_pretty(summary).map_err(io::Error::other)?;
+        json.push('\n');
+        fs::write(staging.join("summary.json"), json)?;
+        let charts = charts::render_all(&charts::Data {
+            scn,
+            outcome,
+            summary,
+        })
+        .map_err(io::Error::other)?;
+        for c in &charts {
+            fs::write(staging.join(format!("{}.svg", c.name)), &c.svg)?;
+            fs::write(staging.join(format!("{}.png", c.name)), &c.png)?;
+        }
+        fs::write(staging.join("index.html"), html::render(summary, &charts))?;
+        let mut series = io::BufWriter::new(fs::File::create(staging.join("timeseries.csv"))?);
+        write_timeseries(&mut series, scn, outcome)?;
+        series.flush()?;
+        if trace {
+            let mut out = io::BufWriter::new(fs::File::create(staging.join("trace.csv"))?);
+            write_trace(&mut out, scn, outcome)?;
+            out.flush()?;
+        }
+        Ok(())
+    })
+}

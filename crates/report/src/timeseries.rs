@@ -1,0 +1,89 @@
+//! `timeseries.csv`: the data behind the charts in tidy form, `t,series,key,value`, so users can
+//! re-plot it in their own tools. `t` is the start of the minute (or wait interval) in the company's
+//! local time with its UTC offset. Rows whose value is zero are left out.
+
+use std::io::{self, Write};
+
+use model::time::Millis;
+use scenario::Scenario;
+use sim::Outcome;
+use sim::metrics::timeline::{BACKGROUND, BUCKET, StepSeries, wait_interval, wait_percentiles};
+
+fn stamp(scn: &Scenario, t: Millis) -> String {
+    let ts = scn.epoch.timestamp(t);
+    let offset = scn.zones[0].tz.to_offset(ts);
+    let dt = offset.to_datetime(ts);
+    let secs = offset.seconds();
+    let sign = if secs < 0 { '-' } else { '+' };
+    let (h, m) = (secs.abs() / 3600, secs.abs() / 60 % 60);
+    format!("{}{sign}{h:02}:{m:02}", dt.strftime("%Y-%m-%dT%H:%M"))
+}
+
+/// Three decimals, no trailing zeros: compact and identical on every machine.
+fn num(v: f64) -> String {
+    let r = (v * 1000.0).round() / 1000.0;
+    format!("{r}")
+}
+
+fn quote(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// One row per minute with a non-zero mean of `steps`.
+fn write_means(
+    out: &mut impl Write,
+    scn: &Scenario,
+    series: &str,
+    key: &str,
+    steps: &StepSeries,
+    minutes: usize,
+) -> io::Result<()> {
+    for m in 0..minutes {
+        let v = steps.mean(m);
+        if v > 0.0 {
+            writeln!(
+                out,
+                "{},{series},{key},{}",
+                stamp(scn, m as Millis * BUCKET),
+                num(v)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+pub fn write_timeseries(out: &mut impl Write, scn: &Scenario, o: &Outcome) -> io::Result<()> {
+    writeln!(out, "t,series,key,value")?;
+    let minutes = o.end.div_ceil(BUCKET) as usize;
+    for (c, per_minute) in o.timeline.sends.iter().enumerate() {
+        let name = quote(&scn.campaigns[c].name);
+        for (m, &n) in per_minute.iter().enumerate().filter(|(_, n)| **n > 0) {
+            writeln!(out, "{},sent,{name},{n}", stamp(scn, m as Millis * BUCKET))?;
+        }
+    }
+    for (inbox, line) in scn.inboxes.iter().zip(&o.timeline.inboxes) {
+        let name = quote(&inbox.name);
+        write_means(out, scn, "queue", &name, &line.queue, minutes)?;
+        for (&source, series) in &line.busy {
+            let from = if source == BACKGROUND {
+                "background".to_string()
+            } else {
+                scn.campaigns[source as usize].name.clone()
+            };
+            let key = quote(&format!("{}/{from}", inbox.name));
+            write_means(out, scn, "busy_slots", &key, series, minutes)?;
+        }
+        let step = wait_interval(o.end);
+        for (i, p) in wait_percentiles(&line.waits, step) {
+            let t = stamp(scn, i * step);
+            for (series, v) in ["wait_p50_s", "wait_p90_s", "wait_p99_s"].iter().zip(p) {
+                writeln!(out, "{t},{series},{name},{}", num(v as f64 / 1000.0))?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,172 @@
+//! The scenario file (TOML, see SPEC.md): read, checked, and resolved into plain data.
+//!
+//! Every problem is a [`ScenarioError`] naming file, line and column: type errors and unknown keys
+//! come from the TOML reader (in TOML's words, see `error.rs`), bad values from the value types in
+//! `values.rs` and `dist.rs`, and broken cross-references (an unknown inbox, an end before its
+//! start) from `resolve.rs`.
+
+mod dist;
+mod error;
+mod expect;
+mod file;
+mod recipients;
+mod resolve;
+pub mod values;
+
+use std::path::{Path, PathBuf};
+
+pub use dist::Dist;
+pub use error::ScenarioError;
+pub use expect::{Expectation, Interval, Metric, Op, Over, Target};
+pub use file::ReplyStyle;
+pub use values::Zone;
+
+use model::Duplicates;
+use model::Recipient;
+use model::Scope;
+use model::schedule::WeeklySchedule;
+use model::time::{Epoch, Millis};
+use model::{Pacing, Window};
+
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub path: PathBuf,
+    /// Hex SHA-256 of the file's bytes, so a report names exactly what it ran.
+    pub sha256: String,
+    pub seed: u64,
+    /// Time zones by index; 0 is the company's.
+    pub zones: Vec<Zone>,
+    pub epoch: Epoch,
+    /// Optional horizon (virtual time); without it the run goes until all work is done.
+    pub until: Option<Millis>,
+    pub limits: Limits,
+    pub carrier: Carrier,
+    /// Customer behaviour for background traffic and campaigns that do not override it.
+    pub customers: Customers,
+    pub numbers: Vec<Number>,
+    pub inboxes: Vec<Inbox>,
+    pub campaigns: Vec<Campaign>,
+    pub expectations: Vec<Expectation>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub windows: Vec<Window>,
+    pub pacing: Pacing,
+    pub opt_out_scope: Scope,
+    pub duplicates: Duplicates,
+}
+
+#[derive(Debug, Clone)]
+pub struct Carrier {
+    /// Seconds from leaving the number's queue to the final status.
+    pub latency: Dist,
+    pub segments_per_second: f64,
+    /// Queued longer than this: the message fails (30036).
+    pub validity: Millis,
+    /// Final statuses and their shares; `None` is delivered, `Some(code)` an error code.
+    pub outcomes: Vec<(Option<u32>, f64)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Customers {
+    /// The share of delivered recipients who reply, drawn once per campaign per run.
+    pub reply_rate: Dist,
+    /// Seconds from delivery to the first reply.
+    pub reply_delay: Dist,
+    pub replies: Vec<(String, f64)>,
+    /// Customer messages per conversation (>= 1).
+    pub follow_ups: Dist,
+    /// Seconds the customer takes to answer an agent.
+    pub think_time: Dist,
+}
+
+#[derive(Debug, Clone)]
+pub struct Number {
+    pub number: String,
+    pub inbox: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Inbox {
+    pub name: String,
+    pub agents: u32,
+    /// Conversations an agent is auto-assigned at once.
+    pub capacity: u32,
+    /// What an agent may hold by pulling work by hand. Checked (>= `capacity`) but not simulated
+    /// yet: simulated agents only take what routing assigns them.
+    pub capacity_maximum: u32,
+    /// Seconds an agent spends on one customer message.
+    pub handle_time: Dist,
+    pub sla_within: Millis,
+    pub sla_target: f64,
+    /// Other inbound conversations per hour, for each hour of the company's day.
+    pub background_per_hour: [f64; 24],
+    pub same_agent_window: Millis,
+}
+
+#[derive(Debug, Clone)]
+pub struct Campaign {
+    pub name: String,
+    pub number: u32,
+    pub reply_style: ReplyStyle,
+    pub schedule: Option<WeeklySchedule>,
+    pub customers: Customers,
+    pub outreaches: Vec<Outreach>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Outreach {
+    pub start: Millis,
+    pub end: Option<Millis>,
+    pub stop_at: Option<Millis>,
+    pub recipients: Recipients,
+    pub overlap: Option<Overlap>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Recipients {
+    /// `count` recipients spread over zones by share (zone index, share).
+    Generated { count: u32, zones: Vec<(u16, f64)> },
+    /// Rows read from a CSV file, in file order.
+    Listed { csv: PathBuf, rows: Vec<Recipient> },
+}
+
+impl Recipients {
+    /// No one to text: legal (a list still being collected), but worth a warning.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Recipients::Generated { count, .. } => *count == 0,
+            Recipients::Listed { rows, .. } => rows.is_empty(),
+        }
+    }
+}
+
+/// Share a fraction of this outreach's recipients with another campaign's first outreach.
+#[derive(Debug, Clone)]
+pub struct Overlap {
+    pub campaign: u32,
+    pub fraction: f64,
+}
+
+impl Scenario {
+    /// Reads and checks a scenario file.
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        let bytes = std::fs::read(path).map_err(|e| {
+            ScenarioError::whole_file(path, format!("cannot read the scenario: {e}"))
+        })?;
+        let text = String::from_utf8(bytes)
+            .map_err(|e| ScenarioError::whole_file(path, format!("not UTF-8 text: {e}")))?;
+        Scenario::parse(path, &text)
+    }
+
+    /// Checks scenario `text`; `path` names it in errors and anchors relative CSV paths.
+    pub fn parse(path: &Path, text: &str) -> Result<Scenario, ScenarioError> {
+        let file: file::ScenarioFile = toml::from_str(text).map_err(|e| {
+            let message = error::in_toml_words(e.message().trim_end());
+            ScenarioError::at(path, text, e.span(), message)
+        })?;
+        resolve::resolve(file, path, text)
+    }
+}

@@ -1,0 +1,74 @@
+//! The mock carrier: each sending number drains its queue at a fixed rate (about one segment per
+//! second for a long code); a message then takes a random latency to its final status.
+
+use rand::RngExt;
+
+use super::rng::Stream;
+use super::sampler::Sampler;
+use model::time::Millis;
+
+/// Error code for a message that waited in the queue longer than the validity period.
+pub const EXPIRED: u32 = 30036;
+
+pub struct Carrier {
+    latency: Sampler,
+    /// (error code or `None` for delivered, cumulative share).
+    outcomes: Vec<(Option<u32>, f64)>,
+    gap: Millis,
+    validity: Millis,
+    /// When each number's queue can take the next message.
+    next_free: Vec<Millis>,
+}
+
+/// The final status of one message and when it is known.
+pub struct Verdict {
+    pub at: Millis,
+    /// `None`: delivered; else the carrier error code.
+    pub failure: Option<u32>,
+}
+
+impl Carrier {
+    pub fn new(c: &scenario::Carrier, numbers: usize) -> Self {
+        let mut acc = 0.0;
+        let outcomes = c
+            .outcomes
+            .iter()
+            .map(|&(code, share)| {
+                acc += share;
+                (code, acc)
+            })
+            .collect();
+        Carrier {
+            latency: Sampler::new(&c.latency),
+            outcomes,
+            gap: (1000.0 / c.segments_per_second).ceil() as Millis,
+            validity: c.validity,
+            next_free: vec![0; numbers],
+        }
+    }
+
+    /// Hands one single-segment SMS to the carrier at `now`.
+    pub fn submit(&mut self, number: u32, now: Millis, rng: &mut Stream) -> Verdict {
+        let free = &mut self.next_free[number as usize];
+        let leaves = (*free).max(now);
+        if leaves - now > self.validity {
+            // Dropped from the queue without taking a sending slot.
+            return Verdict {
+                at: now.saturating_add(self.validity),
+                failure: Some(EXPIRED),
+            };
+        }
+        *free = leaves.saturating_add(self.gap);
+        let u: f64 = rng.random();
+        let failure = self
+            .outcomes
+            .iter()
+            .find(|(_, cum)| u < *cum)
+            .or(self.outcomes.last())
+            .and_then(|(code, _)| *code);
+        Verdict {
+            at: leaves.saturating_add(self.latency.millis(rng)),
+            failure,
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! Mock customers: whether a texted customer replies, when, with what, and how the conversation
+//! goes on. Each campaign has its own model; background traffic uses the scenario's defaults.
+
+use rand::RngExt;
+use rand::distr::Distribution;
+use rand::distr::weighted::WeightedIndex;
+
+use super::rng::Stream;
+use super::sampler::Sampler;
+use model::time::Millis;
+use scenario::{Customers, ReplyStyle};
+
+pub struct CustomerModel {
+    /// Probability that a delivered SMS gets a reply, drawn for this run.
+    pub reply_rate: f64,
+    reply_delay: Sampler,
+    bodies: Vec<String>,
+    body_weights: WeightedIndex<f64>,
+    follow_ups: Sampler,
+    think_time: Sampler,
+}
+
+/// The customer's first message.
+pub struct Reply {
+    pub after: Millis,
+    pub body: u32,
+    /// Customer messages in the conversation, this one included.
+    pub messages: u32,
+}
+
+impl CustomerModel {
+    /// `rate_rng` draws the campaign's reply rate; the message wording scales it.
+    pub fn new(c: &Customers, style: ReplyStyle, rate_rng: &mut Stream) -> Self {
+        let scale = match style {
+            ReplyStyle::Invite => 1.5,
+            ReplyStyle::Neutral => 1.0,
+            ReplyStyle::Discourage => 0.5,
+        };
+        let drawn = Sampler::new(&c.reply_rate).sample(rate_rng);
+        CustomerModel {
+            reply_rate: (drawn * scale).clamp(0.0, 1.0),
+            reply_delay: Sampler::new(&c.reply_delay),
+            bodies: c.replies.iter().map(|(b, _)| b.clone()).collect(),
+            body_weights: WeightedIndex::new(c.replies.iter().map(|(_, w)| *w))
+                .expect("reply weights are checked when the scenario is read"),
+            follow_ups: Sampler::new(&c.follow_ups),
+            think_time: Sampler::new(&c.think_time),
+        }
+    }
+
+    /// Whether (and how) the recipient of a delivered SMS answers.
+    pub fn reply(&self, rng: &mut Stream) -> Option<Reply> {
+        if rng.random::<f64>() >= self.reply_rate {
+            return None;
+        }
+        Some(Reply {
+            after: self.reply_delay.millis(rng),
+            body: self.body_weights.sample(rng) as u32,
+            messages: self.follow_ups.count(rng),
+        })
+    }
+
+    pub fn body(&self, index: u32) -> &str {
+        &self.bodies[index as usize]
+    }
+
+    pub fn messages(&self, rng: &mut Stream) -> u32 {
+        self.follow_ups.count(rng)
+    }
+
+    pub fn think_time(&self, rng: &mut Stream) -> Millis {
+        self.think_time.millis(rng)
+    }
+}

@@ -1,0 +1,158 @@
+//! Who the recipients are: generated lists (phones and time zones) and overlaps between campaigns.
+//!
+//! Lists depend on the scenario only, not on the run seed: every replication texts the same people,
+//! and only their behaviour varies.
+
+use rand::seq::SliceRandom;
+use rand::seq::index::sample;
+
+use super::rng::{self, Purpose, name_key};
+use model::{Lists, Phone, Recipient};
+use scenario::{Recipients, Scenario};
+
+pub struct Population {
+    pub lists: Lists,
+    /// Phones listed in more than one campaign (each counted once).
+    pub shared_phones: u64,
+}
+
+/// The seed of population streams: fixed, so lists do not change with the run seed.
+const POPULATION_SEED: u64 = 0;
+
+pub fn build(scn: &Scenario) -> Population {
+    // Generated phones are unique, so only uploaded rows and overlap copies can be shared:
+    // (phone, campaign) of those is all the sharing count needs.
+    let mut candidates: Vec<(Phone, usize)> = Vec::new();
+    let mut lists: Vec<Option<Vec<Vec<Recipient>>>> = vec![None; scn.campaigns.len()];
+    // Overlaps copy from another campaign's first outreach, so build in dependency order
+    // (the scenario reader rejected loops).
+    while lists.iter().any(Option::is_none) {
+        for (c, campaign) in scn.campaigns.iter().enumerate() {
+            if lists[c].is_some() {
+                continue;
+            }
+            let ready = campaign.outreaches.iter().all(|o| {
+                o.overlap
+                    .as_ref()
+                    .is_none_or(|ov| lists[ov.campaign as usize].is_some())
+            });
+            if !ready {
+                continue;
+            }
+            let ckey = name_key(&campaign.name);
+            let built = campaign
+                .outreaches
+                .iter()
+                .enumerate()
+                .map(|(o, outreach)| {
+                    let mut rows = base_list(&outreach.recipients, ckey, o as u64);
+                    if let Recipients::Listed { .. } = outreach.recipients {
+                        candidates.extend(rows.iter().map(|r| (r.phone, c)));
+                    }
+                    if let Some(ov) = &outreach.overlap {
+                        let source = &lists[ov.campaign as usize].as_ref().expect("built first")[0];
+                        for phone in share(&mut rows, source, ov.fraction, ckey, o as u64) {
+                            candidates.extend([(phone, c), (phone, ov.campaign as usize)]);
+                        }
+                    }
+                    rows
+                })
+                .collect();
+            lists[c] = Some(built);
+        }
+    }
+    candidates.sort_unstable();
+    candidates.dedup();
+    let shared_phones = candidates
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|campaigns| campaigns.len() > 1)
+        .count() as u64;
+    Population {
+        lists: lists.into_iter().map(|l| l.expect("all built")).collect(),
+        shared_phones,
+    }
+}
+
+fn base_list(r: &Recipients, ckey: u64, outreach: u64) -> Vec<Recipient> {
+    match r {
+        Recipients::Listed { rows, .. } => rows.clone(),
+        Recipients::Generated { count, zones } => {
+            let n = *count as usize;
+            let mut zone_of = apportion(n, zones);
+            let mut s = rng::stream(POPULATION_SEED, Purpose::Population, &[ckey, outreach]);
+            zone_of.shuffle(&mut s);
+            zone_of
+                .into_iter()
+                .enumerate()
+                .map(|(row, zone)| Recipient {
+                    phone: generated_phone(&[ckey, outreach, row as u64]),
+                    zone,
+                })
+                .collect()
+        }
+    }
+}
+
+/// A phone no real list holds, unique with overwhelming odds (60 random bits).
+pub fn generated_phone(parts: &[u64]) -> Phone {
+    Phone(Phone::GENERATED | (rng::key(parts) & (Phone::GENERATED - 1)))
+}
+
+/// Exact counts per zone by largest remainder, so shares are honoured without sampling noise.
+fn apportion(n: usize, zones: &[(u16, f64)]) -> Vec<u16> {
+    let total: f64 = zones.iter().map(|(_, s)| s).sum();
+    let exact: Vec<f64> = zones.iter().map(|(_, s)| s / total * n as f64).collect();
+    let mut counts: Vec<usize> = exact.iter().map(|e| e.floor() as usize).collect();
+    let mut order: Vec<usize> = (0..zones.len()).collect();
+    order.sort_by(|&a, &b| {
+        (exact[b] - exact[b].floor())
+            .total_cmp(&(exact[a] - exact[a].floor()))
+            .then(a.cmp(&b))
+    });
+    let short = n - counts.iter().sum::<usize>();
+    for &i in order.iter().take(short) {
+        counts[i] += 1;
+    }
+    zones
+        .iter()
+        .zip(counts)
+        .flat_map(|(&(z, _), c)| std::iter::repeat_n(z, c))
+        .collect()
+}
+
+/// Replaces `fraction` of `rows` (at random positions) with recipients of `source`; returns the
+/// phones copied.
+fn share(
+    rows: &mut [Recipient],
+    source: &[Recipient],
+    fraction: f64,
+    ckey: u64,
+    outreach: u64,
+) -> Vec<Phone> {
+    let k = ((fraction * rows.len() as f64).round() as usize).min(source.len());
+    let mut s = rng::stream(POPULATION_SEED, Purpose::Overlap, &[ckey, outreach]);
+    let targets = sample(&mut s, rows.len(), k);
+    let picks = sample(&mut s, source.len(), k);
+    targets
+        .iter()
+        .zip(picks.iter())
+        .map(|(t, p)| {
+            rows[t] = source[p];
+            source[p].phone
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn apportion_honours_shares_exactly() {
+        let z = apportion(5000, &[(1, 0.5), (2, 0.2), (3, 0.3)]);
+        assert_eq!(z.iter().filter(|&&x| x == 1).count(), 2500);
+        assert_eq!(z.iter().filter(|&&x| x == 2).count(), 1000);
+        assert_eq!(z.iter().filter(|&&x| x == 3).count(), 1500);
+        assert_eq!(apportion(10, &[(1, 1.0 / 3.0), (2, 2.0 / 3.0)]).len(), 10);
+    }
+}

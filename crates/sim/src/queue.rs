@@ -1,0 +1,78 @@
+//! The event queue: earliest time first, and equal times in the order they were scheduled,
+//! so a run replays identically.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+use model::time::Millis;
+
+struct Entry<E> {
+    t: Millis,
+    seq: u64,
+    event: E,
+}
+
+impl<E> PartialEq for Entry<E> {
+    fn eq(&self, other: &Self) -> bool {
+        (self.t, self.seq) == (other.t, other.seq)
+    }
+}
+impl<E> Eq for Entry<E> {}
+impl<E> PartialOrd for Entry<E> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl<E> Ord for Entry<E> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // Reversed: BinaryHeap is a max-heap and we want the earliest entry on top.
+        (other.t, other.seq).cmp(&(self.t, self.seq))
+    }
+}
+
+pub struct EventQueue<E> {
+    heap: BinaryHeap<Entry<E>>,
+    seq: u64,
+}
+
+impl<E> EventQueue<E> {
+    pub fn new() -> Self {
+        EventQueue {
+            heap: BinaryHeap::new(),
+            seq: 0,
+        }
+    }
+
+    pub fn push(&mut self, t: Millis, event: E) {
+        self.seq += 1;
+        self.heap.push(Entry {
+            t,
+            seq: self.seq,
+            event,
+        });
+    }
+
+    pub fn peek_time(&self) -> Option<Millis> {
+        self.heap.peek().map(|e| e.t)
+    }
+
+    pub fn pop(&mut self) -> Option<(Millis, E)> {
+        self.heap.pop().map(|e| (e.t, e.event))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_times_pop_first_in_first_out() {
+        let mut q = EventQueue::new();
+        q.push(5, 'b');
+        q.push(1, 'a');
+        q.push(5, 'c');
+        q.push(5, 'd');
+        let order: Vec<char> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
+        assert_eq!(order, ['a', 'b', 'c', 'd']);
+    }
+}
