@@ -34,15 +34,7 @@ fn main() {
         let started = Instant::now();
         let mut events = 0;
         for seed in 1..=runs {
-            events += sim::run(
-                &scn,
-                &sim::Options {
-                    seed,
-                    trace: false,
-                    ..Default::default()
-                },
-            )
-            .events;
+            events += sim::run(&scn, &sim::Options { seed, trace: false }).events;
         }
         let secs = started.elapsed().as_secs_f64();
         println!(

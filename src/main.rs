@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use campaign_sim::model::time::Instant;
 use campaign_sim::scenario::{Scenario, ScenarioError};
 use campaign_sim::sim;
 use campaign_sim::{check, report};
@@ -128,15 +129,9 @@ fn run(path: PathBuf, seed: Option<u64>, out: Option<PathBuf>, trace: bool) -> R
     let dir = out.unwrap_or_else(|| report::default_dir(&scn.name));
     report::check_target(&dir).map_err(|e| cannot_write("the report", &dir, e))?;
     let bar = progress_bar(&scn);
-    let outcome = sim::run_with_progress(
-        &scn,
-        &sim::Options {
-            seed,
-            trace,
-            ..Default::default()
-        },
-        &mut |now| bar.set_position(now / 1000),
-    );
+    let outcome = sim::run_with_progress(&scn, &sim::Options { seed, trace }, &mut |now| {
+        bar.set_position(now.as_millis() / 1000)
+    });
     bar.finish_and_clear();
     let summary = report::summarize(&scn, &outcome);
     report::write_report(&dir, &scn, &outcome, &summary, trace)
@@ -167,7 +162,6 @@ fn check(
     let opts = check::Options {
         seeds,
         verify_determinism,
-        ..Default::default()
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.unwrap_or(0))
@@ -204,7 +198,7 @@ fn cannot_write(what: &str, dir: &Path, e: io::Error) -> Failure {
 /// terminal, so pipes and CI logs stay clean.
 fn progress_bar(scn: &Scenario) -> ProgressBar {
     match scn.until {
-        Some(until) => ProgressBar::new(until / 1000).with_style(
+        Some(until) => ProgressBar::new(until.as_millis() / 1000).with_style(
             ProgressStyle::with_template("{spinner} simulated {pos}/{len} s [{bar:40}] {elapsed}")
                 .expect("valid template"),
         ),
@@ -231,10 +225,10 @@ fn validate(path: PathBuf) -> Result<(), Failure> {
         "{:<28} {:>8} {:>8} {:>9} {:>11} {:>11}",
         "campaign", "recips", "sends", "unreached", "first send", "last send"
     );
-    let clock = |t: Option<u64>| match t {
+    let clock = |t: Option<Instant>| match t {
         None => "-".to_string(),
-        Some(ms) => {
-            let local = scn.zones[0].tz.to_datetime(scn.epoch.timestamp(ms));
+        Some(t) => {
+            let local = scn.zones[0].tz.to_datetime(scn.epoch.timestamp(t));
             local.strftime("%m-%d %H:%M").to_string()
         }
     };

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::Report;
+use super::{BreachKind, Report};
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -41,7 +41,7 @@ pub fn to_junit(r: &Report) -> String {
             );
             let broken: Vec<_> = mine
                 .iter()
-                .filter(|b| b.seed == run.seed && b.kind != "threshold")
+                .filter(|b| b.seed == run.seed && b.kind != BreachKind::Threshold)
                 .collect();
             if broken.is_empty() {
                 x.push_str("/>\n");

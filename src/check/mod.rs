@@ -5,34 +5,36 @@
 //! on how many threads ran them.
 
 mod divergence;
+mod hash;
 mod junit;
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use rayon::prelude::*;
-use serde::Serialize;
-use sha2::{Digest, Sha256};
+use serde::{Serialize, Serializer};
 
-use audit::{Auditor, Violation};
-use engine::limiter::Fault;
-use model::record::Event;
-use model::time::Millis;
-use report::{self, Verdict};
+use audit::{Auditor, Invariant, Violation};
+use engine::{Limiter, SendLimit};
+use model::time::Instant;
+use model::{CampaignId, Lists, Pacing, Window};
+use report::Verdict;
 use scenario::{Expectation, Op, Over, Scenario};
-use sim::{self, Outcome};
 
-pub use divergence::{Divergence, first_difference};
+pub use divergence::{Comparison, Divergence, Side};
 pub use junit::to_junit;
+
+use divergence::Tap;
+use hash::TraceHash;
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Seeds per scenario: the scenario's seed and the ones after it. At least 1 (the command
     /// line refuses 0).
     pub seeds: u64,
-    /// Run each seed twice and compare the traces record by record.
+    /// Run each seed twice, side by side, and compare the runs record by record.
     pub verify_determinism: bool,
-    /// Test-only: check a broken limiter (proves the auditor catches one).
-    pub limiter_fault: Option<Fault>,
 }
 
 #[derive(Serialize, Debug)]
@@ -89,8 +91,7 @@ pub struct ThresholdCheck {
 #[derive(Serialize, Debug, Clone)]
 pub struct Breach {
     pub scenario: String,
-    /// `send_window`, `schedule`, ..., `threshold` or `determinism`.
-    pub kind: String,
+    pub kind: BreachKind,
     pub seed: u64,
     /// How many times the run broke it (an invariant broken at every SMS is one breach).
     pub count: usize,
@@ -104,12 +105,42 @@ pub struct Breach {
     pub reproduce: String,
 }
 
+/// What a breach broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BreachKind {
+    /// An invariant the auditor proves on every run.
+    Invariant(Invariant),
+    /// A scenario's `[[expect]]` threshold, judged over the seeds.
+    Threshold,
+    /// Two runs of one seed differed.
+    Determinism,
+}
+
+impl BreachKind {
+    /// `send_window`, `schedule`, ..., `threshold` or `determinism`.
+    pub fn name(self) -> &'static str {
+        match self {
+            BreachKind::Invariant(i) => i.name(),
+            BreachKind::Threshold => "threshold",
+            BreachKind::Determinism => "determinism",
+        }
+    }
+}
+
+impl Serialize for BreachKind {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
 impl std::fmt::Display for Breach {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
             "BREACH {} in {} (seed {})",
-            self.kind, self.scenario, self.seed
+            self.kind.name(),
+            self.scenario,
+            self.seed
         )?;
         if let Some(c) = &self.campaign {
             write!(f, ", campaign {c:?}")?;
@@ -132,69 +163,77 @@ struct Run {
     violations: Vec<Violation>,
     verdicts: Vec<Verdict>,
     hash: String,
-    /// With `--verify-determinism`: whether a second run gave the same trace, and if not where
-    /// the two first differ.
-    deterministic: Option<bool>,
-    divergence: Option<Divergence>,
+    /// With `--verify-determinism`: where a second run of the seed first differed, if it did.
+    divergence: Option<Option<Divergence>>,
 }
 
-fn trace_hash(trace: &[Event]) -> String {
-    let mut h = Sha256::new();
-    for e in trace {
-        h.update(e.t.to_le_bytes());
-        h.update(e.kind.name().as_bytes());
-        h.update(e.kind.detail().as_bytes());
-        for v in [
-            e.campaign,
-            e.outreach,
-            e.recipient,
-            e.number,
-            e.inbox,
-            e.agent,
-        ] {
-            h.update(v.to_le_bytes());
-        }
-        h.update(e.phone.map_or(u64::MAX, |p| p.0).to_le_bytes());
-    }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+/// One scenario as `check` runs it: its recipient lists are built once for every seed.
+struct Subject<'a> {
+    scn: &'a Scenario,
+    lists: Lists,
 }
 
-fn run_one(scn: &Scenario, auditor: &Auditor, seed: u64, opts: &Options) -> Run {
-    let sim_opts = sim::Options {
-        seed,
-        trace: true,
-        limiter_fault: opts.limiter_fault,
+/// Runs one seed, audited and hashed as it goes; with `verify_determinism`, a second run of the
+/// same seed goes side by side and every record is compared.
+fn run_one<L: SendLimit>(
+    subject: &Subject,
+    seed: u64,
+    opts: &Options,
+    limiter: &(impl Fn(&[Window], Pacing) -> L + Sync),
+) -> Run {
+    let scn = subject.scn;
+    let sim_opts = sim::Options { seed, trace: false };
+    let auditor = Auditor::new(scn, &subject.lists);
+    let (outcome, (auditor, hash), divergence) = if opts.verify_determinism {
+        let comparison = Rc::new(RefCell::new(Comparison::default()));
+        let tap = |side| Tap {
+            side,
+            comparison: Rc::clone(&comparison),
+        };
+        let watch = ((auditor, TraceHash::default()), tap(Side::First));
+        let mut first = sim::Run::with_limiters(scn, &sim_opts, watch, limiter);
+        let mut second = sim::Run::with_limiters(scn, &sim_opts, tap(Side::Second), limiter);
+        // Side by side, so only the records one run is ahead by are ever held.
+        while first.step() | second.step() {}
+        let (outcome, (watchers, _)) = first.finish();
+        drop(second.finish());
+        let divergence = Rc::into_inner(comparison)
+            .expect("both runs are over")
+            .into_inner()
+            .finish();
+        (outcome, watchers, Some(divergence))
+    } else {
+        let watch = (auditor, TraceHash::default());
+        let (outcome, watchers) = sim::Run::with_limiters(scn, &sim_opts, watch, limiter).finish();
+        (outcome, watchers, None)
     };
-    let outcome: Outcome = sim::run(scn, &sim_opts);
-    let hash = trace_hash(&outcome.trace);
-    let replay = opts
-        .verify_determinism
-        .then(|| first_difference(&outcome.trace, &sim::run(scn, &sim_opts).trace));
-    let violations = auditor.audit(&outcome.trace);
     let summary = report::summarize(scn, &outcome);
     Run {
         seed,
         events: outcome.events,
-        violations,
+        violations: auditor.into_violations(),
         verdicts: summary.expectations,
-        hash,
-        deterministic: replay.as_ref().map(Option::is_none),
-        divergence: replay.flatten(),
+        hash: hash.hex(),
+        divergence,
     }
 }
 
-fn local(scn: &Scenario, t: Millis) -> String {
+fn local(scn: &Scenario, t: Instant) -> String {
     let dt = scn.zones[0].tz.to_datetime(scn.epoch.timestamp(t));
-    format!("{} (t={t} ms)", dt.strftime("%Y-%m-%d %H:%M:%S%.3f"))
+    format!(
+        "{} (t={} ms)",
+        dt.strftime("%Y-%m-%d %H:%M:%S%.3f"),
+        t.as_millis()
+    )
 }
 
 /// Violations of one invariant for one campaign in one run, as (the earliest, how many): an
 /// invariant broken at every SMS is one breach with a count, not a line per SMS.
 fn group(violations: &[Violation]) -> Vec<(&Violation, usize)> {
     let mut groups: Vec<(&Violation, usize)> = Vec::new();
-    let mut index: BTreeMap<(&str, Option<u32>), usize> = BTreeMap::new();
+    let mut index: BTreeMap<(Invariant, Option<CampaignId>), usize> = BTreeMap::new();
     for v in violations {
-        let key = (v.invariant.name(), v.campaign);
+        let key = (v.invariant, v.campaign);
         match index.get(&key) {
             Some(&g) => {
                 let (first, count) = &mut groups[g];
@@ -235,104 +274,51 @@ fn worst_run<'a>(e: &Expectation, verdicts: &[(u64, &'a Verdict)]) -> (u64, &'a 
 
 /// Runs every scenario over `opts.seeds` seeds on all cores.
 pub fn check(scenarios: &[Scenario], opts: &Options) -> Report {
+    check_with_limiters(scenarios, opts, Limiter::new)
+}
+
+/// Like [`check`], with campaigns sending under the limiters `limiter` builds (tests prove with
+/// broken ones that `check` catches them).
+pub fn check_with_limiters<L: SendLimit>(
+    scenarios: &[Scenario],
+    opts: &Options,
+    limiter: impl Fn(&[Window], Pacing) -> L + Sync,
+) -> Report {
     assert!(opts.seeds > 0, "check needs at least one seed");
     let jobs: Vec<(usize, u64)> = scenarios
         .iter()
         .enumerate()
         .flat_map(|(i, s)| (0..opts.seeds).map(move |k| (i, s.seed.wrapping_add(k))))
         .collect();
-    // One auditor per scenario: it rebuilds the recipient lists once, not once per seed.
-    let auditors: Vec<Auditor> = scenarios
+    // Lists depend on the scenario only: built once, audited against by every seed.
+    let subjects: Vec<Subject> = scenarios
         .par_iter()
-        .map(|s| Auditor::new(s, sim::population::build(s).lists))
+        .map(|scn| Subject {
+            scn,
+            lists: sim::population::build(scn).lists,
+        })
         .collect();
     let runs: Vec<Run> = jobs
         .par_iter()
-        .map(|&(i, seed)| run_one(&scenarios[i], &auditors[i], seed, opts))
+        .map(|&(i, seed)| run_one(&subjects[i], seed, opts, &limiter))
         .collect();
     let mut breaches = Vec::new();
     let mut checks = Vec::new();
     let mut runs = runs.into_iter();
     for scn in scenarios {
-        let path = scn.path.display().to_string();
-        let reproduce = |seed: u64| format!("campaign-sim run {path} --seed {seed} --trace");
         let mine: Vec<Run> = runs.by_ref().take(opts.seeds as usize).collect();
         for r in &mine {
-            for (v, count) in group(&r.violations) {
-                breaches.push(Breach {
-                    scenario: scn.name.clone(),
-                    kind: v.invariant.name().to_string(),
-                    seed: r.seed,
-                    count,
-                    campaign: v.campaign.map(|c| scn.campaigns[c as usize].name.clone()),
-                    at: Some(local(scn, v.t)),
-                    message: v.detail.clone(),
-                    reproduce: reproduce(r.seed),
-                });
-            }
-            if let Some(d) = &r.divergence {
-                breaches.push(Breach {
-                    scenario: scn.name.clone(),
-                    kind: "determinism".into(),
-                    seed: r.seed,
-                    count: 1,
-                    campaign: None,
-                    at: d.t().map(|t| local(scn, t)),
-                    message: d.describe(scn),
-                    reproduce: reproduce(r.seed),
-                });
-            }
+            breaches.extend(run_breaches(scn, r));
         }
-        let thresholds: Vec<ThresholdCheck> = scn
+        let thresholds = scn
             .expectations
             .iter()
             .enumerate()
-            .map(|(k, e)| {
-                let verdicts: Vec<(u64, &Verdict)> = mine.iter().map(|r| (r.seed, &r.verdicts[k])).collect();
-                let runs_passed = verdicts.iter().filter(|(_, v)| v.passed).count();
-                let needed = match e.over {
-                    Over::EveryRun => verdicts.len(),
-                    Over::P95 => (verdicts.len() * 95).div_ceil(100),
-                };
-                let (worst_seed, worst) = worst_run(e, &verdicts);
-                let passed = runs_passed >= needed;
-                if !passed {
-                    let at = worst.worst_interval.as_deref().map_or(String::new(), |w| format!(" (interval from {w})"));
-                    breaches.push(Breach {
-                        scenario: scn.name.clone(),
-                        kind: "threshold".into(),
-                        seed: worst_seed,
-                        count: 1,
-                        campaign: None,
-                        at: worst.worst_interval.clone(),
-                        message: format!(
-                            "{} held in {runs_passed} of {} runs; worst seed {worst_seed} observed {}{at}",
-                            worst.threshold,
-                            verdicts.len(),
-                            worst.observed_text
-                        ),
-                        reproduce: reproduce(worst_seed),
-                    });
-                }
-                ThresholdCheck {
-                    threshold: worst.threshold.clone(),
-                    target: worst.target.clone(),
-                    metric: worst.metric,
-                    condition: worst.condition.clone(),
-                    interval: worst.interval.clone(),
-                    over: e.over.name(),
-                    runs: verdicts.len(),
-                    runs_passed,
-                    passed,
-                    worst_seed,
-                    worst_observed: worst.observed,
-                    worst_observed_text: worst.observed_text.clone(),
-                }
-            })
+            .map(|(k, e)| judge_over_seeds(scn, e, k, &mine, &mut breaches))
             .collect();
         checks.push(ScenarioCheck {
             name: scn.name.clone(),
-            path,
+            path: scn.path.display().to_string(),
             runs: mine
                 .into_iter()
                 .map(|r| RunCheck {
@@ -340,7 +326,7 @@ pub fn check(scenarios: &[Scenario], opts: &Options) -> Report {
                     events: r.events,
                     violations: r.violations.len(),
                     trace_sha256: r.hash,
-                    deterministic: r.deterministic,
+                    deterministic: r.divergence.as_ref().map(Option::is_none),
                     verdicts: r.verdicts,
                 })
                 .collect(),
@@ -351,6 +337,97 @@ pub fn check(scenarios: &[Scenario], opts: &Options) -> Report {
         passed: breaches.is_empty(),
         scenarios: checks,
         breaches,
+    }
+}
+
+/// The command that reproduces a run of `scn`.
+fn reproduce(scn: &Scenario, seed: u64) -> String {
+    format!(
+        "campaign-sim run {} --seed {seed} --trace",
+        scn.path.display()
+    )
+}
+
+/// One run's invariant breaches (grouped) and its determinism breach, if any.
+fn run_breaches(scn: &Scenario, r: &Run) -> Vec<Breach> {
+    let mut breaches: Vec<Breach> = group(&r.violations)
+        .into_iter()
+        .map(|(v, count)| Breach {
+            scenario: scn.name.clone(),
+            kind: BreachKind::Invariant(v.invariant),
+            seed: r.seed,
+            count,
+            campaign: v.campaign.map(|c| scn.campaigns[c.index()].name.clone()),
+            at: Some(local(scn, v.t)),
+            message: v.detail.clone(),
+            reproduce: reproduce(scn, r.seed),
+        })
+        .collect();
+    if let Some(Some(d)) = &r.divergence {
+        breaches.push(Breach {
+            scenario: scn.name.clone(),
+            kind: BreachKind::Determinism,
+            seed: r.seed,
+            count: 1,
+            campaign: None,
+            at: d.t().map(|t| local(scn, t)),
+            message: d.describe(scn),
+            reproduce: reproduce(scn, r.seed),
+        });
+    }
+    breaches
+}
+
+/// Threshold `e` (the `k`-th of `scn`) over every seed's verdict; a breach when too few held.
+fn judge_over_seeds(
+    scn: &Scenario,
+    e: &Expectation,
+    k: usize,
+    runs: &[Run],
+    breaches: &mut Vec<Breach>,
+) -> ThresholdCheck {
+    let verdicts: Vec<(u64, &Verdict)> = runs.iter().map(|r| (r.seed, &r.verdicts[k])).collect();
+    let runs_passed = verdicts.iter().filter(|(_, v)| v.passed).count();
+    let needed = match e.over {
+        Over::EveryRun => verdicts.len(),
+        Over::P95 => (verdicts.len() * 95).div_ceil(100),
+    };
+    let (worst_seed, worst) = worst_run(e, &verdicts);
+    let passed = runs_passed >= needed;
+    if !passed {
+        let at = worst
+            .worst_interval
+            .as_deref()
+            .map_or(String::new(), |w| format!(" (interval from {w})"));
+        breaches.push(Breach {
+            scenario: scn.name.clone(),
+            kind: BreachKind::Threshold,
+            seed: worst_seed,
+            count: 1,
+            campaign: None,
+            at: worst.worst_interval.clone(),
+            message: format!(
+                "{} held in {runs_passed} of {} runs; worst seed {worst_seed} observed {}{at}",
+                worst.threshold,
+                verdicts.len(),
+                worst.observed_text
+            ),
+            reproduce: reproduce(scn, worst_seed),
+        });
+    }
+    ThresholdCheck {
+        threshold: worst.threshold.clone(),
+        target: worst.target.clone(),
+        metric: worst.metric,
+        condition: worst.condition.clone(),
+        interval: worst.interval.clone(),
+        over: e.over.name(),
+        runs: verdicts.len(),
+        runs_passed,
+        passed,
+        worst_seed,
+        worst_observed: worst.observed,
+        worst_observed_text: worst.observed_text.clone(),
     }
 }
 

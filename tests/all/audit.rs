@@ -5,15 +5,16 @@
 use std::collections::BTreeSet;
 
 use audit::{self, Invariant};
-use engine::limiter::Fault;
-use model::record::{Event, Kind};
-use model::{EndReason, SkipReason};
+use model::time::{Instant, SECOND, Span};
+use model::{
+    CampaignId, Destination, EndReason, NumberId, Phone, RecipientRef, Record, SkipReason, Source,
+};
 use scenario::Scenario;
 
-use crate::common::{one_campaign, run_audited, scenario};
+use crate::common::{Idle, one_campaign, run_audited, scenario};
 
 /// What the auditor finds in `trace`, by invariant name.
-fn found(scn: &Scenario, trace: &[Event]) -> BTreeSet<&'static str> {
+fn found(scn: &Scenario, trace: &[(Instant, Record)]) -> BTreeSet<&'static str> {
     crate::common::audit(scn, trace)
         .iter()
         .map(|v| v.invariant.name())
@@ -39,19 +40,29 @@ fn paced_evenly(
 const SILENT: &str = "reply_rate = { dist = \"fixed\", value = 0 }";
 
 /// A good trace of `scn`: the auditor finds nothing in it (checked).
-fn good_trace(scn: &Scenario) -> Vec<Event> {
+fn good_trace(scn: &Scenario) -> Vec<(Instant, Record)> {
     run_audited(scn, 1).trace
 }
 
-fn send_positions(trace: &[Event]) -> Vec<usize> {
+fn send_positions(trace: &[(Instant, Record)]) -> Vec<usize> {
     (0..trace.len())
-        .filter(|&i| trace[i].kind == Kind::Send)
+        .filter(|&i| matches!(trace[i].1, Record::Send { .. }))
         .collect()
 }
 
-fn assert_only(scn: &Scenario, trace: &[Event], invariant: Invariant) {
+/// Who the send at `i` texted.
+fn sent_to(trace: &[(Instant, Record)], i: usize) -> (RecipientRef, Phone, NumberId) {
+    match trace[i].1 {
+        Record::Send { to, phone, number } => (to, phone, number),
+        other => panic!("record {i} is not a send: {other:?}"),
+    }
+}
+
+fn assert_only(scn: &Scenario, trace: &[(Instant, Record)], invariant: Invariant) {
     assert_eq!(found(scn, trace), BTreeSet::from([invariant.name()]));
 }
+
+const ONE_MS: Span = Span::from_millis(1);
 
 #[test]
 fn a_ninth_send_within_a_minute_breaks_the_send_window() {
@@ -59,7 +70,7 @@ fn a_ninth_send_within_a_minute_breaks_the_send_window() {
     let mut trace = good_trace(&scn);
     // Sends go every 7.5 s: the ninth, at 60 s, moved a millisecond earlier makes 9 in a minute.
     let ninth = send_positions(&trace)[8];
-    trace[ninth].t -= 1;
+    trace[ninth].0 = trace[ninth].0.checked_sub(ONE_MS).unwrap();
     assert_only(&scn, &trace, Invariant::SendWindow);
 }
 
@@ -69,10 +80,21 @@ fn a_send_at_the_stop_instant_breaks_the_outreach_time() {
     let mut trace = good_trace(&scn);
     let stopped = trace
         .iter()
-        .position(|e| e.kind == Kind::Unreached(EndReason::Stopped))
+        .position(|(_, r)| {
+            matches!(
+                r,
+                Record::Unreached {
+                    reason: EndReason::Stopped,
+                    ..
+                }
+            )
+        })
         .unwrap();
-    trace[stopped].kind = Kind::Send;
-    trace[stopped].number = 0;
+    let Record::Unreached { to, phone, .. } = trace[stopped].1 else {
+        unreachable!()
+    };
+    let number = NumberId::new(0);
+    trace[stopped].1 = Record::Send { to, phone, number };
     assert_only(&scn, &trace, Invariant::OutreachTime);
 }
 
@@ -86,16 +108,28 @@ fn a_send_while_the_recipients_clock_reads_closed_breaks_the_schedule() {
     let scn = scenario(&text);
     let mut trace = good_trace(&scn);
     let lists = sim::population::build(&scn).lists;
-    let zone_of = |e: &Event| lists[0][0][e.recipient as usize].zone;
+    let zone_of = |i: usize| {
+        let (to, _, _) = sent_to(&trace, i);
+        lists[0][0][to.row.index()].zone
+    };
     let sends = send_positions(&trace);
     let early = sends[0];
     let late = *sends
         .iter()
-        .find(|&&i| zone_of(&trace[i]) != zone_of(&trace[early]))
+        .find(|&&i| zone_of(i) != zone_of(early))
         .unwrap();
-    let (a, b) = (trace[early], trace[late]);
-    (trace[early].recipient, trace[early].phone) = (b.recipient, b.phone);
-    (trace[late].recipient, trace[late].phone) = (a.recipient, a.phone);
+    let (a_to, a_phone, a_number) = sent_to(&trace, early);
+    let (b_to, b_phone, b_number) = sent_to(&trace, late);
+    trace[early].1 = Record::Send {
+        to: b_to,
+        phone: b_phone,
+        number: a_number,
+    };
+    trace[late].1 = Record::Send {
+        to: a_to,
+        phone: a_phone,
+        number: b_number,
+    };
     assert_only(&scn, &trace, Invariant::Schedule);
 }
 
@@ -111,20 +145,15 @@ fn a_send_to_a_phone_that_had_replied_stop_breaks_the_opt_out() {
     );
     let mut trace = good_trace(&scn);
     let tenth = send_positions(&trace)[9];
-    let send = trace[tenth];
-    let stop = Event {
-        phone: send.phone,
-        number: send.number,
-        campaign: send.campaign,
-        ..Event::new(
-            send.t,
-            Kind::Reply {
-                follow_up: false,
-                body: Some(1),
-            },
-        )
+    let (to, phone, number) = sent_to(&trace, tenth);
+    let stop = Record::Reply {
+        source: Source::Campaign(to.campaign),
+        phone,
+        to: Destination::Number(number),
+        follow_up: false,
+        body: Some(1),
     };
-    trace.insert(tenth, stop);
+    trace.insert(tenth, (trace[tenth].0, stop));
     assert_only(&scn, &trace, Invariant::OptedOut);
 }
 
@@ -134,13 +163,24 @@ fn an_engine_deaf_to_stop_is_caught_from_what_customers_wrote() {
     // the engine's own opt-out records and let B text one of them: the auditor reads the replies.
     let scn = scenario(&crate::opt_out::stop_storm("company", false));
     let mut trace = good_trace(&scn);
-    trace.retain(|e| e.kind != Kind::OptOut);
+    trace.retain(|(_, r)| !matches!(r, Record::OptOut { .. }));
     let skip = trace
         .iter()
-        .position(|e| e.kind == Kind::Skip(SkipReason::OptedOut))
+        .position(|(_, r)| {
+            matches!(
+                r,
+                Record::Skip {
+                    reason: SkipReason::OptedOut,
+                    ..
+                }
+            )
+        })
         .unwrap();
-    trace[skip].kind = Kind::Send;
-    trace[skip].number = 1;
+    let Record::Skip { to, phone, .. } = trace[skip].1 else {
+        unreachable!()
+    };
+    let number = NumberId::new(1);
+    trace[skip].1 = Record::Send { to, phone, number };
     assert_only(&scn, &trace, Invariant::OptedOut);
 }
 
@@ -150,7 +190,15 @@ fn a_recipient_without_a_fate_breaks_conservation() {
     let mut trace = good_trace(&scn);
     let cut = trace
         .iter()
-        .position(|e| e.kind == Kind::Unreached(EndReason::Cutoff))
+        .position(|(_, r)| {
+            matches!(
+                r,
+                Record::Unreached {
+                    reason: EndReason::Cutoff,
+                    ..
+                }
+            )
+        })
         .unwrap();
     trace.remove(cut);
     assert_only(&scn, &trace, Invariant::Conservation);
@@ -161,7 +209,13 @@ fn one_phone_texted_twice_in_an_outreach_breaks_send_once() {
     let scn = paced_evenly(40, "", "", SILENT);
     let mut trace = good_trace(&scn);
     let sends = send_positions(&trace);
-    trace[sends[1]].phone = trace[sends[0]].phone;
+    let (_, first_phone, _) = sent_to(&trace, sends[0]);
+    let (to, _, number) = sent_to(&trace, sends[1]);
+    trace[sends[1]].1 = Record::Send {
+        to,
+        phone: first_phone,
+        number,
+    };
     assert_only(&scn, &trace, Invariant::Duplicate);
 }
 
@@ -174,7 +228,10 @@ fn an_agent_given_one_conversation_too_many_breaks_capacity() {
         "reply_rate = { dist = \"fixed\", value = 1 }\nreplies = [ { body = \"hi\", weight = 1 } ]",
     );
     let mut trace = good_trace(&scn);
-    let assign = trace.iter().position(|e| e.kind == Kind::Assign).unwrap();
+    let assign = trace
+        .iter()
+        .position(|(_, r)| matches!(r, Record::Assign { .. }))
+        .unwrap();
     trace.insert(assign + 1, trace[assign]);
     assert_only(&scn, &trace, Invariant::AgentCapacity);
 }
@@ -185,9 +242,9 @@ fn an_event_earlier_than_the_one_before_breaks_monotonic_time() {
     let mut trace = good_trace(&scn);
     let deliver = trace
         .iter()
-        .position(|e| e.kind == Kind::Deliver && e.t > 0)
+        .position(|(t, r)| matches!(r, Record::Deliver { .. }) && *t > Instant::START)
         .unwrap();
-    trace[deliver].t = trace[deliver - 1].t - 1;
+    trace[deliver].0 = trace[deliver - 1].0.checked_sub(ONE_MS).unwrap();
     assert_only(&scn, &trace, Invariant::MonotonicTime);
 }
 
@@ -202,21 +259,14 @@ fn a_send_held_back_while_the_windows_allowed_it_breaks_liveness() {
     let mut trace = good_trace(&scn);
     let last = *send_positions(&trace).last().unwrap();
     let mut held = trace.remove(last);
-    held.t += 30_000;
-    let at = trace.partition_point(|e| e.t <= held.t);
+    held.0 = held.0 + 30 * SECOND;
+    let at = trace.partition_point(|(t, _)| *t <= held.0);
     trace.insert(at, held);
     assert_only(&scn, &trace, Invariant::Liveness);
 }
 
-fn lazy_run(scn: &Scenario) -> Vec<Event> {
-    let o = sim::run(
-        scn,
-        &sim::Options {
-            seed: 1,
-            trace: true,
-            limiter_fault: Some(Fault::Idle),
-        },
-    );
+fn lazy_run(scn: &Scenario) -> Vec<(Instant, Record)> {
+    let o = crate::common::run_with_limiter(scn, 1, || Idle);
     assert_eq!(o.campaigns[0].sent, 0, "the lazy engine sends nothing");
     o.trace
 }
@@ -239,9 +289,8 @@ fn without_a_horizon_nobody_may_be_left_for_the_horizon() {
     let scn = scenario(&one_campaign(100, "", ""));
     let trace = lazy_run(&scn);
     let v = crate::common::audit(&scn, &trace);
-    assert!(
-        v.iter()
-            .any(|v| v.invariant == Invariant::Liveness && v.detail.contains("no horizon"))
-    );
+    assert!(v.iter().any(|v| v.invariant == Invariant::Liveness
+        && v.campaign == Some(CampaignId::new(0))
+        && v.detail.contains("no horizon")));
     run_audited(&scn, 1);
 }

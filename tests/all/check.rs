@@ -3,28 +3,28 @@
 use std::process::Command;
 
 use campaign_sim::check::{self, Options};
-use engine::limiter::Fault;
 use model::time::HOUR;
+use model::{Pacing, Window};
 use scenario::Scenario;
 
-use crate::common::{one_campaign, scenario, shipped};
+use crate::common::{TokenBucket, after, one_campaign, scenario, shipped};
 
 #[test]
 fn a_token_bucket_limiter_is_caught_with_campaign_window_and_time() {
     let scn = shipped("single-500.toml");
-    let broken = check::check(
+    let broken = check::check_with_limiters(
         std::slice::from_ref(&scn),
         &Options {
             seeds: 2,
-            limiter_fault: Some(Fault::TokenBucket { per_minute: 8 }),
             ..Default::default()
         },
+        |_: &[Window], _: Pacing| TokenBucket::new(8),
     );
     assert!(!broken.passed);
     let b = broken
         .breaches
         .iter()
-        .find(|b| b.kind == "send_window")
+        .find(|b| b.kind.name() == "send_window")
         .expect("a window breach");
     assert_eq!(b.campaign.as_deref(), Some("Order update"));
     assert!(b.message.contains("more than 8 per 60 s"), "{}", b.message);
@@ -119,8 +119,8 @@ fn per_interval_thresholds_judge_the_worst_hour() {
         let mut w: Vec<u64> = o.timeline.inboxes[0]
             .waits
             .iter()
-            .filter(|(t, _)| *t >= hour * HOUR && *t < (hour + 1) * HOUR)
-            .map(|&(_, w)| w)
+            .filter(|(t, _)| *t >= after(hour * HOUR) && *t < after((hour + 1) * HOUR))
+            .map(|&(_, w)| w.as_millis())
             .collect();
         if w.is_empty() {
             continue;
@@ -236,7 +236,6 @@ fn the_shipped_scenarios_pass_check_deterministically() {
         &Options {
             seeds: 5,
             verify_determinism: true,
-            ..Default::default()
         },
     );
     assert!(r.passed, "{:#?}", r.breaches);

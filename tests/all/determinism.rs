@@ -1,17 +1,10 @@
 use crate::common::{scenario, shipped};
 
 fn report_bytes(scn: &scenario::Scenario, seed: u64) -> (Vec<u8>, Vec<u8>) {
-    let o = sim::run(
-        scn,
-        &sim::Options {
-            seed,
-            trace: true,
-            ..Default::default()
-        },
-    );
+    let o = sim::run(scn, &sim::Options { seed, trace: true });
     let summary = serde_json::to_vec_pretty(&report::summarize(scn, &o)).unwrap();
     let mut trace = Vec::new();
-    report::write_trace(&mut trace, scn, &o).unwrap();
+    report::write_trace(&mut trace, scn, &o.trace).unwrap();
     (summary, trace)
 }
 
@@ -29,7 +22,6 @@ fn another_seed_changes_the_replies() {
         &sim::Options {
             seed: 1,
             trace: false,
-            ..Default::default()
         },
     );
     let b = sim::run(
@@ -37,7 +29,6 @@ fn another_seed_changes_the_replies() {
         &sim::Options {
             seed: 2,
             trace: false,
-            ..Default::default()
         },
     );
     let replies = |o: &sim::Outcome| o.campaigns.iter().map(|c| c.replies).collect::<Vec<_>>();
@@ -77,7 +68,6 @@ recipients = { count = 2000 }
         &sim::Options {
             seed: 5,
             trace: false,
-            ..Default::default()
         },
     );
     let both = sim::run(
@@ -85,7 +75,6 @@ recipients = { count = 2000 }
         &sim::Options {
             seed: 5,
             trace: false,
-            ..Default::default()
         },
     );
     let (a1, a2) = (&alone.campaigns[0], &both.campaigns[0]);

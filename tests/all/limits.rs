@@ -1,14 +1,14 @@
-use model::record::Kind;
-use model::time::{HOUR, MINUTE};
-use model::{PLATFORM_WINDOWS, Pacing, Window};
+use model::record::Record;
+use model::time::{HOUR, Instant, MINUTE, Span};
+use model::{CampaignId, PLATFORM_WINDOWS, Pacing, Window};
 
 use crate::common::{one_campaign, run_audited, scenario, shipped};
 
-fn send_times(o: &sim::Outcome, campaign: u32) -> Vec<u64> {
-    o.trace
-        .iter()
-        .filter(|e| e.kind == Kind::Send && e.campaign == campaign)
-        .map(|e| e.t)
+fn send_times(o: &sim::Outcome, campaign: usize) -> Vec<Instant> {
+    crate::common::sends(&o.trace)
+        .into_iter()
+        .filter(|(_, to)| to.campaign == CampaignId::new(campaign))
+        .map(|(t, _)| t)
         .collect()
 }
 
@@ -20,7 +20,7 @@ fn five_hundred_recipients_take_a_little_over_an_hour() {
     let span = t[499] - t[0];
     assert!(
         span > 60 * MINUTE && span <= 65 * MINUTE,
-        "last send {span} ms after the first"
+        "last send {span:?} after the first"
     );
     let first_hour = t.iter().filter(|&&x| x < t[0] + HOUR).count();
     assert!(first_hour <= 480, "{first_hour} sends in the first hour");
@@ -39,7 +39,7 @@ fn every_pacing_keeps_the_windows() {
         // 700 sends need at least 17 full 5-minute windows whatever the pacing.
         assert!(
             t[699] - t[0] >= 17 * 5 * MINUTE,
-            "{pacing}: {} ms",
+            "{pacing}: {:?}",
             t[699] - t[0]
         );
     }
@@ -88,12 +88,16 @@ fn declared_windows_are_enforced_and_audited() {
         scn.limits.windows,
         vec![Window {
             max: 2,
-            per: 10_000
+            per: Span::from_millis(10_000)
         }]
     );
     let o = run_audited(&scn, 1);
     let t = send_times(&o, 0);
-    assert_eq!(t[99] - t[0], 49 * 10_000, "two every ten seconds");
+    assert_eq!(
+        t[99] - t[0],
+        Span::from_millis(49 * 10_000),
+        "two every ten seconds"
+    );
     assert_ne!(scn.limits.windows, PLATFORM_WINDOWS.to_vec());
     assert_eq!(scn.limits.pacing, Pacing::Eager);
 }
@@ -103,13 +107,13 @@ fn the_auditor_catches_a_limiter_that_breaks_the_sliding_window() {
     // Fixed per-minute buckets of 8 allow 16 sends across a bucket boundary: a plausible bug.
     let scn = scenario(&one_campaign(40, "", ""));
     let mut o = run_audited(&scn, 1);
-    for (n, e) in o
+    for (n, (t, _)) in o
         .trace
         .iter_mut()
-        .filter(|e| e.kind == Kind::Send)
+        .filter(|(_, r)| matches!(r, Record::Send { .. }))
         .enumerate()
     {
-        e.t = 59_000 + (n as u64 / 8) * 1_000;
+        *t = Instant::from_millis(59_000 + (n as u64 / 8) * 1_000);
     }
     let v = crate::common::audit(&scn, &o.trace);
     assert!(

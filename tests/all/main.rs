@@ -1,6 +1,7 @@
 //! Scenario-level tests: the simulator run end to end, judged by the domain facts and by the
 //! independent auditor. One test binary, a module per topic.
 
+mod architecture;
 mod audit;
 mod bad_input;
 mod check;

@@ -1,17 +1,19 @@
-use engine::{
-    Action, CampaignConfig, Config, Destination, Engine, Inbound, InboxConfig, OutreachConfig,
-};
-use model::Scope;
-use model::time::{Epoch, HOUR, MINUTE};
-use model::{Duplicates, Phone, Recipient, SkipReason};
-use model::{PLATFORM_WINDOWS, Pacing};
+use std::collections::VecDeque;
 
-use crate::common::{run_audited, scenario};
+use engine::{Action, CampaignConfig, Config, Engine, Inbound, InboxConfig, OutreachConfig};
+use model::time::{Epoch, HOUR, Instant, MINUTE};
+use model::{
+    CampaignId, CustomerId, Destination, Duplicates, InboxId, NumberId, PLATFORM_WINDOWS, Pacing,
+    Phone, Recipient, Scope, SkipReason,
+};
+use sim::driver::{Driver, World};
+
+use crate::common::{after, run_audited, scenario};
 
 /// Two campaigns on two numbers texting the same phone: A at 0, B an hour later.
 fn two_campaigns(scope: Scope) -> Engine {
     let campaign = |number, start| CampaignConfig {
-        number,
+        number: NumberId::new(number),
         schedule: None,
         outreaches: vec![OutreachConfig {
             start,
@@ -30,44 +32,57 @@ fn two_campaigns(scope: Scope) -> Engine {
         pacing: Pacing::Eager,
         opt_out_scope: scope,
         duplicates: Duplicates::SendOnce,
-        number_inbox: vec![0, 0],
+        number_inbox: vec![InboxId::new(0); 2],
         inboxes: vec![InboxConfig {
             agents: 1,
             capacity: 1,
             sla: 5 * MINUTE,
             same_agent_window: 15 * MINUTE,
         }],
-        campaigns: vec![campaign(0, 0), campaign(1, HOUR)],
-        limiter_fault: None,
+        campaigns: vec![campaign(0, Instant::START), campaign(1, after(HOUR))],
     })
 }
 
-/// Drives the engine to the end, injecting customer messages (time, number, body) on the way.
-fn drive(mut engine: Engine, messages: &[(u64, u32, &str)]) -> Vec<Action> {
-    let mut all = Vec::new();
-    let mut out = Vec::new();
-    let mut pending = messages.to_vec();
-    loop {
-        let next_msg = pending.first().map(|m| m.0);
-        let Some(t) = [engine.next_wakeup(), next_msg].into_iter().flatten().min() else {
-            break;
-        };
-        if next_msg == Some(t) {
-            let (_, number, body) = pending.remove(0);
-            let msg = Inbound {
-                phone: Phone(15551234567),
-                to: Destination::Number(number),
-                body,
-                customer: 0,
-                conversation: None,
-            };
-            engine.on_inbound(t, msg, &mut out);
-        } else {
-            engine.on_tick(t, &mut out);
-        }
-        all.append(&mut out);
+/// The customer's messages (time, number, body), and every action the engine took.
+struct Customer {
+    messages: VecDeque<(Instant, usize, &'static str)>,
+    actions: Vec<Action>,
+}
+
+impl World for Customer {
+    fn next_at(&self) -> Option<Instant> {
+        self.messages.front().map(|m| m.0)
     }
-    all
+
+    fn advance(&mut self, now: Instant, engine: &mut Engine, decided: &mut Vec<Action>) {
+        let (_, number, body) = self.messages.pop_front().unwrap();
+        let msg = Inbound {
+            phone: Phone(15551234567),
+            to: Destination::Number(NumberId::new(number)),
+            body,
+            customer: CustomerId::new(0),
+            conversation: None,
+        };
+        engine.on_inbound(now, msg, decided);
+    }
+
+    fn carry_out(&mut self, _now: Instant, decided: &[Action]) {
+        self.actions.extend_from_slice(decided);
+    }
+}
+
+/// Drives the engine to the end, injecting customer messages (minutes, number, body) on the way.
+fn drive(engine: Engine, messages: &[(u64, usize, &'static str)]) -> Vec<Action> {
+    let customer = Customer {
+        messages: messages
+            .iter()
+            .map(|&(m, n, body)| (after(m * MINUTE), n, body))
+            .collect(),
+        actions: Vec::new(),
+    };
+    let mut driver = Driver::new(engine, customer, None);
+    while driver.step() {}
+    driver.finish().world.actions
 }
 
 fn b_skipped(actions: &[Action]) -> bool {
@@ -75,10 +90,10 @@ fn b_skipped(actions: &[Action]) -> bool {
         matches!(
             a,
             Action::Skip {
-                campaign: 1,
+                to,
                 reason: SkipReason::OptedOut,
                 ..
-            }
+            } if to.campaign == CampaignId::new(1)
         )
     })
 }
@@ -86,12 +101,12 @@ fn b_skipped(actions: &[Action]) -> bool {
 fn b_sent(actions: &[Action]) -> bool {
     actions
         .iter()
-        .any(|a| matches!(a, Action::Send { campaign: 1, .. }))
+        .any(|a| matches!(a, Action::Send { to, .. } if to.campaign == CampaignId::new(1)))
 }
 
 #[test]
 fn stop_to_campaign_a_makes_campaign_b_skip_the_phone() {
-    let a = drive(two_campaigns(Scope::Company), &[(10 * MINUTE, 0, "stop")]);
+    let a = drive(two_campaigns(Scope::Company), &[(10, 0, "stop")]);
     assert!(b_skipped(&a) && !b_sent(&a));
 }
 
@@ -99,17 +114,14 @@ fn stop_to_campaign_a_makes_campaign_b_skip_the_phone() {
 fn start_after_stop_restores_the_phone() {
     let a = drive(
         two_campaigns(Scope::Company),
-        &[(10 * MINUTE, 0, "STOP"), (20 * MINUTE, 0, "Start")],
+        &[(10, 0, "STOP"), (20, 0, "Start")],
     );
     assert!(b_sent(&a) && !b_skipped(&a));
 }
 
 #[test]
 fn stop_please_is_not_an_opt_out() {
-    let a = drive(
-        two_campaigns(Scope::Company),
-        &[(10 * MINUTE, 0, "STOP PLEASE")],
-    );
+    let a = drive(two_campaigns(Scope::Company), &[(10, 0, "STOP PLEASE")]);
     assert!(b_sent(&a));
     assert!(
         a.iter().any(|x| matches!(x, Action::Route { .. })),
@@ -119,15 +131,9 @@ fn stop_please_is_not_an_opt_out() {
 
 #[test]
 fn sender_number_scope_blocks_only_the_number_replied_to() {
-    let a = drive(
-        two_campaigns(Scope::SenderNumber),
-        &[(10 * MINUTE, 0, "STOP")],
-    );
+    let a = drive(two_campaigns(Scope::SenderNumber), &[(10, 0, "STOP")]);
     assert!(b_sent(&a), "B sends from another number");
-    let a = drive(
-        two_campaigns(Scope::SenderNumber),
-        &[(10 * MINUTE, 1, "STOP")],
-    );
+    let a = drive(two_campaigns(Scope::SenderNumber), &[(10, 1, "STOP")]);
     assert!(b_skipped(&a), "STOP to B's number blocks B");
 }
 

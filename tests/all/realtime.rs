@@ -3,11 +3,12 @@
 use std::time::Duration;
 
 use engine::Action;
-use model::SkipReason;
-use model::record::Kind;
+use model::record::Record;
+use model::time::Instant;
+use model::{RecipientRef, SkipReason};
 use sim::realtime::{self, Carrier, Message, Sms};
 
-use crate::common::{run_audited, shipped};
+use crate::common::{run_audited, sends, shipped};
 
 /// Accepts every SMS and "delivers" it later on its own task, as a real carrier client would.
 struct MockCarrier {
@@ -26,26 +27,21 @@ async fn the_async_driver_sends_exactly_what_the_simulator_sends() {
     for name in ["single-500.toml", "launch.toml"] {
         let scn = shipped(name);
         let o = run_audited(&scn, 42);
-        let sim_sends: Vec<(u64, u32, u32, u32)> = o
-            .trace
-            .iter()
-            .filter(|e| e.kind == Kind::Send)
-            .map(|e| (e.t, e.campaign, e.outreach, e.recipient))
-            .collect();
+        let sim_sends = sends(&o.trace);
         // Replay what the simulated customers asked of the platform (STOP / START).
         let messages: Vec<Message> = o
             .trace
             .iter()
-            .filter_map(|e| {
-                let body = match e.kind {
-                    Kind::OptOut => "STOP",
-                    Kind::OptIn => "START",
+            .filter_map(|&(at, r)| {
+                let (body, phone, number) = match r {
+                    Record::OptOut { phone, number, .. } => ("STOP", phone, number),
+                    Record::OptIn { phone, number, .. } => ("START", phone, number),
                     _ => return None,
                 };
                 Some(Message {
-                    at: e.t,
-                    phone: e.phone?,
-                    number: e.number,
+                    at,
+                    phone,
+                    number,
                     body: body.into(),
                 })
             })
@@ -56,15 +52,10 @@ async fn the_async_driver_sends_exactly_what_the_simulator_sends() {
         };
         let started = tokio::time::Instant::now();
         let log = realtime::drive(config, &mut carrier, messages, scn.until).await;
-        let rt_sends: Vec<(u64, u32, u32, u32)> = log
+        let rt_sends: Vec<(Instant, RecipientRef)> = log
             .iter()
-            .filter_map(|(t, a)| match *a {
-                Action::Send {
-                    campaign,
-                    outreach,
-                    row,
-                    ..
-                } => Some((*t, campaign, outreach, row)),
+            .filter_map(|&(t, a)| match a {
+                Action::Send { to, .. } => Some((t, to)),
                 _ => None,
             })
             .collect();
@@ -73,7 +64,7 @@ async fn the_async_driver_sends_exactly_what_the_simulator_sends() {
         assert_eq!(carrier.accepted.len(), sim_sends.len());
         let last = sim_sends.last().unwrap().0;
         assert!(
-            started.elapsed() >= Duration::from_millis(last),
+            started.elapsed() >= Duration::from_millis(last.as_millis()),
             "the driver slept on tokio's clock"
         );
         if name == "launch.toml" {

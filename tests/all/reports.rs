@@ -118,7 +118,7 @@ fn the_launch_charts_show_the_cutoff_and_the_unreached() {
 fn busy_slots_in_the_timeline_never_exceed_the_staffed_capacity() {
     let scn = shipped("launch.toml");
     let o = run_audited(&scn, 5);
-    let minutes = o.end.div_ceil(BUCKET) as usize;
+    let minutes = o.end.as_millis().div_ceil(BUCKET.as_millis()) as usize;
     for (inbox, line) in scn.inboxes.iter().zip(&o.timeline.inboxes) {
         let staffed = f64::from(inbox.agents * inbox.capacity);
         let mut peak: f64 = 0.0;

@@ -1,8 +1,7 @@
 use model::Status;
-use model::record::Kind;
 use model::time::{HOUR, MINUTE};
 
-use crate::common::{one_campaign, run_audited, scenario, shipped};
+use crate::common::{after, one_campaign, run_audited, scenario, sends, shipped};
 
 #[test]
 fn a_start_outside_the_window_waits_for_it() {
@@ -11,7 +10,7 @@ fn a_start_outside_the_window_waits_for_it() {
     let o = run_audited(&scenario(&text), 1);
     assert_eq!(
         o.campaigns[0].first_send,
-        Some(5 * HOUR),
+        Some(after(5 * HOUR)),
         "13:00 is five hours after the 08:00 start"
     );
 }
@@ -23,8 +22,8 @@ fn recipients_roll_over_to_the_next_open_day() {
     let o = run_audited(&scenario(&text), 1);
     let last = o.campaigns[0].last_send.unwrap();
     assert!(
-        (2 * 24 * HOUR + HOUR..2 * 24 * HOUR + 2 * HOUR).contains(&last),
-        "last send at {last} ms"
+        (after(2 * 24 * HOUR + HOUR)..after(2 * 24 * HOUR + 2 * HOUR)).contains(&last),
+        "last send at {last}"
     );
     assert_eq!(o.campaigns[0].sent, 1000);
 }
@@ -41,14 +40,13 @@ fn the_window_opens_in_each_recipients_own_time_zone() {
         .position(|z| z.iana_name() == Some("America/Los_Angeles"))
         .unwrap() as u16;
     let recipients = &o.config.campaigns[0].outreaches[0].recipients;
-    let first_la = o
-        .trace
-        .iter()
-        .find(|e| e.kind == Kind::Send && recipients[e.recipient as usize].zone == la)
+    let (first_la, _) = sends(&o.trace)
+        .into_iter()
+        .find(|(_, to)| recipients[to.row.index()].zone == la)
         .unwrap();
     // 09:00 in Los Angeles is 12:00 in New York, four hours after the 08:00 start.
-    assert_eq!(first_la.t, 4 * HOUR);
-    assert_eq!(o.campaigns[0].first_send, Some(HOUR));
+    assert_eq!(first_la, after(4 * HOUR));
+    assert_eq!(o.campaigns[0].first_send, Some(after(HOUR)));
 }
 
 #[test]
@@ -60,7 +58,10 @@ fn the_end_time_leaves_the_rest_unreached_and_the_outreach_completed() {
     assert_eq!(m.sent, 480);
     assert_eq!(m.unreached, 520);
     assert_eq!(m.unreached_cutoff, 520);
-    assert!(m.last_send.unwrap() < 2 * HOUR, "nothing at or after 10:00");
+    assert!(
+        m.last_send.unwrap() < after(2 * HOUR),
+        "nothing at or after 10:00"
+    );
     assert_eq!(o.statuses[0][0], Status::Completed);
 }
 
@@ -81,10 +82,10 @@ fn the_launch_scenario_cuts_off_the_shipping_notice() {
     assert_eq!(shipping.sent, 8 * 480);
     assert_eq!(shipping.unreached, 5000 - 8 * 480);
     assert!(
-        shipping.last_send.unwrap() < 9 * HOUR,
+        shipping.last_send.unwrap() < after(9 * HOUR),
         "last send before 17:00"
     );
-    assert!(shipping.last_send.unwrap() >= 9 * HOUR - 5 * MINUTE);
+    assert!(shipping.last_send.unwrap() >= after(9 * HOUR - 5 * MINUTE));
 }
 
 #[test]

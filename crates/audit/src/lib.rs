@@ -1,30 +1,47 @@
-//! The auditor: proves the campaign system's invariants on a finished trace.
+//! The auditor: proves the campaign system's invariants on a run's records, as they happen.
 //!
 //! It shares no logic with the engine and judges against the scenario as the user wrote it (its
 //! windows, times, schedules, scope), not against the configuration the harness built for the
 //! engine, so neither a limiter bug nor a translation mistake can hide. It re-derives every rule
 //! from its definition: count the sends in each window, read each recipient's local clock, replay
 //! the opt-out keywords, and check that no free slot went unused while someone was due.
+//!
+//! An [`Auditor`] is an [`Observer`]: it judges each record as it arrives and keeps only what the
+//! rules need to remember (a bit per recipient row, the phones opted out, each agent's load, the
+//! last `max` sends of each window), never the records, so a run of millions of recipients is
+//! audited without storing its trace. End-of-run rules (conservation, work left behind) are
+//! judged in [`Observer::finish`].
 
+mod agents;
 mod clock;
+mod fates;
 mod liveness;
+mod opt_out;
+mod windows;
+
+#[cfg(test)]
+mod tests;
 
 use std::fmt;
 
-use rustc_hash::{FxHashMap, FxHashSet};
-
-use model::Scope;
-use model::record::{Event, Kind};
-use model::time::Millis;
-use model::{Duplicates, Lists, Phone};
+use model::time::Instant;
+use model::{
+    CampaignId, Duplicates, EndReason, Lists, Observer, Phone, RecipientRef, Record, Source,
+};
 use scenario::Scenario;
+
+use agents::Agents;
+use fates::Fates;
+use liveness::Liveness;
+use opt_out::OptOuts;
+use windows::SendWindows;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
     pub invariant: Invariant,
-    /// Campaign index, when the invariant is about one.
-    pub campaign: Option<u32>,
-    pub t: Millis,
+    /// The campaign, when the invariant is about one.
+    pub campaign: Option<CampaignId>,
+    pub t: Instant,
     pub detail: String,
 }
 
@@ -44,7 +61,7 @@ pub enum Invariant {
     Duplicate,
     /// An agent holding more conversations than its capacity.
     AgentCapacity,
-    /// An event recorded at an earlier time than the one before it.
+    /// A record at an earlier time than the one before it.
     MonotonicTime,
     /// A free slot left unused while a recipient was due (eager pacing), or work left at the end
     /// of a run without a horizon.
@@ -69,7 +86,7 @@ impl Invariant {
 
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at t={} ms", self.invariant.name(), self.t)?;
+        write!(f, "{} at {}", self.invariant.name(), self.t)?;
         if let Some(c) = self.campaign {
             write!(f, " (campaign #{c})")?;
         }
@@ -77,267 +94,247 @@ impl fmt::Display for Violation {
     }
 }
 
-/// Audits traces of one scenario; build it once and audit every seed's trace with it.
+/// Every violation in a stored trace of a run of `scn` whose recipients are `lists`.
+///
+/// Feeds each record to an [`Auditor`] in order, then finishes the run at the instant of the last
+/// record (the start for an empty trace): the end-of-run findings are dated there, as they would
+/// be for a live run whose last record closes it.
+pub fn audit(scn: &Scenario, lists: &Lists, trace: &[(Instant, Record)]) -> Vec<Violation> {
+    let mut auditor = Auditor::new(scn, lists);
+    for (at, record) in trace {
+        auditor.observe(*at, record);
+    }
+    auditor.finish(trace.last().map_or(Instant::START, |&(at, _)| at));
+    auditor.into_violations()
+}
+
+/// Audits one run of a scenario as its records arrive. Build one per run; the scenario and the
+/// recipient lists are borrowed, so the auditors of many seeds run side by side on one copy.
 pub struct Auditor<'a> {
     scn: &'a Scenario,
     /// Who each outreach texts, `[campaign][outreach][row]`, rebuilt from the scenario.
-    lists: Lists,
+    lists: &'a Lists,
+    order: Order,
+    /// Per campaign: its send windows and its liveness.
+    campaigns: Vec<(SendWindows, Liveness)>,
+    /// Sends outside their outreach's time or the schedule, in record order.
+    timing: Vec<Violation>,
+    opt_outs: OptOuts<'a>,
+    fates: Fates<'a>,
+    agents: Agents,
+    /// Every finding, once the run is finished.
+    found: Option<Vec<Violation>>,
 }
 
 impl<'a> Auditor<'a> {
-    /// `lists` are the recipients the scenario's lists and segments name, built by the caller.
-    pub fn new(scn: &'a Scenario, lists: Lists) -> Self {
-        Auditor { scn, lists }
-    }
-
-    /// Every violation found in `trace`, which must hold every event of a run in order.
-    pub fn audit(&self, trace: &[Event]) -> Vec<Violation> {
-        let mut found = Vec::new();
-        monotonic_time(trace, &mut found);
-        self.send_windows(trace, &mut found);
-        self.send_times_and_schedules(trace, &mut found);
-        self.opt_outs(trace, &mut found);
-        self.fates(trace, &mut found);
-        self.agent_capacity(trace, &mut found);
-        liveness::check(self.scn, &self.lists, trace, &mut found);
-        found
-    }
-
-    fn send_windows(&self, trace: &[Event], found: &mut Vec<Violation>) {
-        let mut times: Vec<Vec<Millis>> = vec![Vec::new(); self.scn.campaigns.len()];
-        for e in sends(trace) {
-            times[e.campaign as usize].push(e.t);
-        }
-        for (c, t) in times.iter().enumerate() {
-            for w in &self.scn.limits.windows {
-                let n = w.max as usize;
-                // n+1 sends spanning less than `per` fit in one half-open window of length `per`.
-                if let Some(i) = (n..t.len()).find(|&i| t[i] - t[i - n] < w.per) {
-                    found.push(Violation {
-                        invariant: Invariant::SendWindow,
-                        campaign: Some(c as u32),
-                        t: t[i],
-                        detail: format!(
-                            "{} sends between t={} ms and t={} ms, more than {} per {} s",
-                            n + 1,
-                            t[i - n],
-                            t[i],
-                            w.max,
-                            w.per / 1000
-                        ),
-                    });
-                }
-            }
+    /// `lists` are the recipients the scenario's lists and segments name, built by the caller
+    /// (once per scenario: every auditor of it can share them).
+    pub fn new(scn: &'a Scenario, lists: &'a Lists) -> Self {
+        assert_eq!(
+            lists.len(),
+            scn.campaigns.len(),
+            "one recipient list per campaign"
+        );
+        let campaigns = lists
+            .iter()
+            .map(|c| {
+                let windows = SendWindows::new(&scn.limits.windows);
+                (windows, Liveness::new(scn.zones.len(), c))
+            })
+            .collect();
+        Auditor {
+            scn,
+            lists,
+            order: Order::default(),
+            campaigns,
+            timing: Vec::new(),
+            opt_outs: OptOuts::new(scn),
+            fates: Fates::new(lists, scn.limits.duplicates == Duplicates::SendOnce),
+            agents: Agents::new(scn),
+            found: None,
         }
     }
 
-    fn send_times_and_schedules(&self, trace: &[Event], found: &mut Vec<Violation>) {
+    /// Every violation of the run, in a fixed order: monotonic time; send windows by campaign
+    /// and window; outreach times and schedules, opt-outs and duplicates in record order;
+    /// conservation by campaign and outreach; agent capacity in record order; liveness by
+    /// campaign. Panics before [`Observer::finish`], when the end-of-run rules are not judged yet.
+    pub fn violations(&self) -> &[Violation] {
+        self.found
+            .as_deref()
+            .expect("Auditor::violations called before the run was finished")
+    }
+
+    /// [`Auditor::violations`], owned.
+    pub fn into_violations(self) -> Vec<Violation> {
+        self.found
+            .expect("Auditor::into_violations called before the run was finished")
+    }
+
+    /// A sent, skipped or unreached row of `to` at `at`. With eager pacing, the stretch since
+    /// the campaign's previous such record is judged first (its windows before this send).
+    fn before_fate(&mut self, at: Instant, to: RecipientRef) {
+        let (windows, liveness) = &mut self.campaigns[to.campaign.index()];
+        liveness.before_fate(self.scn, to.campaign, at, windows);
+    }
+
+    fn fate(&mut self, to: RecipientRef) {
+        let zone = self.lists[to.campaign.index()]
+            .get(to.outreach.index())
+            .and_then(|rows| rows.get(to.row.index()))
+            .map(|r| r.zone);
+        self.campaigns[to.campaign.index()]
+            .1
+            .fate(to.outreach, zone);
+        self.fates.fate(to);
+    }
+
+    fn send(&mut self, at: Instant, to: RecipientRef, phone: Phone, number: model::NumberId) {
+        self.before_fate(at, to);
+        self.campaigns[to.campaign.index()].0.send(to.campaign, at);
+        self.fate(to);
+        self.send_time(at, to);
+        self.opt_outs.send(at, to.campaign, phone, number);
+        self.fates.send(at, to, phone);
+    }
+
+    /// A send at `at` must fall within its outreach's time and, on the recipient's own clock,
+    /// within the campaign's schedule.
+    fn send_time(&mut self, at: Instant, to: RecipientRef) {
         let scn = self.scn;
-        for e in sends(trace) {
-            let campaign = &scn.campaigns[e.campaign as usize];
-            let outreach = &campaign.outreaches[e.outreach as usize];
-            let mut bad = |invariant, detail: String| {
-                found.push(Violation {
-                    invariant,
-                    campaign: Some(e.campaign),
-                    t: e.t,
-                    detail,
-                })
-            };
-            if e.t < outreach.start {
-                bad(
-                    Invariant::OutreachTime,
-                    format!("sent before the outreach start (t={} ms)", outreach.start),
-                );
-            }
-            if let Some(end) = outreach.end.filter(|&end| e.t >= end) {
-                bad(
-                    Invariant::OutreachTime,
-                    format!("sent at or after the outreach end (t={end} ms)"),
-                );
-            }
-            if let Some(stop) = outreach.stop_at.filter(|&stop| e.t >= stop) {
-                bad(
-                    Invariant::OutreachTime,
-                    format!("sent at or after the outreach was stopped (t={stop} ms)"),
-                );
-            }
-            let recipient =
-                self.lists[e.campaign as usize][e.outreach as usize][e.recipient as usize];
-            let tz = &scn.zones[recipient.zone as usize].tz;
-            if !clock::is_open(campaign.schedule.as_ref(), tz, scn.epoch, e.t) {
-                bad(
-                    Invariant::Schedule,
-                    format!(
-                        "sent at {} local time of the recipient (row {}), outside the schedule",
-                        clock::local_reading(tz, scn.epoch, e.t),
-                        e.recipient
-                    ),
-                );
-            }
-        }
-    }
-
-    /// Replays what customers wrote, read with the auditor's own keyword lists (DOMAIN.md), not
-    /// the opt-out records of the engine, so an engine deaf to "STOP" is caught too.
-    fn opt_outs(&self, trace: &[Event], found: &mut Vec<Violation>) {
-        let scope_of = |number: u32| match self.scn.limits.opt_out_scope {
-            Scope::Company => None,
-            Scope::SenderNumber => Some(number),
+        let campaign = &scn.campaigns[to.campaign.index()];
+        let outreach = &campaign.outreaches[to.outreach.index()];
+        let mut bad = |invariant, detail: String| {
+            self.timing.push(Violation {
+                invariant,
+                campaign: Some(to.campaign),
+                t: at,
+                detail,
+            })
         };
-        let mut blocked: FxHashSet<(Option<u32>, Phone)> = FxHashSet::default();
-        for e in trace {
-            let Some(phone) = e.phone else { continue };
-            match e.kind {
-                Kind::Reply {
-                    body: Some(body), ..
-                } => {
-                    let replies = &self.scn.campaigns[e.campaign as usize].customers.replies;
-                    let Some((text, _)) = replies.get(body as usize) else {
-                        continue;
-                    };
-                    if OPT_OUT.iter().any(|k| k.eq_ignore_ascii_case(text.trim())) {
-                        blocked.insert((scope_of(e.number), phone));
-                    } else if OPT_IN.iter().any(|k| k.eq_ignore_ascii_case(text.trim())) {
-                        blocked.remove(&(scope_of(e.number), phone));
-                    }
-                }
-                Kind::Send if blocked.contains(&(scope_of(e.number), phone)) => {
-                    found.push(Violation {
-                        invariant: Invariant::OptedOut,
-                        campaign: Some(e.campaign),
-                        t: e.t,
-                        detail: format!("sent to {phone}, who had replied an opt-out keyword"),
-                    })
-                }
-                _ => {}
-            }
+        if at < outreach.start {
+            bad(
+                Invariant::OutreachTime,
+                format!("sent before the outreach start ({})", outreach.start),
+            );
         }
-    }
-
-    fn fates(&self, trace: &[Event], found: &mut Vec<Violation>) {
-        let mut count: Vec<Vec<Vec<u8>>> = self
-            .lists
-            .iter()
-            .map(|c| c.iter().map(|rows| vec![0; rows.len()]).collect())
-            .collect();
-        let mut sent_phones: FxHashMap<(u32, u32), FxHashSet<Phone>> = FxHashMap::default();
-        let mut end = 0;
-        for e in trace {
-            end = e.t;
-            if !matches!(e.kind, Kind::Send | Kind::Skip(_) | Kind::Unreached(_)) {
-                continue;
-            }
-            let n = &mut count[e.campaign as usize][e.outreach as usize][e.recipient as usize];
-            *n = n.saturating_add(1);
-            if e.kind == Kind::Send
-                && self.scn.limits.duplicates == Duplicates::SendOnce
-                && let Some(phone) = e.phone
-                && !sent_phones
-                    .entry((e.campaign, e.outreach))
-                    .or_default()
-                    .insert(phone)
-            {
-                found.push(Violation {
-                    invariant: Invariant::Duplicate,
-                    campaign: Some(e.campaign),
-                    t: e.t,
-                    detail: format!("{phone} sent twice in outreach {}", e.outreach),
-                });
-            }
+        if let Some(end) = outreach.end.filter(|&end| at >= end) {
+            bad(
+                Invariant::OutreachTime,
+                format!("sent at or after the outreach end ({end})"),
+            );
         }
-        for (c, outreaches) in count.iter().enumerate() {
-            for (o, rows) in outreaches.iter().enumerate() {
-                let bad: Vec<usize> = (0..rows.len()).filter(|&r| rows[r] != 1).collect();
-                if let Some(&first) = bad.first() {
-                    found.push(Violation {
-                        invariant: Invariant::Conservation,
-                        campaign: Some(c as u32),
-                        t: end,
-                        detail: format!(
-                            "{} recipients of outreach {o} do not have exactly one fate (first: row {first}, {} fates)",
-                            bad.len(),
-                            rows[first]
-                        ),
-                    });
-                }
-            }
+        if let Some(stop) = outreach.stop_at.filter(|&stop| at >= stop) {
+            bad(
+                Invariant::OutreachTime,
+                format!("sent at or after the outreach was stopped ({stop})"),
+            );
         }
-    }
-
-    fn agent_capacity(&self, trace: &[Event], found: &mut Vec<Violation>) {
-        let mut load: Vec<Vec<u32>> = self
-            .scn
-            .inboxes
-            .iter()
-            .map(|i| vec![0; i.agents as usize])
-            .collect();
-        for e in trace {
-            match e.kind {
-                Kind::Assign => {
-                    let l = &mut load[e.inbox as usize][e.agent as usize];
-                    *l += 1;
-                    let cap = self.scn.inboxes[e.inbox as usize].capacity;
-                    if *l > cap {
-                        found.push(Violation {
-                            invariant: Invariant::AgentCapacity,
-                            campaign: None,
-                            t: e.t,
-                            detail: format!(
-                                "agent {} of inbox #{} holds {} conversations, capacity {cap}",
-                                e.agent, e.inbox, *l
-                            ),
-                        });
-                    }
-                }
-                Kind::Release => {
-                    let l = &mut load[e.inbox as usize][e.agent as usize];
-                    *l = l.saturating_sub(1);
-                }
-                _ => {}
-            }
+        let recipient = self.lists[to.campaign.index()][to.outreach.index()][to.row.index()];
+        let tz = &scn.zones[usize::from(recipient.zone)].tz;
+        if !clock::is_open(campaign.schedule.as_ref(), tz, scn.epoch, at) {
+            bad(
+                Invariant::Schedule,
+                format!(
+                    "sent at {} local time of the recipient (row {}), outside the schedule",
+                    clock::local_reading(tz, scn.epoch, at),
+                    to.row
+                ),
+            );
         }
     }
 }
 
-/// A message opts out (or back in) when it is exactly one of these words, in any case: "STOP
-/// PLEASE" does neither. Written out again from DOMAIN.md on purpose, not taken from the engine:
-/// a word the engine forgot must still count here.
-const OPT_OUT: &[&str] = &[
-    "STOP",
-    "STOPALL",
-    "UNSUBSCRIBE",
-    "CANCEL",
-    "END",
-    "QUIT",
-    "REVOKE",
-    "OPTOUT",
-];
-const OPT_IN: &[&str] = &["START", "YES", "UNSTOP"];
+impl Observer for Auditor<'_> {
+    fn observe(&mut self, at: Instant, record: &Record) {
+        self.order.observe(at, record);
+        match *record {
+            Record::Send { to, phone, number } => self.send(at, to, phone, number),
+            Record::Skip { to, .. } => {
+                self.before_fate(at, to);
+                self.fate(to);
+            }
+            Record::Unreached { to, reason, .. } => {
+                self.before_fate(at, to);
+                if reason == EndReason::Horizon {
+                    self.campaigns[to.campaign.index()]
+                        .1
+                        .left_for_horizon(self.scn, at);
+                }
+                self.fate(to);
+            }
+            Record::Reply {
+                source: Source::Campaign(c),
+                phone,
+                to,
+                body: Some(body),
+                ..
+            } => self.opt_outs.reply(c, phone, to, body),
+            Record::Assign { inbox, agent, .. } => self.agents.assign(at, inbox, agent),
+            Record::Release { inbox, agent, .. } => self.agents.release(inbox, agent),
+            _ => {}
+        }
+    }
 
-fn sends(trace: &[Event]) -> impl Iterator<Item = &Event> {
-    trace.iter().filter(|e| e.kind == Kind::Send)
+    /// Judges the end-of-run rules and puts every finding in order. The end-of-run findings are
+    /// dated at the last record, as the rules read them from the records (at `end` when there
+    /// was none). A second call changes nothing.
+    fn finish(&mut self, end: Instant) {
+        if self.found.is_some() {
+            return;
+        }
+        let end = self.order.last.unwrap_or(end);
+        let mut found: Vec<Violation> = self.order.violation().into_iter().collect();
+        let (windows, liveness): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut self.campaigns).into_iter().unzip();
+        found.extend(windows.into_iter().flat_map(SendWindows::into_breaches));
+        found.append(&mut self.timing);
+        found.append(&mut self.opt_outs.take_found());
+        found.append(&mut self.fates.take_duplicates());
+        found.append(&mut self.fates.conservation(end));
+        found.append(&mut self.agents.take_found());
+        found.extend(
+            liveness
+                .into_iter()
+                .enumerate()
+                .flat_map(|(c, l)| l.into_violations(CampaignId::new(c))),
+        );
+        self.found = Some(found);
+    }
 }
 
-/// Virtual time only moves forward: every event is at or after the one before it.
-fn monotonic_time(trace: &[Event], found: &mut Vec<Violation>) {
-    let mut back = trace
-        .windows(2)
-        .enumerate()
-        .filter(|(_, pair)| pair[1].t < pair[0].t);
-    if let Some((i, pair)) = back.next() {
-        found.push(Violation {
+/// Virtual time only moves forward: every record is at or after the one before it. Remembers the
+/// first step back and counts them all.
+#[derive(Default)]
+struct Order {
+    records: u64,
+    last: Option<Instant>,
+    /// The first step back: the record's position and name, its instant, the one before.
+    first_back: Option<(u64, &'static str, Instant, Instant)>,
+    steps_back: u64,
+}
+
+impl Order {
+    fn observe(&mut self, at: Instant, record: &Record) {
+        if let Some(before) = self.last.filter(|&before| at < before) {
+            self.steps_back += 1;
+            self.first_back
+                .get_or_insert((self.records, record.name(), at, before));
+        }
+        self.records += 1;
+        self.last = Some(at);
+    }
+
+    fn violation(&self) -> Option<Violation> {
+        let (index, name, t, before) = self.first_back?;
+        Some(Violation {
             invariant: Invariant::MonotonicTime,
             campaign: None,
-            t: pair[1].t,
+            t,
             detail: format!(
-                "event {} ({}) at t={} ms comes after one at t={} ms; {} such steps back in all",
-                i + 1,
-                pair[1].kind.name(),
-                pair[1].t,
-                pair[0].t,
-                1 + back.count()
+                "event {index} ({name}) at {t} comes after one at {before}; {} such steps back in all",
+                self.steps_back
             ),
-        });
+        })
     }
 }

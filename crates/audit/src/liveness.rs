@@ -2,156 +2,136 @@
 //! still due, their outreach is running, their local window is open and the send windows allow one
 //! more SMS, an SMS goes out at that instant. A system that idles (or stalls on a schedule it
 //! cannot read) passes every safety invariant; this is what catches it.
+//!
+//! Judged online, one campaign at a time, from its fate records (send, skip, unreached): when the
+//! first record of a later instant arrives, the stretch since the previous instant is read for a
+//! free slot, with what was due and what the windows allowed before that record. So the state is
+//! a count of due recipients per outreach and time zone, not the records.
 
-use model::Pacing;
-use model::record::{Event, Kind};
-use model::time::{MAX_RUN, Millis};
-use model::{EndReason, Lists};
+use model::time::{Instant, MAX_RUN};
+use model::{CampaignId, OutreachId, Pacing, Recipient};
 use scenario::Scenario;
 
+use super::windows::SendWindows;
 use super::{Invariant, Violation, clock};
 
-pub fn check(scn: &Scenario, lists: &Lists, trace: &[Event], found: &mut Vec<Violation>) {
-    let mut fates: Vec<Vec<&Event>> = vec![Vec::new(); scn.campaigns.len()];
-    for e in trace {
-        if matches!(e.kind, Kind::Send | Kind::Skip(_) | Kind::Unreached(_))
-            && let Some(events) = fates.get_mut(e.campaign as usize)
-        {
-            events.push(e);
-        }
-    }
-    for (c, events) in fates.iter().enumerate() {
-        if scn.until.is_none() {
-            left_behind(c as u32, events, found);
-        }
-        if scn.limits.pacing == Pacing::Eager {
-            idle_slots(scn, c, &lists[c], events, found);
-        }
-    }
+/// One campaign's liveness, as its fate records arrive.
+pub struct Liveness {
+    /// Recipients without a fate yet, `[outreach][zone]`.
+    due: Vec<Vec<u32>>,
+    /// The instant of the latest fate record.
+    latest: Option<Instant>,
+    /// The first idle slot; none is looked for after it.
+    idle: Option<Violation>,
+    /// Recipients left for the horizon before the longest run: the first one's instant, and how
+    /// many.
+    left: Option<(Instant, usize)>,
 }
 
-/// Without a horizon the run lasts until the work is done, so nobody may be left for "horizon",
-/// unless the work outlasted the longest run the simulator carries out (the summary says so).
-fn left_behind(c: u32, events: &[&Event], found: &mut Vec<Violation>) {
-    let mut left = events
-        .iter()
-        .filter(|e| e.kind == Kind::Unreached(EndReason::Horizon) && e.t < MAX_RUN);
-    if let Some(first) = left.next() {
-        found.push(Violation {
-            invariant: Invariant::Liveness,
-            campaign: Some(c),
-            t: first.t,
-            detail: format!(
-                "{} recipients left unreached when the run ended, though the scenario sets no horizon: the campaign system stopped with work left",
-                1 + left.count()
-            ),
-        });
+impl Liveness {
+    pub fn new(zones: usize, lists: &[Vec<Recipient>]) -> Liveness {
+        let due = lists
+            .iter()
+            .map(|rows| {
+                let mut per_zone = vec![0; zones];
+                for r in rows {
+                    per_zone[usize::from(r.zone)] += 1;
+                }
+                per_zone
+            })
+            .collect();
+        Liveness {
+            due,
+            latest: None,
+            idle: None,
+            left: None,
+        }
     }
-}
 
-/// Reports the first instant the campaign left a free slot unused while someone was due.
-fn idle_slots(
-    scn: &Scenario,
-    c: usize,
-    lists: &[Vec<model::Recipient>],
-    events: &[&Event],
-    found: &mut Vec<Violation>,
-) {
-    // Recipients without a fate yet, per outreach and time zone.
-    let mut due: Vec<Vec<u32>> = lists
-        .iter()
-        .map(|rows| {
-            let mut per_zone = vec![0; scn.zones.len()];
-            for r in rows {
-                per_zone[r.zone as usize] += 1;
-            }
-            per_zone
-        })
-        .collect();
-    let mut sends: Vec<Millis> = Vec::new();
-    let mut since = 0;
-    for group in events.chunk_by(|a, b| a.t == b.t) {
-        let now = group[0].t;
-        if let Some(v) = first_idle_slot(scn, c, &due, &sends, since, now) {
-            found.push(v);
+    /// Before a fate record of campaign `c` at `now` is counted: with eager pacing, a record at a
+    /// later instant than the last one closes the stretch in between, which is read for an idle
+    /// slot with the windows as the sends so far left them.
+    pub fn before_fate(
+        &mut self,
+        scn: &Scenario,
+        c: CampaignId,
+        now: Instant,
+        windows: &SendWindows,
+    ) {
+        if scn.limits.pacing != Pacing::Eager || self.idle.is_some() || self.latest == Some(now) {
             return;
         }
-        for e in group {
-            if e.kind == Kind::Send {
-                sends.push(e.t);
-            }
-            let zone = lists
-                .get(e.outreach as usize)
-                .and_then(|rows| rows.get(e.recipient as usize))
-                .map(|r| r.zone as usize);
-            if let Some(z) = zone {
-                let n = &mut due[e.outreach as usize][z];
-                *n = n.saturating_sub(1);
-            }
+        let since = self.latest.unwrap_or(Instant::START);
+        let from = since.max(windows.allowed());
+        self.idle = first_idle_slot(scn, c, &self.due, from, now);
+        self.latest = Some(now);
+    }
+
+    /// A fate record of a row of `outreach` in zone `zone` (`None`: a row the list lacks).
+    pub fn fate(&mut self, outreach: OutreachId, zone: Option<u16>) {
+        if let Some(n) = zone.and_then(|z| {
+            self.due
+                .get_mut(outreach.index())
+                .and_then(|zones| zones.get_mut(usize::from(z)))
+        }) {
+            *n = n.saturating_sub(1);
         }
-        since = now;
+    }
+
+    /// A recipient left unreached for the horizon at `t`. Without a horizon the run lasts until
+    /// the work is done, so nobody may be left so, unless the work outlasted the longest run the
+    /// simulator carries out (the summary says so).
+    pub fn left_for_horizon(&mut self, scn: &Scenario, t: Instant) {
+        if scn.until.is_none() && t.since_start() < MAX_RUN {
+            let (_, n) = self.left.get_or_insert((t, 0));
+            *n += 1;
+        }
+    }
+
+    /// What was found for campaign `c`: recipients left behind, then the first idle slot.
+    pub fn into_violations(self, c: CampaignId) -> impl Iterator<Item = Violation> {
+        let left = self.left.map(|(t, n)| Violation {
+            invariant: Invariant::Liveness,
+            campaign: Some(c),
+            t,
+            detail: format!(
+                "{n} recipients left unreached when the run ended, though the scenario sets no horizon: the campaign system stopped with work left"
+            ),
+        });
+        left.into_iter().chain(self.idle)
     }
 }
 
-/// The first instant in `[from, to)` at which the campaign could have sent and did not.
+/// An outreach with recipients due: its index, start, and when it closes (end or stop), if ever.
+type Running = (usize, Instant, Option<Instant>);
+
+/// The first instant in `[from, to)` at which the campaign could have sent and did not (`from`
+/// already moved to when the send windows allow one more SMS).
 fn first_idle_slot(
     scn: &Scenario,
-    c: usize,
+    c: CampaignId,
     due: &[Vec<u32>],
-    sends: &[Millis],
-    from: Millis,
-    to: Millis,
+    from: Instant,
+    to: Instant,
 ) -> Option<Violation> {
-    // The send windows, read from the sends so far: the earliest instant one more SMS fits.
-    let allowed = scn
-        .limits
-        .windows
-        .iter()
-        .filter_map(|w| {
-            let n = w.max as usize;
-            (sends.len() >= n).then(|| sends[sends.len() - n].saturating_add(w.per))
-        })
-        .max()
-        .unwrap_or(0);
-    let from = from.max(allowed);
-    let campaign = &scn.campaigns[c];
-    let running: Vec<(usize, Millis, Millis)> = campaign
+    let running: Vec<Running> = scn.campaigns[c.index()]
         .outreaches
         .iter()
         .enumerate()
         .filter(|(o, _)| due[*o].iter().any(|&n| n > 0))
         .map(|(o, out)| {
-            let closes = [out.end, out.stop_at].into_iter().flatten().min();
-            (o, out.start, closes.unwrap_or(Millis::MAX))
+            (
+                o,
+                out.start,
+                [out.end, out.stop_at].into_iter().flatten().min(),
+            )
         })
-        .filter(|&(_, start, closes)| start < to && closes > from)
+        .filter(|&(_, start, closes)| start < to && closes.is_none_or(|closes| closes > from))
         .collect();
     let first = running.iter().map(|&(_, start, _)| start).min()?.max(from);
-    let idle_at = |t: Millis| -> Option<Violation> {
-        for &(o, start, closes) in &running {
-            if !(start <= t && t < closes) {
-                continue;
-            }
-            for (z, &n) in due[o].iter().enumerate() {
-                let tz = &scn.zones[z].tz;
-                if n > 0 && clock::is_open(campaign.schedule.as_ref(), tz, scn.epoch, t) {
-                    return Some(Violation {
-                        invariant: Invariant::Liveness,
-                        campaign: Some(c as u32),
-                        t,
-                        detail: format!(
-                            "no SMS although the send windows allowed one and {n} recipients of outreach {o} in {} were due (their clock read {}, inside the schedule)",
-                            scn.zones[z].name,
-                            clock::local_reading(tz, scn.epoch, t)
-                        ),
-                    });
-                }
-            }
-        }
-        None
-    };
+    let idle_at = |t: Instant| idle_at(scn, c, &running, due, t);
     // Whole minutes, and the starts of outreaches in between (a start need not be on a minute).
-    let mut starts: Vec<Millis> = running
+    let mut starts: Vec<Instant> = running
         .iter()
         .map(|&(_, start, _)| start)
         .filter(|&s| s > first && s < to)
@@ -169,4 +149,36 @@ fn first_idle_slot(
         }
     }
     starts.find_map(idle_at)
+}
+
+/// A violation when at `t` a running outreach had someone due whose clock read open.
+fn idle_at(
+    scn: &Scenario,
+    c: CampaignId,
+    running: &[Running],
+    due: &[Vec<u32>],
+    t: Instant,
+) -> Option<Violation> {
+    let campaign = &scn.campaigns[c.index()];
+    for &(o, start, closes) in running {
+        if !(start <= t && closes.is_none_or(|closes| t < closes)) {
+            continue;
+        }
+        for (z, &n) in due[o].iter().enumerate() {
+            let tz = &scn.zones[z].tz;
+            if n > 0 && clock::is_open(campaign.schedule.as_ref(), tz, scn.epoch, t) {
+                return Some(Violation {
+                    invariant: Invariant::Liveness,
+                    campaign: Some(c),
+                    t,
+                    detail: format!(
+                        "no SMS although the send windows allowed one and {n} recipients of outreach {o} in {} were due (their clock read {}, inside the schedule)",
+                        scn.zones[z].name,
+                        clock::local_reading(tz, scn.epoch, t)
+                    ),
+                });
+            }
+        }
+    }
+    None
 }

@@ -2,12 +2,11 @@
 
 use jiff::tz::TimeZone;
 
-use model::schedule::WeeklySchedule;
-use model::{Duplicates, Pacing, Scope, Window};
-
-use super::limiter::Fault;
 use model::Recipient;
-use model::time::{Epoch, Millis};
+use model::schedule::WeeklySchedule;
+use model::time::{Epoch, Instant, Span};
+use model::{Duplicates, Pacing, Scope, Window};
+use model::{InboxId, NumberId};
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -19,11 +18,9 @@ pub struct Config {
     pub opt_out_scope: Scope,
     pub duplicates: Duplicates,
     /// Sending numbers; `numbers[i]` is the inbox index linked to number `i`.
-    pub number_inbox: Vec<u32>,
+    pub number_inbox: Vec<InboxId>,
     pub inboxes: Vec<InboxConfig>,
     pub campaigns: Vec<CampaignConfig>,
-    /// Test-only: replace the real limiter with a broken one (see [`Fault`]).
-    pub limiter_fault: Option<Fault>,
 }
 
 #[derive(Debug, Clone)]
@@ -32,14 +29,14 @@ pub struct InboxConfig {
     /// Conversations an agent is auto-assigned at once.
     pub capacity: u32,
     /// Due date = contact time + this.
-    pub sla: Millis,
+    pub sla: Span,
     /// A customer silent longer than this ends the session and frees the agent's slot.
-    pub same_agent_window: Millis,
+    pub same_agent_window: Span,
 }
 
 #[derive(Debug, Clone)]
 pub struct CampaignConfig {
-    pub number: u32,
+    pub number: NumberId,
     /// `None`: sends at any hour.
     pub schedule: Option<WeeklySchedule>,
     pub outreaches: Vec<OutreachConfig>,
@@ -47,17 +44,17 @@ pub struct CampaignConfig {
 
 #[derive(Debug, Clone)]
 pub struct OutreachConfig {
-    pub start: Millis,
+    pub start: Instant,
     /// Nothing is sent at or after it; the rest stays unreached and the outreach ends Completed.
-    pub end: Option<Millis>,
+    pub end: Option<Instant>,
     /// Cancelled by hand at this time: ends Stopped.
-    pub stop_at: Option<Millis>,
+    pub stop_at: Option<Instant>,
     pub recipients: Vec<Recipient>,
 }
 
 impl OutreachConfig {
     /// Whether the outreach may send at `now`: from its start, and before its end and its stop.
-    pub fn sends_at(&self, now: Millis) -> bool {
+    pub fn sends_at(&self, now: Instant) -> bool {
         self.start <= now
             && self.end.is_none_or(|e| now < e)
             && self.stop_at.is_none_or(|s| now < s)

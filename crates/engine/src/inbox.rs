@@ -4,7 +4,8 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use super::config::InboxConfig;
-use model::time::Millis;
+use model::time::Instant;
+use model::{AgentId, ConversationId};
 
 #[derive(Debug)]
 pub struct Inbox {
@@ -13,7 +14,7 @@ pub struct Inbox {
     capacity: u32,
     free_slots: u32,
     /// Earliest due date first; the sequence number keeps equal due dates first-come first-served.
-    waiting: BinaryHeap<Reverse<(Millis, u64, u32)>>,
+    waiting: BinaryHeap<Reverse<(Instant, u64, ConversationId)>>,
     seq: u64,
 }
 
@@ -28,14 +29,14 @@ impl Inbox {
         }
     }
 
-    pub fn enqueue(&mut self, due: Millis, conversation: u32) {
+    pub fn enqueue(&mut self, due: Instant, conversation: ConversationId) {
         self.seq += 1;
         self.waiting.push(Reverse((due, self.seq, conversation)));
     }
 
     /// The next (conversation, agent) pair if a conversation waits and an agent has room: the
     /// "next most available" agent is the one holding the fewest conversations (lowest index on ties).
-    pub fn assign_next(&mut self) -> Option<(u32, u32)> {
+    pub fn assign_next(&mut self) -> Option<(ConversationId, AgentId)> {
         if self.free_slots == 0 {
             return None;
         }
@@ -49,11 +50,11 @@ impl Inbox {
             .expect("free_slots > 0 means some agent has room");
         self.load[agent] += 1;
         self.free_slots -= 1;
-        Some((conversation, agent as u32))
+        Some((conversation, AgentId::new(agent)))
     }
 
-    pub fn release(&mut self, agent: u32) {
-        self.load[agent as usize] -= 1;
+    pub fn release(&mut self, agent: AgentId) {
+        self.load[agent.index()] -= 1;
         self.free_slots += 1;
     }
 }
@@ -61,22 +62,24 @@ impl Inbox {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use model::time::Span;
 
     #[test]
     fn earliest_due_first_and_least_loaded_agent() {
         let mut ib = Inbox::new(&InboxConfig {
             agents: 2,
             capacity: 1,
-            sla: 0,
-            same_agent_window: 0,
+            sla: Span::ZERO,
+            same_agent_window: Span::ZERO,
         });
-        ib.enqueue(50, 1);
-        ib.enqueue(10, 2);
-        ib.enqueue(30, 3);
-        assert_eq!(ib.assign_next(), Some((2, 0)));
-        assert_eq!(ib.assign_next(), Some((3, 1)));
+        let (conv, agent) = (ConversationId::new, AgentId::new);
+        ib.enqueue(Instant::from_millis(50), conv(1));
+        ib.enqueue(Instant::from_millis(10), conv(2));
+        ib.enqueue(Instant::from_millis(30), conv(3));
+        assert_eq!(ib.assign_next(), Some((conv(2), agent(0))));
+        assert_eq!(ib.assign_next(), Some((conv(3), agent(1))));
         assert_eq!(ib.assign_next(), None, "both agents are at capacity");
-        ib.release(1);
-        assert_eq!(ib.assign_next(), Some((1, 1)));
+        ib.release(agent(1));
+        assert_eq!(ib.assign_next(), Some((conv(1), agent(1))));
     }
 }

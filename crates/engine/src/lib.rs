@@ -16,105 +16,93 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 pub use config::{CampaignConfig, Config, InboxConfig, OutreachConfig};
+pub use limiter::{Limiter, SendLimit};
 
 use inbox::Inbox;
-use limiter::Limiter;
-use model::time::Millis;
-use model::{EndReason, Phone, SkipReason, Status};
+use model::time::Instant;
+use model::{
+    AgentId, CampaignId, ConversationId, CustomerId, Destination, EndReason, InboxId, NumberId,
+    OutreachId, Pacing, Phone, RecipientRef, Row, SkipReason, Status, Window,
+};
 use opt_out::{Keyword, Registry};
 use outreach::{Outreach, Pick};
-
-/// Where an inbound message was sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Destination {
-    /// An SMS to one of the company's numbers.
-    Number(u32),
-    /// Inbound traffic from other channels straight into an inbox.
-    Inbox(u32),
-}
 
 pub struct Inbound<'a> {
     pub phone: Phone,
     pub to: Destination,
     pub body: &'a str,
     /// The driver's handle for this customer's thread, echoed in actions.
-    pub customer: u64,
+    pub customer: CustomerId,
     /// The conversation this message continues, if the customer had one.
-    pub conversation: Option<u32>,
+    pub conversation: Option<ConversationId>,
 }
 
 /// What the campaign system does; the driver carries it out (and may record it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Send {
-        campaign: u32,
-        outreach: u32,
-        row: u32,
+        to: RecipientRef,
         phone: Phone,
-        number: u32,
+        number: NumberId,
     },
     Skip {
-        campaign: u32,
-        outreach: u32,
-        row: u32,
+        to: RecipientRef,
         phone: Phone,
         reason: SkipReason,
     },
     Unreached {
-        campaign: u32,
-        outreach: u32,
-        row: u32,
+        to: RecipientRef,
         phone: Phone,
         reason: EndReason,
     },
     Status {
-        campaign: u32,
-        outreach: u32,
+        campaign: CampaignId,
+        outreach: OutreachId,
         status: Status,
     },
     OptOut {
         phone: Phone,
-        number: u32,
+        number: NumberId,
     },
     OptIn {
         phone: Phone,
-        number: u32,
+        number: NumberId,
     },
     /// A conversation entered an inbox's queue.
     Route {
-        conversation: u32,
-        inbox: u32,
-        customer: u64,
+        conversation: ConversationId,
+        inbox: InboxId,
+        customer: CustomerId,
     },
     /// An agent took a waiting conversation and starts on its message.
     Assign {
-        conversation: u32,
-        inbox: u32,
-        agent: u32,
-        customer: u64,
+        conversation: ConversationId,
+        inbox: InboxId,
+        agent: AgentId,
+        customer: CustomerId,
     },
     /// A customer wrote again within the session: the same agent starts on it.
     Handle {
-        conversation: u32,
-        inbox: u32,
-        agent: u32,
-        customer: u64,
+        conversation: ConversationId,
+        inbox: InboxId,
+        agent: AgentId,
+        customer: CustomerId,
     },
     /// The agent's slot is free again (conversation closed or customer silent too long).
     Release {
-        conversation: u32,
-        inbox: u32,
-        agent: u32,
+        conversation: ConversationId,
+        inbox: InboxId,
+        agent: AgentId,
     },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Timer {
-    Campaign(u32),
-    OutreachStart(u32, u32),
-    OutreachEnd(u32, u32),
-    OutreachStop(u32, u32),
-    SessionEnd(u32),
+    Campaign(CampaignId),
+    OutreachStart(CampaignId, OutreachId),
+    OutreachEnd(CampaignId, OutreachId),
+    OutreachStop(CampaignId, OutreachId),
+    SessionEnd(ConversationId),
 }
 
 impl Timer {
@@ -130,45 +118,53 @@ impl Timer {
     }
 }
 
-struct Campaign {
-    limiter: Limiter,
+struct Campaign<L> {
+    limiter: L,
     outreaches: Vec<Outreach>,
     /// The one pending slot timer that counts; older heap entries are stale.
-    wake: Option<Millis>,
+    wake: Option<Instant>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ConversationState {
     Waiting,
-    Handling,
-    AwaitingCustomer { until: Millis },
+    Handling(AgentId),
+    AwaitingCustomer { agent: AgentId, until: Instant },
     Closed,
 }
 
 struct Conversation {
-    inbox: u32,
-    agent: u32,
-    customer: u64,
+    inbox: InboxId,
+    customer: CustomerId,
     state: ConversationState,
 }
 
-pub struct Engine {
+/// The campaign system. Generic over its send limiter only so tests can swap in a broken one;
+/// everything else uses the platform's [`Limiter`].
+pub struct Engine<L = Limiter> {
     config: Config,
-    campaigns: Vec<Campaign>,
+    campaigns: Vec<Campaign<L>>,
     registry: Registry,
     inboxes: Vec<Inbox>,
     conversations: Vec<Conversation>,
-    timers: BinaryHeap<Reverse<(Millis, u8, u64, Timer)>>,
+    timers: BinaryHeap<Reverse<(Instant, u8, u64, Timer)>>,
     timer_seq: u64,
 }
 
 impl Engine {
     pub fn new(config: Config) -> Self {
+        Engine::with_limiters(config, Limiter::new)
+    }
+}
+
+impl<L: SendLimit> Engine<L> {
+    /// An engine whose campaigns use the limiters `limiter` builds from the scenario's windows.
+    pub fn with_limiters(config: Config, mut limiter: impl FnMut(&[Window], Pacing) -> L) -> Self {
         let campaigns = config
             .campaigns
             .iter()
             .map(|c| Campaign {
-                limiter: Limiter::with_fault(&config.windows, config.pacing, config.limiter_fault),
+                limiter: limiter(&config.windows, config.pacing),
                 outreaches: c
                     .outreaches
                     .iter()
@@ -177,6 +173,15 @@ impl Engine {
                 wake: None,
             })
             .collect();
+        let mut timers = Vec::new();
+        for (c, cfg) in config.campaigns.iter().enumerate() {
+            for (o, ocfg) in cfg.outreaches.iter().enumerate() {
+                let (c, o) = (CampaignId::new(c), OutreachId::new(o));
+                timers.push((ocfg.start, Timer::OutreachStart(c, o)));
+                timers.extend(ocfg.end.map(|end| (end, Timer::OutreachEnd(c, o))));
+                timers.extend(ocfg.stop_at.map(|stop| (stop, Timer::OutreachStop(c, o))));
+            }
+        }
         let mut engine = Engine {
             registry: Registry::new(config.opt_out_scope),
             inboxes: config.inboxes.iter().map(Inbox::new).collect(),
@@ -186,17 +191,8 @@ impl Engine {
             timer_seq: 0,
             config,
         };
-        for (c, cfg) in engine.config.campaigns.clone().iter().enumerate() {
-            for (o, ocfg) in cfg.outreaches.iter().enumerate() {
-                let (c, o) = (c as u32, o as u32);
-                engine.set_timer(ocfg.start, Timer::OutreachStart(c, o));
-                if let Some(end) = ocfg.end {
-                    engine.set_timer(end, Timer::OutreachEnd(c, o));
-                }
-                if let Some(stop) = ocfg.stop_at {
-                    engine.set_timer(stop, Timer::OutreachStop(c, o));
-                }
-            }
+        for (t, timer) in timers {
+            engine.set_timer(t, timer);
         }
         engine
     }
@@ -209,17 +205,17 @@ impl Engine {
         self.config
     }
 
-    pub fn outreach_status(&self, campaign: u32, outreach: u32) -> Status {
-        self.campaigns[campaign as usize].outreaches[outreach as usize].status
+    pub fn outreach_status(&self, campaign: CampaignId, outreach: OutreachId) -> Status {
+        self.outreach(campaign, outreach).status
     }
 
     /// When the engine next needs `on_tick`, if ever.
-    pub fn next_wakeup(&self) -> Option<Millis> {
+    pub fn next_wakeup(&self) -> Option<Instant> {
         self.timers.peek().map(|Reverse((t, _, _, _))| *t)
     }
 
     /// Does everything due at or before `now`.
-    pub fn on_tick(&mut self, now: Millis, out: &mut Vec<Action>) {
+    pub fn on_tick(&mut self, now: Instant, out: &mut Vec<Action>) {
         while let Some(&Reverse((t, _, _, timer))) = self.timers.peek() {
             if t > now {
                 break;
@@ -227,8 +223,8 @@ impl Engine {
             self.timers.pop();
             match timer {
                 Timer::Campaign(c) => {
-                    if self.campaigns[c as usize].wake == Some(t) {
-                        self.campaigns[c as usize].wake = None;
+                    if self.campaigns[c.index()].wake == Some(t) {
+                        self.campaigns[c.index()].wake = None;
                         self.run_campaign(c, t, out);
                     }
                 }
@@ -246,58 +242,39 @@ impl Engine {
     }
 
     /// An inbound SMS (or other-channel message) arrives.
-    pub fn on_inbound(&mut self, now: Millis, msg: Inbound<'_>, out: &mut Vec<Action>) {
+    pub fn on_inbound(&mut self, now: Instant, msg: Inbound<'_>, out: &mut Vec<Action>) {
         self.inbound(now, msg, out);
         self.drop_stale_timers();
     }
 
-    fn inbound(&mut self, now: Millis, msg: Inbound<'_>, out: &mut Vec<Action>) {
-        if let Destination::Number(number) = msg.to {
-            match opt_out::classify(msg.body) {
-                Some(Keyword::OptOut) => {
-                    self.registry.opt_out(number, msg.phone);
-                    out.push(Action::OptOut {
-                        phone: msg.phone,
-                        number,
-                    });
-                    return;
-                }
-                Some(Keyword::OptIn) => {
-                    self.registry.opt_in(number, msg.phone);
-                    out.push(Action::OptIn {
-                        phone: msg.phone,
-                        number,
-                    });
-                    return;
-                }
-                // The platform answers HELP/INFO itself; no agent sees it.
-                Some(Keyword::Help) => return,
-                None => {}
-            }
+    fn inbound(&mut self, now: Instant, msg: Inbound<'_>, out: &mut Vec<Action>) {
+        if let Destination::Number(number) = msg.to
+            && self.keyword(number, msg.phone, msg.body, out)
+        {
+            return;
         }
         if let Some(c) = msg.conversation {
-            let conv = &mut self.conversations[c as usize];
-            if let ConversationState::AwaitingCustomer { until } = conv.state
+            let conv = &mut self.conversations[c.index()];
+            if let ConversationState::AwaitingCustomer { agent, until } = conv.state
                 && now <= until
             {
-                conv.state = ConversationState::Handling;
+                conv.state = ConversationState::Handling(agent);
                 out.push(Action::Handle {
                     conversation: c,
                     inbox: conv.inbox,
-                    agent: conv.agent,
+                    agent,
                     customer: conv.customer,
                 });
                 return;
             }
         }
         let inbox = match msg.to {
-            Destination::Number(n) => self.config.number_inbox[n as usize],
+            Destination::Number(n) => self.config.number_inbox[n.index()],
             Destination::Inbox(i) => i,
         };
-        let conversation = self.conversations.len() as u32;
+        let conversation = ConversationId::new(self.conversations.len());
         self.conversations.push(Conversation {
             inbox,
-            agent: u32::MAX,
             customer: msg.customer,
             state: ConversationState::Waiting,
         });
@@ -306,40 +283,75 @@ impl Engine {
             inbox,
             customer: msg.customer,
         });
-        let due = now.saturating_add(self.config.inboxes[inbox as usize].sla);
-        self.inboxes[inbox as usize].enqueue(due, conversation);
+        let due = now.saturating_add(self.config.inboxes[inbox.index()].sla);
+        self.inboxes[inbox.index()].enqueue(due, conversation);
         self.assign(inbox, out);
+    }
+
+    /// Handles a one-word keyword message to `number`; whether `body` was one.
+    fn keyword(
+        &mut self,
+        number: NumberId,
+        phone: Phone,
+        body: &str,
+        out: &mut Vec<Action>,
+    ) -> bool {
+        match opt_out::classify(body) {
+            Some(Keyword::OptOut) => {
+                self.registry.opt_out(number, phone);
+                out.push(Action::OptOut { phone, number });
+            }
+            Some(Keyword::OptIn) => {
+                self.registry.opt_in(number, phone);
+                out.push(Action::OptIn { phone, number });
+            }
+            // The platform answers HELP/INFO itself; no agent sees it.
+            Some(Keyword::Help) => {}
+            None => return false,
+        }
+        true
     }
 
     /// The agent answered the customer's message; `close` ends the conversation at once.
     pub fn on_agent_reply(
         &mut self,
-        now: Millis,
-        conversation: u32,
+        now: Instant,
+        conversation: ConversationId,
         close: bool,
         out: &mut Vec<Action>,
     ) {
-        let conv = &mut self.conversations[conversation as usize];
-        debug_assert_eq!(conv.state, ConversationState::Handling);
+        let conv = &mut self.conversations[conversation.index()];
+        let ConversationState::Handling(agent) = conv.state else {
+            panic!("an agent replied in conversation {conversation}, which no agent handles");
+        };
         if close {
             self.release(conversation, out);
         } else {
             let until =
-                now.saturating_add(self.config.inboxes[conv.inbox as usize].same_agent_window);
-            conv.state = ConversationState::AwaitingCustomer { until };
+                now.saturating_add(self.config.inboxes[conv.inbox.index()].same_agent_window);
+            conv.state = ConversationState::AwaitingCustomer { agent, until };
             // "Silent for longer than the window": the session ends just after it.
-            self.set_timer(until.saturating_add(1), Timer::SessionEnd(conversation));
+            let after = until.saturating_add(model::time::Span::from_millis(1));
+            self.set_timer(after, Timer::SessionEnd(conversation));
         }
         self.drop_stale_timers();
     }
 
-    /// The run is over at `now`: whoever was not reached stays unreached.
+    /// The run is over: whoever was not reached stays unreached.
     pub fn end_of_run(&mut self, out: &mut Vec<Action>) {
-        for c in 0..self.campaigns.len() as u32 {
-            for o in 0..self.campaigns[c as usize].outreaches.len() as u32 {
+        for c in CampaignId::all(self.campaigns.len()) {
+            for o in OutreachId::all(self.campaigns[c.index()].outreaches.len()) {
                 self.mark_unreached(c, o, EndReason::Horizon, out);
             }
         }
+    }
+
+    fn outreach(&self, c: CampaignId, o: OutreachId) -> &Outreach {
+        &self.campaigns[c.index()].outreaches[o.index()]
+    }
+
+    fn outreach_mut(&mut self, c: CampaignId, o: OutreachId) -> &mut Outreach {
+        &mut self.campaigns[c.index()].outreaches[o.index()]
     }
 
     /// Pops timers at the head that would do nothing (a start or end of an outreach already
@@ -354,88 +366,89 @@ impl Engine {
         }
     }
 
-    fn is_stale(&self, t: Millis, timer: Timer) -> bool {
-        let status = |c: u32, o: u32| self.campaigns[c as usize].outreaches[o as usize].status;
+    fn is_stale(&self, t: Instant, timer: Timer) -> bool {
         match timer {
-            Timer::Campaign(c) => self.campaigns[c as usize].wake != Some(t),
-            Timer::OutreachStart(c, o) => status(c, o) != Status::Scheduled,
-            Timer::OutreachEnd(c, o) | Timer::OutreachStop(c, o) => status(c, o).is_terminal(),
+            Timer::Campaign(c) => self.campaigns[c.index()].wake != Some(t),
+            Timer::OutreachStart(c, o) => self.outreach(c, o).status != Status::Scheduled,
+            Timer::OutreachEnd(c, o) | Timer::OutreachStop(c, o) => {
+                self.outreach(c, o).status.is_terminal()
+            }
             Timer::SessionEnd(conversation) => !matches!(
-                self.conversations[conversation as usize].state,
-                ConversationState::AwaitingCustomer { until } if t > until
+                self.conversations[conversation.index()].state,
+                ConversationState::AwaitingCustomer { until, .. } if t > until
             ),
         }
     }
 
-    fn set_timer(&mut self, t: Millis, timer: Timer) {
+    fn set_timer(&mut self, t: Instant, timer: Timer) {
         self.timer_seq += 1;
         self.timers
             .push(Reverse((t, timer.rank(), self.timer_seq, timer)));
     }
 
-    fn wake_campaign(&mut self, c: u32, t: Millis) {
-        if t == Millis::MAX {
-            return;
-        }
-        let campaign = &mut self.campaigns[c as usize];
+    fn wake_campaign(&mut self, c: CampaignId, t: Instant) {
+        let campaign = &mut self.campaigns[c.index()];
         if campaign.wake.is_none_or(|w| t < w) {
             campaign.wake = Some(t);
             self.set_timer(t, Timer::Campaign(c));
         }
     }
 
-    fn start_outreach(&mut self, c: u32, o: u32, now: Millis, out: &mut Vec<Action>) {
-        let outreach = &mut self.campaigns[c as usize].outreaches[o as usize];
-        if outreach.status != Status::Scheduled {
+    fn start_outreach(
+        &mut self,
+        c: CampaignId,
+        o: OutreachId,
+        now: Instant,
+        out: &mut Vec<Action>,
+    ) {
+        if self.outreach(c, o).status != Status::Scheduled {
             return;
         }
-        outreach.status = Status::InProgress;
+        self.outreach_mut(c, o).status = Status::InProgress;
         out.push(Action::Status {
             campaign: c,
             outreach: o,
             status: Status::InProgress,
         });
-        let recipients = &self.config.campaigns[c as usize].outreaches[o as usize].recipients;
-        for &row in &outreach.duplicates {
+        self.skip_duplicates(c, o, out);
+        self.run_campaign(c, now, out);
+    }
+
+    /// Passes over the rows that repeat an earlier phone of the list.
+    fn skip_duplicates(&self, c: CampaignId, o: OutreachId, out: &mut Vec<Action>) {
+        let recipients = &self.config.campaigns[c.index()].outreaches[o.index()].recipients;
+        for &row in &self.outreach(c, o).duplicates {
             out.push(Action::Skip {
-                campaign: c,
-                outreach: o,
-                row,
-                phone: recipients[row as usize].phone,
+                to: RecipientRef {
+                    campaign: c,
+                    outreach: o,
+                    row,
+                },
+                phone: recipients[row.index()].phone,
                 reason: SkipReason::Duplicate,
             });
         }
-        self.run_campaign(c, now, out);
     }
 
     fn end_outreach(
         &mut self,
-        c: u32,
-        o: u32,
+        c: CampaignId,
+        o: OutreachId,
         reason: EndReason,
         status: Status,
         out: &mut Vec<Action>,
     ) {
-        let outreach = &mut self.campaigns[c as usize].outreaches[o as usize];
-        if outreach.status.is_terminal() {
-            return;
-        }
-        if outreach.status == Status::Scheduled {
+        match self.outreach(c, o).status {
+            s if s.is_terminal() => return,
             // Ended before it began: its duplicates still count as such, not as unreached.
-            outreach.status = Status::InProgress;
-            let recipients = &self.config.campaigns[c as usize].outreaches[o as usize].recipients;
-            for &row in &outreach.duplicates {
-                out.push(Action::Skip {
-                    campaign: c,
-                    outreach: o,
-                    row,
-                    phone: recipients[row as usize].phone,
-                    reason: SkipReason::Duplicate,
-                });
+            Status::Scheduled => {
+                self.outreach_mut(c, o).status = Status::InProgress;
+                self.skip_duplicates(c, o, out);
             }
+            _ => {}
         }
         self.mark_unreached(c, o, reason, out);
-        self.campaigns[c as usize].outreaches[o as usize].status = status;
+        self.outreach_mut(c, o).status = status;
         out.push(Action::Status {
             campaign: c,
             outreach: o,
@@ -443,16 +456,25 @@ impl Engine {
         });
     }
 
-    fn mark_unreached(&mut self, c: u32, o: u32, reason: EndReason, out: &mut Vec<Action>) {
-        let outreach = &mut self.campaigns[c as usize].outreaches[o as usize];
-        let recipients = &self.config.campaigns[c as usize].outreaches[o as usize].recipients;
+    fn mark_unreached(
+        &mut self,
+        c: CampaignId,
+        o: OutreachId,
+        reason: EndReason,
+        out: &mut Vec<Action>,
+    ) {
+        let recipients = &self.config.campaigns[c.index()].outreaches[o.index()].recipients;
+        let outreach = &mut self.campaigns[c.index()].outreaches[o.index()];
+        let to = |row: Row| RecipientRef {
+            campaign: c,
+            outreach: o,
+            row,
+        };
         if outreach.status == Status::Scheduled {
             // Never started: every row is unreached, duplicates included (nothing was checked).
             for (row, r) in recipients.iter().enumerate() {
                 out.push(Action::Unreached {
-                    campaign: c,
-                    outreach: o,
-                    row: row as u32,
+                    to: to(Row::new(row)),
                     phone: r.phone,
                     reason,
                 });
@@ -463,92 +485,107 @@ impl Engine {
         }
         for row in outreach.drain() {
             out.push(Action::Unreached {
-                campaign: c,
-                outreach: o,
-                row,
-                phone: recipients[row as usize].phone,
+                to: to(row),
+                phone: recipients[row.index()].phone,
                 reason,
             });
         }
     }
 
     /// Sends everything the limiter allows now, then sleeps until the next allowed slot or window.
-    fn run_campaign(&mut self, c: u32, now: Millis, out: &mut Vec<Action>) {
-        let cfg = &self.config.campaigns[c as usize];
-        let campaign = &mut self.campaigns[c as usize];
+    fn run_campaign(&mut self, c: CampaignId, now: Instant, out: &mut Vec<Action>) {
         loop {
+            let campaign = &self.campaigns[c.index()];
             let allowed = campaign.limiter.next_allowed(now);
-            if allowed > now {
+            if allowed != Some(now) {
                 let any_active = campaign
                     .outreaches
                     .iter()
                     .any(|o| o.status == Status::InProgress);
-                if any_active {
-                    self.wake_campaign(c, allowed);
+                if let Some(t) = allowed.filter(|_| any_active) {
+                    self.wake_campaign(c, t);
                 }
                 return;
             }
-            let mut chosen = None;
-            let mut opens = Millis::MAX;
-            for (o, outreach) in campaign.outreaches.iter_mut().enumerate() {
-                // The end or stop instant closes an outreach whatever timer ran first.
-                if outreach.status != Status::InProgress || !cfg.outreaches[o].sends_at(now) {
-                    continue;
-                }
-                match outreach.pick(
-                    now,
-                    cfg.schedule.as_ref(),
-                    &self.config.zones,
-                    self.config.epoch,
-                ) {
-                    Pick::Row(row) => {
-                        chosen = Some((o as u32, row));
-                        break;
-                    }
-                    Pick::WaitUntil(t) => opens = opens.min(t),
-                    Pick::Exhausted => {
-                        outreach.status = Status::Completed;
-                        out.push(Action::Status {
-                            campaign: c,
-                            outreach: o as u32,
-                            status: Status::Completed,
-                        });
-                    }
-                }
-            }
-            let Some((o, row)) = chosen else {
-                self.wake_campaign(c, opens);
+            let Some(to) = self.next_recipient(c, now, out) else {
                 return;
             };
-            campaign.outreaches[o as usize].take(row);
-            let phone = cfg.outreaches[o as usize].recipients[row as usize].phone;
-            if self.registry.is_opted_out(cfg.number, phone) {
-                // Skipped before sending, so it does not use up a slot of the limit.
-                out.push(Action::Skip {
-                    campaign: c,
-                    outreach: o,
-                    row,
-                    phone,
-                    reason: SkipReason::OptedOut,
-                });
-                continue;
-            }
-            campaign.limiter.record(now);
-            out.push(Action::Send {
-                campaign: c,
-                outreach: o,
-                row,
-                phone,
-                number: cfg.number,
-            });
+            self.send_or_skip(to, now, out);
         }
     }
 
-    fn assign(&mut self, inbox: u32, out: &mut Vec<Action>) {
-        while let Some((conversation, agent)) = self.inboxes[inbox as usize].assign_next() {
-            let conv = &mut self.conversations[conversation as usize];
-            conv.agent = agent;
-            conv.state = ConversationState::Handling;
+    /// Takes the next recipient any outreach of the campaign may text at `now`, in outreach
+    /// order; with none, sets the wake-up for the earliest window to open.
+    fn next_recipient(
+        &mut self,
+        c: CampaignId,
+        now: Instant,
+        out: &mut Vec<Action>,
+    ) -> Option<RecipientRef> {
+        let cfg = &self.config.campaigns[c.index()];
+        let campaign = &mut self.campaigns[c.index()];
+        let mut opens: Option<Instant> = None;
+        for (o, outreach) in campaign.outreaches.iter_mut().enumerate() {
+            // The end or stop instant closes an outreach whatever timer ran first.
+            if outreach.status != Status::InProgress || !cfg.outreaches[o].sends_at(now) {
+                continue;
+            }
+            let outreach_id = OutreachId::new(o);
+            match outreach.pick(
+                now,
+                cfg.schedule.as_ref(),
+                &self.config.zones,
+                self.config.epoch,
+            ) {
+                Pick::Row(row) => {
+                    outreach.take(row);
+                    return Some(RecipientRef {
+                        campaign: c,
+                        outreach: outreach_id,
+                        row,
+                    });
+                }
+                Pick::WaitUntil(t) => opens = [opens, t].into_iter().flatten().min(),
+                Pick::Exhausted => {
+                    outreach.status = Status::Completed;
+                    out.push(Action::Status {
+                        campaign: c,
+                        outreach: outreach_id,
+                        status: Status::Completed,
+                    });
+                }
+            }
+        }
+        if let Some(t) = opens {
+            self.wake_campaign(c, t);
+        }
+        None
+    }
+
+    /// Texts `to`, unless the phone opted out: then it is passed over without using a slot.
+    fn send_or_skip(&mut self, to: RecipientRef, now: Instant, out: &mut Vec<Action>) {
+        let cfg = &self.config.campaigns[to.campaign.index()];
+        let phone = cfg.outreaches[to.outreach.index()].recipients[to.row.index()].phone;
+        if self.registry.is_opted_out(cfg.number, phone) {
+            out.push(Action::Skip {
+                to,
+                phone,
+                reason: SkipReason::OptedOut,
+            });
+            return;
+        }
+        self.campaigns[to.campaign.index()].limiter.record(now);
+        out.push(Action::Send {
+            to,
+            phone,
+            number: cfg.number,
+        });
+    }
+
+    fn assign(&mut self, inbox: InboxId, out: &mut Vec<Action>) {
+        while let Some((conversation, agent)) = self.inboxes[inbox.index()].assign_next() {
+            let conv = &mut self.conversations[conversation.index()];
+            conv.state = ConversationState::Handling(agent);
             out.push(Action::Assign {
                 conversation,
                 inbox,
@@ -558,20 +595,27 @@ impl Engine {
         }
     }
 
-    fn end_session(&mut self, conversation: u32, now: Millis, out: &mut Vec<Action>) {
-        if let ConversationState::AwaitingCustomer { until } =
-            self.conversations[conversation as usize].state
+    fn end_session(&mut self, conversation: ConversationId, now: Instant, out: &mut Vec<Action>) {
+        if let ConversationState::AwaitingCustomer { until, .. } =
+            self.conversations[conversation.index()].state
             && now > until
         {
             self.release(conversation, out);
         }
     }
 
-    fn release(&mut self, conversation: u32, out: &mut Vec<Action>) {
-        let conv = &mut self.conversations[conversation as usize];
+    fn release(&mut self, conversation: ConversationId, out: &mut Vec<Action>) {
+        let conv = &mut self.conversations[conversation.index()];
+        let agent = match conv.state {
+            ConversationState::Handling(agent)
+            | ConversationState::AwaitingCustomer { agent, .. } => agent,
+            ConversationState::Waiting | ConversationState::Closed => {
+                panic!("conversation {conversation} released without an agent")
+            }
+        };
         conv.state = ConversationState::Closed;
-        let (inbox, agent) = (conv.inbox, conv.agent);
-        self.inboxes[inbox as usize].release(agent);
+        let inbox = conv.inbox;
+        self.inboxes[inbox.index()].release(agent);
         out.push(Action::Release {
             conversation,
             inbox,

@@ -5,41 +5,19 @@
 
 use std::collections::VecDeque;
 
-use model::time::Millis;
+use model::time::{Instant, Span};
 use model::{Pacing, Window};
 
-/// A deliberately wrong limiter, so tests can prove the auditor and `check` catch one.
-/// No scenario can ask for it; only library callers set it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fault {
-    /// A token bucket of `per_minute` tokens refilled continuously: it lets a full bucket go at
-    /// once and then one send every 60/`per_minute` s, so 8 per minute becomes 15 in the first.
-    TokenBucket { per_minute: u32 },
-    /// Never allows a send: a lazy campaign system that leaves everyone unreached, which every
-    /// safety invariant accepts and only the auditor's liveness check catches.
-    Idle,
-}
+/// What the engine asks of a campaign's send limiter. The platform's rule is [`Limiter`]; the
+/// engine is generic over this so tests can put a deliberately wrong one in its place and prove
+/// that the auditor, not the limiter's own code, catches it.
+pub trait SendLimit {
+    /// The earliest instant at or after `now` at which one more send keeps the limits, or `None`
+    /// when no send will ever be allowed.
+    fn next_allowed(&self, now: Instant) -> Option<Instant>;
 
-/// The state of a [`Fault`].
-#[derive(Debug, Clone)]
-enum Broken {
-    Bucket(Bucket),
-    Idle,
-}
-
-/// Token-bucket state for [`Fault::TokenBucket`], in milliseconds of refill.
-#[derive(Debug, Clone)]
-struct Bucket {
-    interval: Millis,
-    capacity: Millis,
-    credit: Millis,
-    last: Millis,
-}
-
-impl Bucket {
-    fn credit_at(&self, now: Millis) -> Millis {
-        (self.credit + (now - self.last)).min(self.capacity)
-    }
+    /// Notes a send at `at`, which is not earlier than `next_allowed` said.
+    fn record(&mut self, at: Instant);
 }
 
 #[derive(Debug, Clone)]
@@ -47,19 +25,14 @@ pub struct Limiter {
     windows: Vec<Window>,
     pacing: Pacing,
     /// Send times, oldest first, at most the largest `max` of all windows.
-    recent: VecDeque<Millis>,
+    recent: VecDeque<Instant>,
     depth: usize,
     /// For `Even`: minimum gap between two sends.
-    spacing: Millis,
-    fault: Option<Broken>,
+    spacing: Span,
 }
 
 impl Limiter {
     pub fn new(windows: &[Window], pacing: Pacing) -> Self {
-        Limiter::with_fault(windows, pacing, None)
-    }
-
-    pub fn with_fault(windows: &[Window], pacing: Pacing, fault: Option<Fault>) -> Self {
         // At least one, so `Even` pacing always knows the last send.
         let depth = windows
             .iter()
@@ -69,71 +42,25 @@ impl Limiter {
             .max(1);
         let spacing = windows
             .iter()
-            .map(|w| w.per.div_ceil(u64::from(w.max.max(1))))
+            .map(|w| Span::from_millis(w.per.as_millis().div_ceil(u64::from(w.max.max(1)))))
             .max()
-            .unwrap_or(0);
+            .unwrap_or(Span::ZERO);
         Limiter {
             windows: windows.to_vec(),
             pacing,
             recent: VecDeque::with_capacity(depth),
             depth,
             spacing,
-            fault: fault.map(|f| match f {
-                Fault::TokenBucket { per_minute } => {
-                    let interval = 60_000 / Millis::from(per_minute.max(1));
-                    Broken::Bucket(Bucket {
-                        interval,
-                        capacity: interval * Millis::from(per_minute),
-                        credit: interval * Millis::from(per_minute),
-                        last: 0,
-                    })
-                }
-                Fault::Idle => Broken::Idle,
-            }),
         }
     }
 
-    /// The earliest time at or after `now` at which one more send keeps every window.
-    pub fn next_allowed(&self, now: Millis) -> Millis {
-        match &self.fault {
-            Some(Broken::Bucket(b)) => {
-                let credit = b.credit_at(now);
-                return if credit >= b.interval {
-                    now
-                } else {
-                    now + (b.interval - credit)
-                };
-            }
-            Some(Broken::Idle) => return Millis::MAX,
-            None => {}
-        }
-        let mut t = now;
-        for w in &self.windows {
-            let n = w.max as usize;
-            if n == 0 {
-                return Millis::MAX;
-            }
-            if self.recent.len() >= n {
-                // The n-th most recent send must have left the window.
-                t = t.max(self.recent[self.recent.len() - n].saturating_add(w.per));
-            }
-        }
-        match self.pacing {
-            Pacing::Eager => t,
-            Pacing::Even => match self.recent.back() {
-                Some(&last) => t.max(last.saturating_add(self.spacing)),
-                None => t,
-            },
-            Pacing::PerWindow => self.next_in_buckets(t),
-        }
-    }
-
-    fn next_in_buckets(&self, mut t: Millis) -> Millis {
+    /// The first instant at or after `t` where no fixed bucket of any window is full.
+    fn next_in_buckets(&self, mut t: Instant) -> Instant {
         // Moving to a later bucket can only lower bucket counts, so a few passes settle.
         loop {
             let before = t;
             for w in &self.windows {
-                let bucket_start = t - t % w.per;
+                let bucket_start = Instant::from_millis(t.bucket(w.per) * w.per.as_millis());
                 let in_bucket = self.recent.iter().rev().take_while(|&&s| s >= bucket_start);
                 if in_bucket.count() >= w.max as usize {
                     t = bucket_start.saturating_add(w.per);
@@ -144,17 +71,36 @@ impl Limiter {
             }
         }
     }
+}
 
-    /// Records a send at `t`; `t` must not be earlier than `next_allowed`.
-    pub fn record(&mut self, t: Millis) {
-        if let Some(Broken::Bucket(b)) = &mut self.fault {
-            b.credit = b.credit_at(t) - b.interval;
-            b.last = t;
+impl SendLimit for Limiter {
+    fn next_allowed(&self, now: Instant) -> Option<Instant> {
+        let mut t = now;
+        for w in &self.windows {
+            let n = w.max as usize;
+            if n == 0 {
+                return None;
+            }
+            if self.recent.len() >= n {
+                // The n-th most recent send must have left the window.
+                t = t.max(self.recent[self.recent.len() - n].saturating_add(w.per));
+            }
         }
+        Some(match self.pacing {
+            Pacing::Eager => t,
+            Pacing::Even => match self.recent.back() {
+                Some(&last) => t.max(last.saturating_add(self.spacing)),
+                None => t,
+            },
+            Pacing::PerWindow => self.next_in_buckets(t),
+        })
+    }
+
+    fn record(&mut self, at: Instant) {
         if self.recent.len() == self.depth {
             self.recent.pop_front();
         }
-        self.recent.push_back(t);
+        self.recent.push_back(at);
     }
 }
 
@@ -163,14 +109,17 @@ mod tests {
     use super::*;
     use model::PLATFORM_WINDOWS;
 
-    fn drive(pacing: Pacing, n: usize) -> Vec<Millis> {
+    /// The send times (in ms) of `n` sends made as soon as the limiter allows.
+    fn drive(pacing: Pacing, n: usize) -> Vec<u64> {
         let mut l = Limiter::new(&PLATFORM_WINDOWS, pacing);
         let mut out = Vec::new();
-        let mut now = 0;
+        let mut now = Instant::START;
         for _ in 0..n {
-            now = l.next_allowed(now);
+            now = l
+                .next_allowed(now)
+                .expect("the platform's windows allow sends");
             l.record(now);
-            out.push(now);
+            out.push(now.as_millis());
         }
         out
     }

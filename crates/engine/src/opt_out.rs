@@ -2,7 +2,7 @@
 
 use rustc_hash::FxHashSet;
 
-use model::{Phone, Scope};
+use model::{NumberId, Phone, Scope};
 
 /// What a one-word inbound message asks of the platform.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,11 +43,9 @@ pub fn classify(body: &str) -> Option<Keyword> {
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
     scope: Scope,
-    /// (sender number or `COMPANY`, phone); only looked up, never iterated.
-    blocked: FxHashSet<(u32, Phone)>,
+    /// (sender number, or `None` for the whole company, phone); only looked up, never iterated.
+    blocked: FxHashSet<(Option<NumberId>, Phone)>,
 }
-
-const COMPANY: u32 = u32::MAX;
 
 impl Registry {
     pub fn new(scope: Scope) -> Self {
@@ -57,24 +55,24 @@ impl Registry {
         }
     }
 
-    fn key(&self, number: u32, phone: Phone) -> (u32, Phone) {
+    fn key(&self, number: NumberId, phone: Phone) -> (Option<NumberId>, Phone) {
         match self.scope {
-            Scope::Company => (COMPANY, phone),
-            Scope::SenderNumber => (number, phone),
+            Scope::Company => (None, phone),
+            Scope::SenderNumber => (Some(number), phone),
         }
     }
 
-    pub fn opt_out(&mut self, number: u32, phone: Phone) {
+    pub fn opt_out(&mut self, number: NumberId, phone: Phone) {
         let key = self.key(number, phone);
         self.blocked.insert(key);
     }
 
-    pub fn opt_in(&mut self, number: u32, phone: Phone) {
+    pub fn opt_in(&mut self, number: NumberId, phone: Phone) {
         let key = self.key(number, phone);
         self.blocked.remove(&key);
     }
 
-    pub fn is_opted_out(&self, number: u32, phone: Phone) -> bool {
+    pub fn is_opted_out(&self, number: NumberId, phone: Phone) -> bool {
         !self.blocked.is_empty() && self.blocked.contains(&self.key(number, phone))
     }
 }
@@ -95,13 +93,13 @@ mod tests {
     #[test]
     fn sender_number_scope_blocks_only_that_number() {
         let mut r = Registry::new(Scope::SenderNumber);
-        r.opt_out(1, Phone(7));
-        assert!(r.is_opted_out(1, Phone(7)));
-        assert!(!r.is_opted_out(2, Phone(7)));
+        r.opt_out(NumberId::new(1), Phone(7));
+        assert!(r.is_opted_out(NumberId::new(1), Phone(7)));
+        assert!(!r.is_opted_out(NumberId::new(2), Phone(7)));
         let mut c = Registry::new(Scope::Company);
-        c.opt_out(1, Phone(7));
-        assert!(c.is_opted_out(2, Phone(7)));
-        c.opt_in(2, Phone(7));
-        assert!(!c.is_opted_out(1, Phone(7)));
+        c.opt_out(NumberId::new(1), Phone(7));
+        assert!(c.is_opted_out(NumberId::new(2), Phone(7)));
+        c.opt_in(NumberId::new(2), Phone(7));
+        assert!(!c.is_opted_out(NumberId::new(1), Phone(7)));
     }
 }

@@ -13,22 +13,23 @@ use model::schedule::WeeklySchedule;
 use super::config::OutreachConfig;
 use super::schedule::window_after;
 use jiff::tz::TimeZone;
-use model::time::{Epoch, Millis};
+use model::Row;
+use model::time::{Epoch, Instant};
 
 #[derive(Debug)]
 struct ZoneQueue {
     zone: u16,
-    rows: Vec<u32>,
+    rows: Vec<Row>,
     next: usize,
     /// The zone's current or next send window; recomputed once `now` passes its end.
-    window: Option<(Millis, Millis)>,
+    window: Option<(Instant, Instant)>,
 }
 
 /// What the next send of this outreach can be.
 pub enum Pick {
-    Row(u32),
-    /// Nobody's window is open now; the earliest one opens then.
-    WaitUntil(Millis),
+    Row(Row),
+    /// Nobody's window is open now; the earliest one opens then (`None`: never again).
+    WaitUntil(Option<Instant>),
     /// No recipient left.
     Exhausted,
 }
@@ -38,7 +39,7 @@ pub struct Outreach {
     pub status: Status,
     queues: Vec<ZoneQueue>,
     /// Rows that repeat an earlier phone of the same list (skipped under `send_once`).
-    pub duplicates: Vec<u32>,
+    pub duplicates: Vec<Row>,
 }
 
 impl Outreach {
@@ -47,7 +48,7 @@ impl Outreach {
         let mut dup_rows = Vec::new();
         let mut queues: Vec<ZoneQueue> = Vec::new();
         for (row, r) in cfg.recipients.iter().enumerate() {
-            let row = row as u32;
+            let row = Row::new(row);
             if duplicates == Duplicates::SendOnce && !seen.insert(r.phone) {
                 dup_rows.push(row);
                 continue;
@@ -76,13 +77,13 @@ impl Outreach {
     /// The earliest-listed recipient whose local window is open at `now`, without taking it.
     pub fn pick(
         &mut self,
-        now: Millis,
+        now: Instant,
         schedule: Option<&WeeklySchedule>,
         zones: &[TimeZone],
         epoch: Epoch,
     ) -> Pick {
-        let mut best: Option<u32> = None;
-        let mut opens: Option<Millis> = None;
+        let mut best: Option<Row> = None;
+        let mut opens: Option<Instant> = None;
         let mut any_left = false;
         for q in self.queues.iter_mut() {
             let Some(&head) = q.rows.get(q.next) else {
@@ -100,15 +101,15 @@ impl Outreach {
         }
         match (best, opens) {
             (Some(row), _) => Pick::Row(row),
-            (None, Some(t)) => Pick::WaitUntil(t),
+            (None, Some(t)) => Pick::WaitUntil(Some(t)),
             // Rows left but no window ever opens: nothing more can be sent.
-            (None, None) if any_left => Pick::WaitUntil(Millis::MAX),
+            (None, None) if any_left => Pick::WaitUntil(None),
             (None, None) => Pick::Exhausted,
         }
     }
 
     /// Takes the row `pick` returned.
-    pub fn take(&mut self, row: u32) {
+    pub fn take(&mut self, row: Row) {
         let q = self
             .queues
             .iter_mut()
@@ -118,8 +119,8 @@ impl Outreach {
     }
 
     /// Takes every row not yet handled, in list order (for the unreached count at a cutoff).
-    pub fn drain(&mut self) -> Vec<u32> {
-        let mut rest: Vec<u32> = self
+    pub fn drain(&mut self) -> Vec<Row> {
+        let mut rest: Vec<Row> = self
             .queues
             .iter_mut()
             .flat_map(|q| {

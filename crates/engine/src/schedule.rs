@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use jiff::tz::{Offset, TimeZone};
 
 use model::schedule::WeeklySchedule;
-use model::time::{Epoch, Millis};
+use model::time::{Epoch, Instant};
 
 /// How far ahead the next open window is searched. A weekly range can be lost to a
 /// daylight-saving gap for a week, never for years; past this the schedule never opens.
@@ -21,16 +21,17 @@ const MINUTE_MS: i64 = 60_000;
 const OFFSET_REACH_MS: i64 = 26 * 60 * MINUTE_MS;
 
 /// The first send window `[start, end)` (virtual time) whose end is after `at`, for a recipient in
-/// `tz`; `start` may be before `at` when the window is open at `at`. `None` schedule: always open.
+/// `tz`; `start` may be before `at` when the window is open at `at`. `None` schedule: always open
+/// (until [`Instant::END`]).
 /// `None` result: the schedule never opens again.
 pub fn window_after(
     schedule: Option<&WeeklySchedule>,
     tz: &TimeZone,
     epoch: Epoch,
-    at: Millis,
-) -> Option<(Millis, Millis)> {
+    at: Instant,
+) -> Option<(Instant, Instant)> {
     let Some(schedule) = schedule else {
-        return Some((0, Millis::MAX));
+        return Some((Instant::START, Instant::END));
     };
     if schedule.is_never_open() {
         return None;
@@ -61,7 +62,8 @@ pub fn window_after(
     }
     let epoch_ms = epoch.0.as_millisecond();
     best.map(|(start, end)| {
-        let virtual_time = |ms: i64| (ms - epoch_ms).max(0) as Millis;
+        let virtual_time =
+            |ms: i64| Instant::from_millis(u64::try_from(ms - epoch_ms).unwrap_or(0));
         (virtual_time(start), virtual_time(end))
     })
 }
@@ -139,16 +141,16 @@ mod tests {
     fn a_start_before_opening_waits_for_nine_local() {
         let ny = TimeZone::get("America/New_York").unwrap();
         let e = epoch("2026-12-01T08:00", &ny); // a Tuesday
-        let w = window_after(Some(&weekdays_9_to_17()), &ny, e, 0).unwrap();
-        assert_eq!(w, (HOUR, 9 * HOUR));
+        let w = window_after(Some(&weekdays_9_to_17()), &ny, e, Instant::START).unwrap();
+        assert_eq!(w, (after(HOUR), after(9 * HOUR)));
     }
 
     #[test]
     fn friday_evening_rolls_over_to_monday_morning() {
         let ny = TimeZone::get("America/New_York").unwrap();
         let e = epoch("2026-12-04T18:00", &ny); // a Friday
-        let (start, _) = window_after(Some(&weekdays_9_to_17()), &ny, e, 0).unwrap();
-        assert_eq!(start, (24 + 24 + 15) * HOUR);
+        let (start, _) = window_after(Some(&weekdays_9_to_17()), &ny, e, Instant::START).unwrap();
+        assert_eq!(start, after((24 + 24 + 15) * HOUR));
     }
 
     #[test]
@@ -156,8 +158,8 @@ mod tests {
         let ny = TimeZone::get("America/New_York").unwrap();
         let la = TimeZone::get("America/Los_Angeles").unwrap();
         let e = epoch("2026-12-01T09:00", &ny);
-        let (start, end) = window_after(Some(&weekdays_9_to_17()), &la, e, 0).unwrap();
-        assert_eq!((start, end), (3 * HOUR, 11 * HOUR));
+        let (start, end) = window_after(Some(&weekdays_9_to_17()), &la, e, Instant::START).unwrap();
+        assert_eq!((start, end), (after(3 * HOUR), after(11 * HOUR)));
     }
 
     #[test]
@@ -170,13 +172,18 @@ mod tests {
         }
         let e = epoch("2026-03-07T09:00", &ny);
         let (start, end) =
-            window_after(Some(&WeeklySchedule::new(days)), &ny, e, 9 * HOUR).unwrap();
+            window_after(Some(&WeeklySchedule::new(days)), &ny, e, after(9 * HOUR)).unwrap();
         assert_eq!(
             start,
-            23 * HOUR,
+            after(23 * HOUR),
             "only 23 hours pass between 09:00 and 09:00 across the change"
         );
         assert_eq!(end - start, 8 * HOUR);
+    }
+
+    /// The instant `span` after the start.
+    fn after(span: model::time::Span) -> Instant {
+        Instant::START + span
     }
 
     /// A schedule open on every day with the same hours.
@@ -185,12 +192,12 @@ mod tests {
     }
 
     /// Virtual time of an instant written with its zone, e.g. `2026-03-08T03:00-04:00[America/New_York]`.
-    fn at(e: Epoch, zoned: &str) -> Millis {
+    fn at(e: Epoch, zoned: &str) -> Instant {
         let z: jiff::ZonedDateTime = zoned.parse().unwrap();
-        e.millis(z.timestamp())
+        e.instant(z.timestamp())
     }
 
-    fn window(s: &WeeklySchedule, zone: &str, e: Epoch, from: &str) -> (Millis, Millis) {
+    fn window(s: &WeeklySchedule, zone: &str, e: Epoch, from: &str) -> (Instant, Instant) {
         let tz = TimeZone::get(zone).unwrap();
         window_after(Some(s), &tz, e, at(e, from)).unwrap()
     }

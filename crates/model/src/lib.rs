@@ -4,6 +4,7 @@
 //! It depends on nothing of ours, so the engine, the simulator, the auditor and the report can
 //! share words without sharing code.
 
+pub mod ids;
 pub mod limits;
 pub mod phone;
 pub mod record;
@@ -11,6 +12,12 @@ pub mod schedule;
 pub mod status;
 pub mod time;
 
+pub use ids::{
+    AgentId, CampaignId, ConversationId, CustomerId, Destination, InboxId, NumberId, OutreachId,
+    RecipientRef, Row, Source,
+};
 pub use limits::{Duplicates, PLATFORM_WINDOWS, Pacing, Scope, Window};
 pub use phone::{Lists, Phone, Recipient};
+pub use record::{Observer, Record};
 pub use status::{EndReason, SkipReason, Status};
+pub use time::{Instant, Span};

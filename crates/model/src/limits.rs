@@ -1,23 +1,23 @@
 //! The platform's rules a scenario sets: send-limit windows, pacing, opt-out scope and duplicates.
 
-use crate::time::Millis;
+use crate::time::Span;
 
 /// At most `max` sends in any half-open interval `[t, t + per)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Window {
     pub max: u32,
-    pub per: Millis,
+    pub per: Span,
 }
 
 /// The platform's fixed limit: 8 per minute and 40 per 5 minutes (480 per hour).
 pub const PLATFORM_WINDOWS: [Window; 2] = [
     Window {
         max: 8,
-        per: 60_000,
+        per: Span::from_millis(60_000),
     },
     Window {
         max: 40,
-        per: 300_000,
+        per: Span::from_millis(300_000),
     },
 ];
 

@@ -1,119 +1,328 @@
-//! The event trace: one record per thing that happened, in the order it happened.
-//! The auditor proves the invariants from it; `--trace` writes it as `trace.csv`.
+//! A run is a stream of `(Instant, Record)`: one record per thing that happened, in the order it
+//! happened. The metrics, the timeline, the trace writer and the auditor are all [`Observer`]s of
+//! that one stream, so none of them reaches into the simulation and each can be added or left
+//! out without touching the others.
 
-use crate::time::Millis;
+use crate::ids::{
+    AgentId, CampaignId, ConversationId, Destination, InboxId, NumberId, OutreachId, RecipientRef,
+    Row, Source,
+};
+use crate::time::Instant;
 use crate::{EndReason, Phone, SkipReason, Status};
 
-/// No campaign, outreach, inbox or agent for this event.
-pub const NONE: u32 = u32::MAX;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Start,
-    Send,
-    Skip(SkipReason),
-    Deliver,
-    /// Carrier error code (30036: expired in the number's queue).
-    Fail(u32),
+pub enum Record {
+    /// An outreach began sending.
+    Start {
+        campaign: CampaignId,
+        outreach: OutreachId,
+    },
+    /// An outreach ended: every row handled, its end time passed, or stopped by hand.
+    Finish {
+        campaign: CampaignId,
+        outreach: OutreachId,
+        status: Status,
+    },
+    /// The platform handed an SMS to the carrier.
+    Send {
+        to: RecipientRef,
+        phone: Phone,
+        number: NumberId,
+    },
+    /// A recipient passed over without an SMS.
+    Skip {
+        to: RecipientRef,
+        phone: Phone,
+        reason: SkipReason,
+    },
+    /// A recipient nobody texted.
+    Unreached {
+        to: RecipientRef,
+        phone: Phone,
+        reason: EndReason,
+    },
+    Deliver {
+        to: RecipientRef,
+        phone: Phone,
+        number: NumberId,
+    },
+    /// The carrier gave up with an error code (30036: expired in the number's queue).
+    Fail {
+        to: RecipientRef,
+        phone: Phone,
+        number: NumberId,
+        code: u32,
+    },
     /// A customer message: the first reply to a campaign or a later message of the conversation.
     Reply {
+        source: Source,
+        phone: Phone,
+        to: Destination,
         follow_up: bool,
         /// For a first reply to a campaign: which of the campaign's `customers.replies` bodies
         /// it was, so the auditor can read the words itself rather than trust the engine.
         body: Option<u32>,
     },
-    OptOut,
-    OptIn,
-    Route,
-    Assign,
-    Handle,
-    Release,
-    Finish(Status),
-    Unreached(EndReason),
+    OptOut {
+        source: Source,
+        phone: Phone,
+        number: NumberId,
+    },
+    OptIn {
+        source: Source,
+        phone: Phone,
+        number: NumberId,
+    },
+    /// A conversation entered an inbox's queue.
+    Route {
+        conversation: ConversationId,
+        source: Source,
+        phone: Phone,
+        inbox: InboxId,
+    },
+    /// An agent took a waiting conversation.
+    Assign {
+        conversation: ConversationId,
+        source: Source,
+        phone: Phone,
+        inbox: InboxId,
+        agent: AgentId,
+    },
+    /// The customer wrote again within the session; the same agent starts on it.
+    Handle {
+        conversation: ConversationId,
+        source: Source,
+        phone: Phone,
+        inbox: InboxId,
+        agent: AgentId,
+    },
+    /// The agent's slot is free again (conversation closed or customer silent too long).
+    Release {
+        conversation: ConversationId,
+        source: Source,
+        inbox: InboxId,
+        agent: AgentId,
+    },
 }
 
-impl Kind {
-    pub fn name(self) -> &'static str {
+/// A record's columns as `trace.csv` writes them; a column a record does not have is `None`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Columns {
+    pub campaign: Option<CampaignId>,
+    pub outreach: Option<OutreachId>,
+    pub row: Option<Row>,
+    pub phone: Option<Phone>,
+    /// The company number an SMS went from or a reply went to.
+    pub number: Option<NumberId>,
+    pub inbox: Option<InboxId>,
+    pub agent: Option<AgentId>,
+}
+
+impl Columns {
+    fn recipient(to: RecipientRef, phone: Phone) -> Columns {
+        Columns {
+            campaign: Some(to.campaign),
+            outreach: Some(to.outreach),
+            row: Some(to.row),
+            phone: Some(phone),
+            ..Columns::default()
+        }
+    }
+}
+
+impl Record {
+    /// The `event` column of `trace.csv`.
+    pub fn name(&self) -> &'static str {
         match self {
-            Kind::Start => "start",
-            Kind::Send => "send",
-            Kind::Skip(_) => "skip",
-            Kind::Deliver => "deliver",
-            Kind::Fail(_) => "fail",
-            Kind::Reply { .. } => "reply",
-            Kind::OptOut => "opt_out",
-            Kind::OptIn => "opt_in",
-            Kind::Route => "route",
-            Kind::Assign => "assign",
-            Kind::Handle => "handle",
-            Kind::Release => "release",
-            Kind::Finish(_) => "finish",
-            Kind::Unreached(_) => "unreached",
+            Record::Start { .. } => "start",
+            Record::Finish { .. } => "finish",
+            Record::Send { .. } => "send",
+            Record::Skip { .. } => "skip",
+            Record::Unreached { .. } => "unreached",
+            Record::Deliver { .. } => "deliver",
+            Record::Fail { .. } => "fail",
+            Record::Reply { .. } => "reply",
+            Record::OptOut { .. } => "opt_out",
+            Record::OptIn { .. } => "opt_in",
+            Record::Route { .. } => "route",
+            Record::Assign { .. } => "assign",
+            Record::Handle { .. } => "handle",
+            Record::Release { .. } => "release",
         }
     }
 
-    pub fn detail(self) -> String {
+    /// The `detail` column of `trace.csv`: the reason, code or status, where there is one.
+    pub fn detail(&self) -> String {
         match self {
-            Kind::Skip(SkipReason::OptedOut) => "opted_out".into(),
-            Kind::Skip(SkipReason::Duplicate) => "duplicate".into(),
-            Kind::Fail(code) => code.to_string(),
-            Kind::Reply {
+            Record::Skip { reason, .. } => reason.as_str().into(),
+            Record::Fail { code, .. } => code.to_string(),
+            Record::Reply {
                 follow_up: true, ..
             } => "follow_up".into(),
-            Kind::Finish(status) => status.as_str().into(),
-            Kind::Unreached(EndReason::Cutoff) => "cutoff".into(),
-            Kind::Unreached(EndReason::Stopped) => "stopped".into(),
-            Kind::Unreached(EndReason::Horizon) => "horizon".into(),
+            Record::Finish { status, .. } => status.as_str().into(),
+            Record::Unreached { reason, .. } => reason.as_str().into(),
             _ => String::new(),
         }
     }
-}
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Event {
-    pub t: Millis,
-    pub kind: Kind,
-    pub campaign: u32,
-    pub outreach: u32,
-    /// Row of the recipient in its outreach's list.
-    pub recipient: u32,
-    pub phone: Option<Phone>,
-    /// The company number an SMS went from or a reply went to.
-    pub number: u32,
-    pub inbox: u32,
-    pub agent: u32,
-}
-
-impl Event {
-    /// An event about one recipient row of an outreach.
-    pub fn recipient(
-        t: Millis,
-        kind: Kind,
-        campaign: u32,
-        outreach: u32,
-        row: u32,
-        phone: Phone,
-    ) -> Event {
-        Event {
-            campaign,
-            outreach,
-            recipient: row,
-            phone: Some(phone),
-            ..Event::new(t, kind)
+    pub fn columns(&self) -> Columns {
+        match *self {
+            Record::Start { campaign, outreach }
+            | Record::Finish {
+                campaign, outreach, ..
+            } => Columns {
+                campaign: Some(campaign),
+                outreach: Some(outreach),
+                ..Columns::default()
+            },
+            Record::Send { to, phone, number }
+            | Record::Deliver { to, phone, number }
+            | Record::Fail {
+                to, phone, number, ..
+            } => Columns {
+                number: Some(number),
+                ..Columns::recipient(to, phone)
+            },
+            Record::Skip { to, phone, .. } | Record::Unreached { to, phone, .. } => {
+                Columns::recipient(to, phone)
+            }
+            Record::Reply {
+                source, phone, to, ..
+            } => {
+                let (number, inbox) = match to {
+                    Destination::Number(n) => (Some(n), None),
+                    Destination::Inbox(i) => (None, Some(i)),
+                };
+                Columns {
+                    campaign: source.campaign(),
+                    phone: Some(phone),
+                    number,
+                    inbox,
+                    ..Columns::default()
+                }
+            }
+            Record::OptOut {
+                source,
+                phone,
+                number,
+            }
+            | Record::OptIn {
+                source,
+                phone,
+                number,
+            } => Columns {
+                campaign: source.campaign(),
+                phone: Some(phone),
+                number: Some(number),
+                ..Columns::default()
+            },
+            Record::Route {
+                source,
+                phone,
+                inbox,
+                ..
+            } => Columns {
+                campaign: source.campaign(),
+                phone: Some(phone),
+                inbox: Some(inbox),
+                ..Columns::default()
+            },
+            Record::Assign {
+                source,
+                phone,
+                inbox,
+                agent,
+                ..
+            }
+            | Record::Handle {
+                source,
+                phone,
+                inbox,
+                agent,
+                ..
+            } => Columns {
+                campaign: source.campaign(),
+                phone: Some(phone),
+                inbox: Some(inbox),
+                agent: Some(agent),
+                ..Columns::default()
+            },
+            Record::Release { inbox, agent, .. } => Columns {
+                inbox: Some(inbox),
+                agent: Some(agent),
+                ..Columns::default()
+            },
         }
     }
+}
 
-    pub fn new(t: Millis, kind: Kind) -> Event {
-        Event {
-            t,
-            kind,
-            campaign: NONE,
-            outreach: NONE,
-            recipient: NONE,
-            phone: None,
-            number: NONE,
-            inbox: NONE,
-            agent: NONE,
+/// Something that watches a run's record stream.
+pub trait Observer {
+    fn observe(&mut self, at: Instant, record: &Record);
+
+    /// Everything caused by one happening (one carrier report, one customer message, one round
+    /// of the platform's timers) has been observed.
+    fn settle(&mut self, _at: Instant) {}
+
+    /// The run ended at `end`; no record follows.
+    fn finish(&mut self, _end: Instant) {}
+}
+
+impl<O: Observer + ?Sized> Observer for &mut O {
+    fn observe(&mut self, at: Instant, record: &Record) {
+        (**self).observe(at, record);
+    }
+    fn settle(&mut self, at: Instant) {
+        (**self).settle(at);
+    }
+    fn finish(&mut self, end: Instant) {
+        (**self).finish(end);
+    }
+}
+
+impl<O: Observer> Observer for Option<O> {
+    fn observe(&mut self, at: Instant, record: &Record) {
+        if let Some(o) = self {
+            o.observe(at, record);
         }
+    }
+    fn settle(&mut self, at: Instant) {
+        if let Some(o) = self {
+            o.settle(at);
+        }
+    }
+    fn finish(&mut self, end: Instant) {
+        if let Some(o) = self {
+            o.finish(end);
+        }
+    }
+}
+
+/// Nobody watching.
+impl Observer for () {
+    fn observe(&mut self, _at: Instant, _record: &Record) {}
+}
+
+impl<A: Observer, B: Observer> Observer for (A, B) {
+    fn observe(&mut self, at: Instant, record: &Record) {
+        self.0.observe(at, record);
+        self.1.observe(at, record);
+    }
+    fn settle(&mut self, at: Instant) {
+        self.0.settle(at);
+        self.1.settle(at);
+    }
+    fn finish(&mut self, end: Instant) {
+        self.0.finish(end);
+        self.1.finish(end);
+    }
+}
+
+/// Every record of a run, kept in memory (for `--trace` and for tests).
+pub type Trace = Vec<(Instant, Record)>;
+
+impl Observer for Trace {
+    fn observe(&mut self, at: Instant, record: &Record) {
+        self.push((at, *record));
     }
 }

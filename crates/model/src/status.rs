@@ -42,3 +42,22 @@ pub enum EndReason {
     /// The simulation horizon came first.
     Horizon,
 }
+
+impl SkipReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::OptedOut => "opted_out",
+            SkipReason::Duplicate => "duplicate",
+        }
+    }
+}
+
+impl EndReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndReason::Cutoff => "cutoff",
+            EndReason::Stopped => "stopped",
+            EndReason::Horizon => "horizon",
+        }
+    }
+}

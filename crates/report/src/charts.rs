@@ -16,7 +16,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use crate::Summary;
-use model::time::HOUR;
+use model::time::{HOUR, Instant, Span};
 use scenario::Scenario;
 use sim::Outcome;
 
@@ -145,6 +145,16 @@ where
     Ok(root.titled(title, (FONT, 22).into_font().style(FontStyle::Bold))?)
 }
 
+/// Hours since the start: the unit of every time axis.
+pub fn hours(t: Instant) -> f64 {
+    span_hours(t.since_start())
+}
+
+/// A span in hours.
+pub fn span_hours(s: Span) -> f64 {
+    s.as_millis() as f64 / HOUR.as_millis() as f64
+}
+
 /// Time axis in hours since the start, labelled with the company's local clock.
 pub struct Clock<'a> {
     scn: &'a Scenario,
@@ -156,7 +166,7 @@ impl<'a> Clock<'a> {
     }
 
     pub fn label(&self, hours: f64) -> String {
-        let t = (hours.max(0.0) * HOUR as f64) as u64;
+        let t = Instant::from_millis((hours.max(0.0) * HOUR.as_millis() as f64) as u64);
         let dt = self.scn.zones[0]
             .tz
             .to_datetime(self.scn.epoch.timestamp(t));

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::show;
 use super::summary::{Summary, seconds};
-use model::time::{MINUTE, Millis};
+use model::time::{Instant, MINUTE, Span};
 use scenario::{Expectation, Interval, Metric, Op, Scenario, Target};
 use sim::Outcome;
 use sim::metrics::nearest_rank;
@@ -109,28 +109,31 @@ fn verdict(scn: &Scenario, o: &Outcome, s: &Summary, e: &Expectation) -> Verdict
 /// that interval starts.
 fn worst_interval(
     scn: &Scenario,
-    waits: &[(Millis, Millis)],
+    waits: &[(Instant, Span)],
     iv: Interval,
     metric: Metric,
     op: Op,
-    sla: Millis,
+    sla: Span,
 ) -> Option<(f64, String)> {
     let tz = &scn.zones[0].tz;
-    let (from, to) = (u64::from(iv.from) * MINUTE, u64::from(iv.to) * MINUTE);
-    let mut keyed: Vec<((Date, u64), Millis)> = waits
+    // Times of day in milliseconds since local midnight.
+    let minute = MINUTE.as_millis();
+    let every = iv.every.as_millis();
+    let (from, to) = (u64::from(iv.from) * minute, u64::from(iv.to) * minute);
+    let mut keyed: Vec<((Date, u64), Span)> = waits
         .iter()
         .filter_map(|&(arrived, wait)| {
             let local = tz.to_datetime(scn.epoch.timestamp(arrived));
-            let ms_of_day = (u64::from(local.hour() as u8) * 60 + local.minute() as u64) * MINUTE
+            let ms_of_day = (u64::from(local.hour() as u8) * 60 + local.minute() as u64) * minute
                 + local.second() as u64 * 1000
                 + local.millisecond() as u64;
             (from..to)
                 .contains(&ms_of_day)
-                .then(|| ((local.date(), (ms_of_day - from) / iv.every), wait))
+                .then(|| ((local.date(), (ms_of_day - from) / every), wait))
         })
         .collect();
     keyed.sort_unstable();
-    let value = |sorted: &[Millis]| -> f64 {
+    let value = |sorted: &[Span]| -> f64 {
         let at = |percent| nearest_rank(sorted, percent).map_or(0.0, seconds);
         match metric {
             Metric::WaitP50 => at(50),
@@ -148,14 +151,14 @@ fn worst_interval(
     };
     let mut worst: Option<(f64, (Date, u64))> = None;
     for chunk in keyed.chunk_by(|a, b| a.0 == b.0) {
-        let sorted: Vec<Millis> = chunk.iter().map(|&(_, w)| w).collect();
+        let sorted: Vec<Span> = chunk.iter().map(|&(_, w)| w).collect();
         let v = value(&sorted);
         if worst.is_none_or(|(w, _)| worse(v, w)) {
             worst = Some((v, chunk[0].0));
         }
     }
     worst.map(|(v, (date, k))| {
-        let start = iv.from as u64 * MINUTE + k * iv.every;
+        let start = iv.from as u64 * minute + k * every;
         let (h, m) = (start / 3_600_000, start / 60_000 % 60);
         (v, format!("{date}T{h:02}:{m:02}"))
     })

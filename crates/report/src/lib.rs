@@ -21,7 +21,7 @@ pub use folder::{MARKER, check_target, default_dir, write_folder};
 pub use summary::{Summary, summarize};
 pub use table::print_table;
 pub use timeseries::write_timeseries;
-pub use trace_csv::write_trace;
+pub use trace_csv::{TraceWriter, write_trace};
 
 use scenario::Scenario;
 use sim::Outcome;
@@ -54,7 +54,7 @@ pub fn write_report(
         series.flush()?;
         if trace {
             let mut out = io::BufWriter::new(fs::File::create(staging.join("trace.csv"))?);
-            write_trace(&mut out, scn, outcome)?;
+            write_trace(&mut out, scn, &outcome.trace)?;
             out.flush()?;
         }
         Ok(())

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use model::time::Millis;
+use model::time::Span;
 use scenario::{Expectation, Metric, Over};
 
 /// The threshold as the scenario wrote it, e.g.
@@ -24,10 +24,10 @@ pub fn threshold(target: &str, e: &Expectation) -> String {
 }
 
 /// `every 1h between 09:00-17:00` (`from` and `to` in minutes of the company's day).
-pub fn interval(every: Millis, from: u16, to: u16) -> String {
+pub fn interval(every: Span, from: u16, to: u16) -> String {
     format!(
         "every {} between {:02}:{:02}-{:02}:{:02}",
-        duration(every as f64 / 1000.0),
+        duration(every.as_millis() as f64 / 1000.0),
         from / 60,
         from % 60,
         to / 60,

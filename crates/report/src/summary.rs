@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::expectations::{Verdict, evaluate};
 use model::Status;
-use model::time::{MAX_RUN, Millis};
+use model::time::{Instant, MAX_RUN, Span};
 use scenario::Scenario;
 use sim::Outcome;
 
@@ -71,8 +71,8 @@ pub struct InboxSummary {
     pub unanswered: u64,
 }
 
-pub fn seconds(t: Millis) -> f64 {
-    t as f64 / 1000.0
+pub fn seconds(t: Span) -> f64 {
+    t.as_millis() as f64 / 1000.0
 }
 
 /// Six decimals: stable text, and finer than anything a planner reads.
@@ -81,7 +81,7 @@ fn round6(x: f64) -> f64 {
 }
 
 /// Local clock time in the company zone, e.g. `2026-12-01T09:00:07`.
-fn local(scn: &Scenario, t: Millis) -> String {
+fn local(scn: &Scenario, t: Instant) -> String {
     let dt = scn.zones[0].tz.to_datetime(scn.epoch.timestamp(t));
     dt.strftime("%Y-%m-%dT%H:%M:%S").to_string()
 }
@@ -119,8 +119,8 @@ pub fn summarize(scn: &Scenario, o: &Outcome) -> Summary {
             opt_ins: m.opt_ins,
             first_send: m.first_send.map(|t| local(scn, t)),
             last_send: m.last_send.map(|t| local(scn, t)),
-            first_send_s: m.first_send.map(seconds),
-            last_send_s: m.last_send.map(seconds),
+            first_send_s: m.first_send.map(|t| seconds(t.since_start())),
+            last_send_s: m.last_send.map(|t| seconds(t.since_start())),
             status: campaign_status(statuses).as_str(),
             outreach_statuses: statuses.iter().map(|s| s.as_str()).collect(),
             reply_rate: round6(m.reply_rate),
@@ -145,7 +145,8 @@ pub fn summarize(scn: &Scenario, o: &Outcome) -> Summary {
             let waited = m.waits.len();
             // No conversation means nobody waited.
             let [p50, p90, p99] = m.wait_percentiles().unwrap_or_default().map(seconds);
-            let staffed = u128::from(i.agents) * u128::from(i.capacity) * u128::from(o.end);
+            let staffed =
+                u128::from(i.agents) * u128::from(i.capacity) * u128::from(o.end.as_millis());
             InboxSummary {
                 name: i.name.clone(),
                 agents: i.agents,
@@ -179,7 +180,7 @@ pub fn summarize(scn: &Scenario, o: &Outcome) -> Summary {
         version: env!("CARGO_PKG_VERSION"),
         scenario_sha256: scn.sha256.clone(),
         events: o.events,
-        end_s: seconds(o.end),
+        end_s: seconds(o.end.since_start()),
         shared_phones: o.shared_phones,
         warnings: warnings(o, &campaigns, &inboxes),
         campaigns,
@@ -211,7 +212,7 @@ fn warnings(o: &Outcome, campaigns: &[CampaignSummary], inboxes: &[InboxSummary]
             w.push(format!(
                 "campaign {:?}: {horizon} recipients not reached before {}",
                 c.name,
-                if o.end >= MAX_RUN {
+                if o.end.since_start() >= MAX_RUN {
                     "the 20-year limit of a run without a horizon"
                 } else {
                     "the simulation horizon"

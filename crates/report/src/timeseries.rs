@@ -4,12 +4,13 @@
 
 use std::io::{self, Write};
 
-use model::time::Millis;
+use model::Source;
+use model::time::Instant;
 use scenario::Scenario;
 use sim::Outcome;
-use sim::metrics::timeline::{BACKGROUND, BUCKET, StepSeries, wait_interval, wait_percentiles};
+use sim::metrics::timeline::{BUCKET, StepSeries, wait_interval, wait_percentiles};
 
-fn stamp(scn: &Scenario, t: Millis) -> String {
+fn stamp(scn: &Scenario, t: Instant) -> String {
     let ts = scn.epoch.timestamp(t);
     let offset = scn.zones[0].tz.to_offset(ts);
     let dt = offset.to_datetime(ts);
@@ -48,7 +49,7 @@ fn write_means(
             writeln!(
                 out,
                 "{},{series},{key},{}",
-                stamp(scn, m as Millis * BUCKET),
+                stamp(scn, Instant::START + m as u64 * BUCKET),
                 num(v)
             )?;
         }
@@ -58,30 +59,34 @@ fn write_means(
 
 pub fn write_timeseries(out: &mut impl Write, scn: &Scenario, o: &Outcome) -> io::Result<()> {
     writeln!(out, "t,series,key,value")?;
-    let minutes = o.end.div_ceil(BUCKET) as usize;
+    let minutes = o.end.as_millis().div_ceil(BUCKET.as_millis()) as usize;
     for (c, per_minute) in o.timeline.sends.iter().enumerate() {
         let name = quote(&scn.campaigns[c].name);
         for (m, &n) in per_minute.iter().enumerate().filter(|(_, n)| **n > 0) {
-            writeln!(out, "{},sent,{name},{n}", stamp(scn, m as Millis * BUCKET))?;
+            let t = stamp(scn, Instant::START + m as u64 * BUCKET);
+            writeln!(out, "{t},sent,{name},{n}")?;
         }
     }
     for (inbox, line) in scn.inboxes.iter().zip(&o.timeline.inboxes) {
         let name = quote(&inbox.name);
         write_means(out, scn, "queue", &name, &line.queue, minutes)?;
         for (&source, series) in &line.busy {
-            let from = if source == BACKGROUND {
-                "background".to_string()
-            } else {
-                scn.campaigns[source as usize].name.clone()
+            let from = match source {
+                Source::Background => "background",
+                Source::Campaign(c) => scn.campaigns[c.index()].name.as_str(),
             };
             let key = quote(&format!("{}/{from}", inbox.name));
             write_means(out, scn, "busy_slots", &key, series, minutes)?;
         }
         let step = wait_interval(o.end);
         for (i, p) in wait_percentiles(&line.waits, step) {
-            let t = stamp(scn, i * step);
+            let t = stamp(scn, Instant::START + i * step);
             for (series, v) in ["wait_p50_s", "wait_p90_s", "wait_p99_s"].iter().zip(p) {
-                writeln!(out, "{t},{series},{name},{}", num(v as f64 / 1000.0))?;
+                writeln!(
+                    out,
+                    "{t},{series},{name},{}",
+                    num(v.as_millis() as f64 / 1000.0)
+                )?;
             }
         }
     }

@@ -1,50 +1,87 @@
-//! `trace.csv`: one row per event, `t_ms,event,campaign,outreach,recipient,phone,inbox,agent,detail`.
+//! `trace.csv`: one row per record, `t_ms,event,campaign,outreach,recipient,phone,inbox,agent,detail`.
+//! The writer is an observer of the record stream, so it can follow a run as it goes or replay a
+//! kept trace.
 
 use std::io::{self, Write};
 
-use model::record::NONE;
+use model::record::{Observer, Record};
+use model::time::Instant;
 use scenario::Scenario;
-use sim::Outcome;
 
-pub fn write_trace(out: &mut impl Write, scn: &Scenario, o: &Outcome) -> io::Result<()> {
-    writeln!(
-        out,
-        "t_ms,event,campaign,outreach,recipient,phone,inbox,agent,detail"
-    )?;
-    let opt = |v: u32| {
-        if v == NONE {
-            String::new()
-        } else {
-            v.to_string()
-        }
-    };
-    for e in &o.trace {
-        let campaign = if e.campaign == NONE {
-            ""
-        } else {
-            scn.campaigns[e.campaign as usize].name.as_str()
-        };
-        let inbox = if e.inbox == NONE {
-            ""
-        } else {
-            scn.inboxes[e.inbox as usize].name.as_str()
-        };
-        let phone = e.phone.map(|p| p.to_string()).unwrap_or_default();
+pub struct TraceWriter<'a, W: Write> {
+    out: W,
+    scn: &'a Scenario,
+    /// The first write error; later records are not written.
+    error: Option<io::Error>,
+}
+
+impl<'a, W: Write> TraceWriter<'a, W> {
+    /// Writes the header row.
+    pub fn new(mut out: W, scn: &'a Scenario) -> io::Result<Self> {
         writeln!(
             out,
-            "{},{},{},{},{},{},{},{},{}",
-            e.t,
-            e.kind.name(),
-            csv_field(campaign),
-            opt(e.outreach),
-            opt(e.recipient),
-            phone,
-            csv_field(inbox),
-            opt(e.agent),
-            e.kind.detail()
+            "t_ms,event,campaign,outreach,recipient,phone,inbox,agent,detail"
         )?;
+        Ok(TraceWriter {
+            out,
+            scn,
+            error: None,
+        })
     }
-    Ok(())
+
+    /// Flushes what was written; the first error the writer met, if any.
+    pub fn close(mut self) -> io::Result<W> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        self.out.flush()?;
+        Ok(self.out)
+    }
+
+    fn row(&mut self, at: Instant, record: &Record) -> io::Result<()> {
+        let c = record.columns();
+        let campaign = c
+            .campaign
+            .map_or("", |c| &self.scn.campaigns[c.index()].name);
+        let inbox = c.inbox.map_or("", |i| &self.scn.inboxes[i.index()].name);
+        let opt = |v: Option<u32>| v.map(|v| v.to_string()).unwrap_or_default();
+        writeln!(
+            self.out,
+            "{},{},{},{},{},{},{},{},{}",
+            at.as_millis(),
+            record.name(),
+            csv_field(campaign),
+            opt(c.outreach.map(|o| o.get())),
+            opt(c.row.map(|r| r.get())),
+            c.phone.map(|p| p.to_string()).unwrap_or_default(),
+            csv_field(inbox),
+            opt(c.agent.map(|a| a.get())),
+            record.detail()
+        )
+    }
+}
+
+impl<W: Write> Observer for TraceWriter<'_, W> {
+    fn observe(&mut self, at: Instant, record: &Record) {
+        if self.error.is_none()
+            && let Err(e) = self.row(at, record)
+        {
+            self.error = Some(e);
+        }
+    }
+}
+
+/// Writes a kept trace.
+pub fn write_trace(
+    out: &mut impl Write,
+    scn: &Scenario,
+    trace: &[(Instant, Record)],
+) -> io::Result<()> {
+    let mut writer = TraceWriter::new(out, scn)?;
+    for (at, record) in trace {
+        writer.observe(*at, record);
+    }
+    writer.close().map(drop)
 }
 
 /// Quotes a name only when it needs it.

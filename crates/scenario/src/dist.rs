@@ -90,7 +90,7 @@ impl Quantity {
     /// Bounds of a value it draws (and of a mean, median, min or max).
     fn bounds(self) -> (f64, f64) {
         match self {
-            Quantity::Time => (0.0, (MAX_TIME / 1000) as f64),
+            Quantity::Time => (0.0, (MAX_TIME.as_millis() / 1000) as f64),
             Quantity::Count => (1.0, MAX_FOLLOW_UPS),
             Quantity::Share => (0.0, 1.0),
         }
@@ -285,8 +285,9 @@ impl Param<'_> {
     fn within(&self, quantity: Quantity, lo: f64, hi: f64) -> Result<f64, Located> {
         let x = match (self.value, quantity) {
             (toml::Value::String(s), Quantity::Time) => {
-                parse_duration(s).map_err(|m| (self.span.clone(), format!("{}: {m}", self.name)))?
-                    as f64
+                parse_duration(s)
+                    .map_err(|m| (self.span.clone(), format!("{}: {m}", self.name)))?
+                    .as_millis() as f64
                     / 1000.0
             }
             (toml::Value::Integer(i), _) => *i as f64,

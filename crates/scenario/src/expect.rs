@@ -165,7 +165,7 @@ impl Over {
 /// each day, from `from` to `to` (minutes since midnight).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Interval {
-    pub every: model::time::Millis,
+    pub every: model::time::Span,
     pub from: u16,
     pub to: u16,
 }
@@ -190,7 +190,7 @@ pub fn parse_condition(metric: Metric, text: &str) -> Result<(Op, f64), String> 
             format!("expected a condition like \"<= 10m\" or \">= 0.9\", found {text:?}")
         })?;
     let value = if metric.is_time() {
-        super::values::parse_duration(rest)? as f64 / 1000.0
+        super::values::parse_duration(rest)?.as_millis() as f64 / 1000.0
     } else if let Some(p) = rest.strip_suffix('%') {
         p.trim()
             .parse::<f64>()

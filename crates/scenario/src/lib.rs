@@ -25,7 +25,8 @@ use model::Duplicates;
 use model::Recipient;
 use model::Scope;
 use model::schedule::WeeklySchedule;
-use model::time::{Epoch, Millis};
+use model::time::{Epoch, Instant, Span};
+use model::{CampaignId, InboxId, NumberId};
 use model::{Pacing, Window};
 
 #[derive(Debug, Clone)]
@@ -39,7 +40,7 @@ pub struct Scenario {
     pub zones: Vec<Zone>,
     pub epoch: Epoch,
     /// Optional horizon (virtual time); without it the run goes until all work is done.
-    pub until: Option<Millis>,
+    pub until: Option<Instant>,
     pub limits: Limits,
     pub carrier: Carrier,
     /// Customer behaviour for background traffic and campaigns that do not override it.
@@ -64,7 +65,7 @@ pub struct Carrier {
     pub latency: Dist,
     pub segments_per_second: f64,
     /// Queued longer than this: the message fails (30036).
-    pub validity: Millis,
+    pub validity: Span,
     /// Final statuses and their shares; `None` is delivered, `Some(code)` an error code.
     pub outcomes: Vec<(Option<u32>, f64)>,
 }
@@ -85,7 +86,7 @@ pub struct Customers {
 #[derive(Debug, Clone)]
 pub struct Number {
     pub number: String,
-    pub inbox: u32,
+    pub inbox: InboxId,
 }
 
 #[derive(Debug, Clone)]
@@ -99,17 +100,17 @@ pub struct Inbox {
     pub capacity_maximum: u32,
     /// Seconds an agent spends on one customer message.
     pub handle_time: Dist,
-    pub sla_within: Millis,
+    pub sla_within: Span,
     pub sla_target: f64,
     /// Other inbound conversations per hour, for each hour of the company's day.
     pub background_per_hour: [f64; 24],
-    pub same_agent_window: Millis,
+    pub same_agent_window: Span,
 }
 
 #[derive(Debug, Clone)]
 pub struct Campaign {
     pub name: String,
-    pub number: u32,
+    pub number: NumberId,
     pub reply_style: ReplyStyle,
     pub schedule: Option<WeeklySchedule>,
     pub customers: Customers,
@@ -118,9 +119,9 @@ pub struct Campaign {
 
 #[derive(Debug, Clone)]
 pub struct Outreach {
-    pub start: Millis,
-    pub end: Option<Millis>,
-    pub stop_at: Option<Millis>,
+    pub start: Instant,
+    pub end: Option<Instant>,
+    pub stop_at: Option<Instant>,
     pub recipients: Recipients,
     pub overlap: Option<Overlap>,
 }
@@ -146,7 +147,7 @@ impl Recipients {
 /// Share a fraction of this outreach's recipients with another campaign's first outreach.
 #[derive(Debug, Clone)]
 pub struct Overlap {
-    pub campaign: u32,
+    pub campaign: CampaignId,
     pub fraction: f64,
 }
 

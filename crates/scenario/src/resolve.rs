@@ -17,7 +17,8 @@ use super::{
 };
 use model::Duplicates;
 use model::Scope;
-use model::time::{Epoch, Millis};
+use model::time::{Epoch, Instant, MAX_RUN};
+use model::{CampaignId, InboxId, NumberId};
 use model::{PLATFORM_WINDOWS, Pacing, Window};
 
 /// Most recipients in one generated list (10 million take about 750 MB).
@@ -78,20 +79,20 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
     };
     let start = resolve_instant(&cx, &f.simulation.start, &company)?;
     let epoch = Epoch(start);
-    let at = |v: &Spanned<DateTimeValue>, what: &str| -> Result<Millis, ScenarioError> {
+    let at = |v: &Spanned<DateTimeValue>, what: &str| -> Result<Instant, ScenarioError> {
         let ts = resolve_instant(&cx, v, &company)?;
         if ts < start {
             return cx.err(v.span(), format!("{what} is before the simulation start"));
         }
-        Ok(epoch.millis(ts))
+        Ok(epoch.instant(ts))
     };
     let until = match &f.simulation.until {
         Some(u) => {
             let t = at(u, "`until`")?;
-            if t == 0 {
+            if t == Instant::START {
                 return cx.err(u.span(), "`until` must be after the simulation start");
             }
-            if t > model::time::MAX_RUN {
+            if t.since_start() > MAX_RUN {
                 return cx.err(u.span(), "the horizon is longer than 20 years: per-minute series would not fit in memory (10 years take about 400 MB)");
             }
             Some(t)
@@ -114,9 +115,9 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
         }
         inboxes.push(resolve_inbox(&cx, ib)?);
     }
-    let inbox_of = |name: &Spanned<String>| -> Result<u32, ScenarioError> {
+    let inbox_of = |name: &Spanned<String>| -> Result<InboxId, ScenarioError> {
         match inboxes.iter().position(|i| i.name == *name.get_ref()) {
-            Some(i) => Ok(i as u32),
+            Some(i) => Ok(InboxId::new(i)),
             None => cx.err(
                 name.span(),
                 format!(
@@ -160,7 +161,7 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
     }
     for c in &f.campaigns {
         let number = match numbers.iter().position(|n| n.number == *c.number.get_ref()) {
-            Some(n) => n as u32,
+            Some(n) => NumberId::new(n),
             None => {
                 return cx.err(
                     c.number.span(),
@@ -232,7 +233,7 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
                         );
                     }
                     Some(Overlap {
-                        campaign: other as u32,
+                        campaign: CampaignId::new(other),
                         fraction: fr,
                     })
                 }
@@ -309,7 +310,7 @@ fn resolve_limits(cx: &Ctx, l: &file::LimitsFile) -> Result<Limits, ScenarioErro
                 if *w.max.get_ref() == 0 {
                     return cx.err(w.max.span(), "`max` must be at least 1 send per window");
                 }
-                if w.per.get_ref().0 == 0 {
+                if w.per.get_ref().0.is_zero() {
                     return cx.err(w.per.span(), "`per` must be longer than 0s, e.g. \"60s\"");
                 }
                 windows.push(Window {
@@ -608,7 +609,7 @@ fn check_overlap_cycles(
         let mut stack: Vec<usize> = c
             .outreaches
             .iter()
-            .filter_map(|o| o.overlap.as_ref().map(|ov| ov.campaign as usize))
+            .filter_map(|o| o.overlap.as_ref().map(|ov| ov.campaign.index()))
             .collect();
         while let Some(next) = stack.pop() {
             if next == start {
@@ -625,7 +626,7 @@ fn check_overlap_cycles(
                     campaigns[next]
                         .outreaches
                         .iter()
-                        .filter_map(|o| o.overlap.as_ref().map(|ov| ov.campaign as usize)),
+                        .filter_map(|o| o.overlap.as_ref().map(|ov| ov.campaign.index())),
                 );
             }
         }

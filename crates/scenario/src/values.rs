@@ -11,7 +11,7 @@ use jiff::tz::{AmbiguousOffset, TimeZone};
 use serde::Deserialize;
 
 use model::schedule::{Range, WeeklySchedule};
-use model::time::Millis;
+use model::time::{DAY, Span};
 
 /// `x >= 0` and finite (so NaN and infinities are rejected).
 pub fn non_negative(x: f64) -> bool {
@@ -20,7 +20,7 @@ pub fn non_negative(x: f64) -> bool {
 
 /// A span of time written as `"90s"`, `"5m"`, `"2h30m"` or `"1d"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Duration(pub Millis);
+pub struct Duration(pub Span);
 
 impl<'de> Deserialize<'de> for Duration {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -41,14 +41,14 @@ impl<'de> Deserialize<'de> for Duration {
 /// The longest time a scenario may write, as a duration or in a distribution of times. A year is
 /// longer than any campaign, reply, handling time or window a planner means, and it keeps sums of
 /// virtual times far from the end of the millisecond clock.
-pub const MAX_TIME: Millis = 366 * model::time::DAY;
+pub const MAX_TIME: Span = Span::from_millis(366 * DAY.as_millis());
 
-pub fn parse_duration(s: &str) -> Result<Millis, String> {
+pub fn parse_duration(s: &str) -> Result<Span, String> {
     let d = humantime::parse_duration(s.trim()).map_err(|e| {
         format!("expected a duration like \"90s\", \"5m\", \"2h30m\" or \"1d\", found {s:?} ({e})")
     })?;
-    match Millis::try_from(d.as_millis()) {
-        Ok(ms) if ms <= MAX_TIME => Ok(ms),
+    match u64::try_from(d.as_millis()).map(Span::from_millis) {
+        Ok(span) if span <= MAX_TIME => Ok(span),
         _ => Err(format!(
             "{s:?} is longer than 366 days, the longest time a scenario takes"
         )),
@@ -314,10 +314,10 @@ mod tests {
 
     #[test]
     fn durations_in_the_spec_forms() {
-        assert_eq!(parse_duration("90s"), Ok(90_000));
-        assert_eq!(parse_duration("5m"), Ok(300_000));
-        assert_eq!(parse_duration("2h30m"), Ok(9_000_000));
-        assert_eq!(parse_duration("1d"), Ok(86_400_000));
+        assert_eq!(parse_duration("90s"), Ok(Span::from_millis(90_000)));
+        assert_eq!(parse_duration("5m"), Ok(Span::from_millis(300_000)));
+        assert_eq!(parse_duration("2h30m"), Ok(Span::from_millis(9_000_000)));
+        assert_eq!(parse_duration("1d"), Ok(Span::from_millis(86_400_000)));
         assert!(parse_duration("soon").is_err());
     }
 

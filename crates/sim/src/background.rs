@@ -5,7 +5,7 @@ use jiff::tz::TimeZone;
 use rand::RngExt;
 
 use super::rng::{Purpose, Stream, name_key, stream};
-use model::time::{Epoch, HOUR, MAX_RUN, Millis};
+use model::time::{Epoch, HOUR, Instant, MAX_RUN, Span};
 use scenario::Inbox;
 
 pub struct Background {
@@ -35,15 +35,16 @@ impl Background {
     }
 
     /// The next arrival after `now`, or `None` if this inbox has no background traffic.
-    pub fn next_arrival(&mut self, mut now: Millis) -> Option<Millis> {
+    pub fn next_arrival(&mut self, mut now: Instant) -> Option<Instant> {
         if self.peak <= 0.0 {
             return None;
         }
         loop {
             let u: f64 = self.rng.random();
             let gap_hours = -(1.0 - u).ln() / self.peak;
-            now = now.saturating_add((gap_hours * HOUR as f64).round().max(1.0) as Millis);
-            if now >= MAX_RUN {
+            let gap = (gap_hours * HOUR.as_millis() as f64).round().max(1.0);
+            now = now.saturating_add(Span::from_millis(gap as u64));
+            if now.since_start() >= MAX_RUN {
                 return None;
             }
             let hour = self.zone.to_datetime(self.epoch.timestamp(now)).hour() as usize;

@@ -5,7 +5,8 @@ use rand::RngExt;
 
 use super::rng::Stream;
 use super::sampler::Sampler;
-use model::time::Millis;
+use model::NumberId;
+use model::time::{Instant, Span};
 
 /// Error code for a message that waited in the queue longer than the validity period.
 pub const EXPIRED: u32 = 30036;
@@ -14,15 +15,15 @@ pub struct Carrier {
     latency: Sampler,
     /// (error code or `None` for delivered, cumulative share).
     outcomes: Vec<(Option<u32>, f64)>,
-    gap: Millis,
-    validity: Millis,
+    gap: Span,
+    validity: Span,
     /// When each number's queue can take the next message.
-    next_free: Vec<Millis>,
+    next_free: Vec<Instant>,
 }
 
 /// The final status of one message and when it is known.
 pub struct Verdict {
-    pub at: Millis,
+    pub at: Instant,
     /// `None`: delivered; else the carrier error code.
     pub failure: Option<u32>,
 }
@@ -41,15 +42,15 @@ impl Carrier {
         Carrier {
             latency: Sampler::new(&c.latency),
             outcomes,
-            gap: (1000.0 / c.segments_per_second).ceil() as Millis,
+            gap: Span::from_millis((1000.0 / c.segments_per_second).ceil() as u64),
             validity: c.validity,
-            next_free: vec![0; numbers],
+            next_free: vec![Instant::START; numbers],
         }
     }
 
     /// Hands one single-segment SMS to the carrier at `now`.
-    pub fn submit(&mut self, number: u32, now: Millis, rng: &mut Stream) -> Verdict {
-        let free = &mut self.next_free[number as usize];
+    pub fn submit(&mut self, number: NumberId, now: Instant, rng: &mut Stream) -> Verdict {
+        let free = &mut self.next_free[number.index()];
         let leaves = (*free).max(now);
         if leaves - now > self.validity {
             // Dropped from the queue without taking a sending slot.
@@ -67,7 +68,7 @@ impl Carrier {
             .or(self.outcomes.last())
             .and_then(|(code, _)| *code);
         Verdict {
-            at: leaves.saturating_add(self.latency.millis(rng)),
+            at: leaves.saturating_add(self.latency.span(rng)),
             failure,
         }
     }

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use engine::schedule::window_after;
-use model::time::Millis;
+use model::time::Instant;
 
 use crate::Outcome;
 
@@ -15,12 +15,12 @@ use crate::Outcome;
 /// finished campaign's open hours do not hide that the others are closed. A campaign without a
 /// schedule is open at every hour of that span; before the first start and after the last
 /// campaign is done, nothing is open.
-pub fn closed_hours(outcome: &Outcome, end: Millis) -> Vec<(Millis, Millis)> {
+pub fn closed_hours(outcome: &Outcome, end: Instant) -> Vec<(Instant, Instant)> {
     let config = &outcome.config;
-    let mut open: Vec<(Millis, Millis)> = Vec::new();
+    let mut open: Vec<(Instant, Instant)> = Vec::new();
     for (c, m) in config.campaigns.iter().zip(&outcome.campaigns) {
         let done = if m.unreached == 0 {
-            m.last_send.unwrap_or(0).min(end)
+            m.last_send.unwrap_or(Instant::START).min(end)
         } else {
             end
         };
@@ -28,7 +28,7 @@ pub fn closed_hours(outcome: &Outcome, end: Millis) -> Vec<(Millis, Millis)> {
             let until = [o.end, o.stop_at]
                 .into_iter()
                 .flatten()
-                .fold(done, Millis::min);
+                .fold(done, Instant::min);
             let zones: BTreeSet<u16> = o.recipients.iter().map(|r| r.zone).collect();
             for zone in zones {
                 let tz = &config.zones[zone as usize];
@@ -49,7 +49,7 @@ pub fn closed_hours(outcome: &Outcome, end: Millis) -> Vec<(Millis, Millis)> {
     }
     open.sort_unstable();
     let mut closed = Vec::new();
-    let mut covered = 0;
+    let mut covered = Instant::START;
     for (s, e) in open {
         if s > covered {
             closed.push((covered, s));

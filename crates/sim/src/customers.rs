@@ -7,7 +7,7 @@ use rand::distr::weighted::WeightedIndex;
 
 use super::rng::Stream;
 use super::sampler::Sampler;
-use model::time::Millis;
+use model::time::Span;
 use scenario::{Customers, ReplyStyle};
 
 pub struct CustomerModel {
@@ -22,7 +22,7 @@ pub struct CustomerModel {
 
 /// The customer's first message.
 pub struct Reply {
-    pub after: Millis,
+    pub after: Span,
     pub body: u32,
     /// Customer messages in the conversation, this one included.
     pub messages: u32,
@@ -54,7 +54,7 @@ impl CustomerModel {
             return None;
         }
         Some(Reply {
-            after: self.reply_delay.millis(rng),
+            after: self.reply_delay.span(rng),
             body: self.body_weights.sample(rng) as u32,
             messages: self.follow_ups.count(rng),
         })
@@ -68,7 +68,7 @@ impl CustomerModel {
         self.follow_ups.count(rng)
     }
 
-    pub fn think_time(&self, rng: &mut Stream) -> Millis {
-        self.think_time.millis(rng)
+    pub fn think_time(&self, rng: &mut Stream) -> Span {
+        self.think_time.span(rng)
     }
 }

@@ -1,4 +1,5 @@
-//! What a run measured: counters per campaign, waits and load per inbox.
+//! What a run measured: counters per campaign, waits and load per inbox, counted by watching
+//! the run's records.
 
 pub mod timeline;
 
@@ -6,7 +7,10 @@ pub use timeline::Timeline;
 
 use std::collections::BTreeMap;
 
-use model::time::Millis;
+use model::record::{Observer, Record};
+use model::time::{Instant, Span};
+use model::{ConversationId, EndReason, InboxId, SkipReason, Source};
+use scenario::Scenario;
 
 /// The wait percentiles every report shows: p50, p90, p99.
 pub const WAIT_PERCENTS: [usize; 3] = [50, 90, 99];
@@ -14,13 +18,13 @@ pub const WAIT_PERCENTS: [usize; 3] = [50, 90, 99];
 /// Nearest rank over `sorted` waits: the smallest wait w such that at least `percent` % of them
 /// are <= w; `None` for no waits. Exact and computed in integers, so a whole run and each of its
 /// intervals answer by one definition.
-pub fn nearest_rank(sorted: &[Millis], percent: usize) -> Option<Millis> {
+pub fn nearest_rank(sorted: &[Span], percent: usize) -> Option<Span> {
     let rank = (percent * sorted.len()).div_ceil(100).max(1);
     sorted.get(rank - 1).copied()
 }
 
 /// p50, p90 and p99 of `sorted` waits; `None` for no waits.
-pub fn wait_percentiles(sorted: &[Millis]) -> Option<[Millis; 3]> {
+pub fn wait_percentiles(sorted: &[Span]) -> Option<[Span; 3]> {
     let [p50, p90, p99] = WAIT_PERCENTS.map(|p| nearest_rank(sorted, p));
     Some([p50?, p90?, p99?])
 }
@@ -43,22 +47,22 @@ pub struct CampaignMetrics {
     pub replies: u64,
     pub opt_outs: u64,
     pub opt_ins: u64,
-    pub first_send: Option<Millis>,
-    pub last_send: Option<Millis>,
+    pub first_send: Option<Instant>,
+    pub last_send: Option<Instant>,
     /// The reply probability drawn for this campaign in this run.
     pub reply_rate: f64,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct InboxMetrics {
     /// Conversations that entered the inbox.
     pub arrivals: u64,
     pub arrivals_from_campaigns: u64,
     /// Conversations whose agent slot was freed (closed, or the customer went silent).
     pub handled: u64,
-    /// Wait from entering the inbox to the first assignment of each conversation, in
-    /// milliseconds: every one kept, so percentiles are exact.
-    pub waits: Vec<Millis>,
+    /// Wait from entering the inbox to the first assignment of each conversation: every one
+    /// kept, so percentiles are exact.
+    pub waits: Vec<Span>,
     pub within_sla: u64,
     /// Conversations no agent had taken when the run ended; their waits count up to the end.
     pub unanswered: u64,
@@ -67,38 +71,26 @@ pub struct InboxMetrics {
     pub busy_slots: u64,
     /// Integral of busy slots over time, in slot-milliseconds.
     pub busy_slot_ms: u128,
-    last_change: Millis,
+    last_change: Instant,
 }
 
 impl InboxMetrics {
     pub fn new() -> Self {
-        InboxMetrics {
-            arrivals: 0,
-            arrivals_from_campaigns: 0,
-            handled: 0,
-            waits: Vec::new(),
-            within_sla: 0,
-            unanswered: 0,
-            queue: 0,
-            max_queue: 0,
-            busy_slots: 0,
-            busy_slot_ms: 0,
-            last_change: 0,
-        }
+        InboxMetrics::default()
     }
 
-    pub fn enqueue(&mut self) {
+    fn enqueue(&mut self) {
         self.queue += 1;
     }
 
-    /// Notes the queue length once all that happens at one instant is done, so a conversation
+    /// Notes the queue length once all that one happening caused is done, so a conversation
     /// taken the moment it arrives never counts as waiting.
-    pub fn settle(&mut self) {
+    fn settle(&mut self) {
         self.max_queue = self.max_queue.max(self.queue);
     }
 
     /// Records a first assignment after waiting `wait`.
-    pub fn assign(&mut self, now: Millis, wait: Millis, sla: Millis) {
+    fn assign(&mut self, now: Instant, wait: Span, sla: Span) {
         self.queue -= 1;
         self.waits.push(wait);
         if wait <= sla {
@@ -108,7 +100,7 @@ impl InboxMetrics {
     }
 
     /// Records a conversation still waiting when the run ended, `wait` after it arrived.
-    pub fn unanswered(&mut self, wait: Millis, sla: Millis) {
+    pub fn unanswered(&mut self, wait: Span, sla: Span) {
         self.unanswered += 1;
         self.waits.push(wait);
         if wait <= sla {
@@ -116,33 +108,193 @@ impl InboxMetrics {
         }
     }
 
-    pub fn release(&mut self, now: Millis) {
+    fn release(&mut self, now: Instant) {
         self.handled += 1;
         self.set_busy(now, self.busy_slots - 1);
     }
 
-    fn set_busy(&mut self, now: Millis, busy: u64) {
+    fn set_busy(&mut self, now: Instant, busy: u64) {
         self.advance(now);
         self.busy_slots = busy;
     }
 
     /// Accounts busy time up to `now`.
-    pub fn advance(&mut self, now: Millis) {
-        self.busy_slot_ms += u128::from(self.busy_slots) * u128::from(now - self.last_change);
+    fn advance(&mut self, now: Instant) {
+        let span = now.saturating_since(self.last_change).as_millis();
+        self.busy_slot_ms += u128::from(self.busy_slots) * u128::from(span);
         self.last_change = now;
     }
 
     /// p50, p90 and p99 of the waits so far, `None` with no assignment yet.
-    pub fn wait_percentiles(&self) -> Option<[Millis; 3]> {
+    pub fn wait_percentiles(&self) -> Option<[Span; 3]> {
         let mut sorted = self.waits.clone();
         sorted.sort_unstable();
         wait_percentiles(&sorted)
     }
 }
 
-impl Default for InboxMetrics {
-    fn default() -> Self {
-        Self::new()
+/// A conversation as the metrics follow it.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    entered: Instant,
+    /// The inbox it waits in, until an agent takes it.
+    waiting_in: Option<InboxId>,
+}
+
+/// Counts everything per campaign and per inbox from the record stream.
+#[derive(Debug, Clone)]
+pub struct Metrics {
+    pub campaigns: Vec<CampaignMetrics>,
+    pub inboxes: Vec<InboxMetrics>,
+    sla: Vec<Span>,
+    conversations: Vec<Entry>,
+    /// Inboxes a conversation entered since the last settle.
+    routed: Vec<InboxId>,
+}
+
+impl Metrics {
+    /// `recipients` and `reply_rates` per campaign, in scenario order.
+    pub fn new(scn: &Scenario, recipients: &[u64], reply_rates: &[f64]) -> Self {
+        Metrics {
+            campaigns: recipients
+                .iter()
+                .zip(reply_rates)
+                .map(|(&recipients, &reply_rate)| CampaignMetrics {
+                    recipients,
+                    reply_rate,
+                    ..Default::default()
+                })
+                .collect(),
+            inboxes: vec![InboxMetrics::new(); scn.inboxes.len()],
+            sla: scn.inboxes.iter().map(|i| i.sla_within).collect(),
+            conversations: Vec::new(),
+            routed: Vec::new(),
+        }
+    }
+
+    fn campaign(&mut self, source: Source) -> Option<&mut CampaignMetrics> {
+        source.campaign().map(|c| &mut self.campaigns[c.index()])
+    }
+
+    fn route(
+        &mut self,
+        conversation: ConversationId,
+        source: Source,
+        inbox: InboxId,
+        now: Instant,
+    ) {
+        debug_assert_eq!(self.conversations.len(), conversation.index());
+        self.conversations.push(Entry {
+            entered: now,
+            waiting_in: Some(inbox),
+        });
+        let m = &mut self.inboxes[inbox.index()];
+        m.arrivals += 1;
+        if source.campaign().is_some() {
+            m.arrivals_from_campaigns += 1;
+        }
+        m.enqueue();
+        self.routed.push(inbox);
+    }
+
+    fn assign(&mut self, conversation: ConversationId, inbox: InboxId, now: Instant) {
+        let entry = &mut self.conversations[conversation.index()];
+        entry.waiting_in = None;
+        let wait = now - entry.entered;
+        self.inboxes[inbox.index()].assign(now, wait, self.sla[inbox.index()]);
+    }
+
+    fn count_recipient(&mut self, record: &Record, now: Instant) {
+        match *record {
+            Record::Send { to, .. } => {
+                let m = &mut self.campaigns[to.campaign.index()];
+                m.sent += 1;
+                m.first_send.get_or_insert(now);
+                m.last_send = Some(now);
+            }
+            Record::Deliver { to, .. } => self.campaigns[to.campaign.index()].delivered += 1,
+            Record::Fail { to, code, .. } => {
+                let m = &mut self.campaigns[to.campaign.index()];
+                m.failed += 1;
+                *m.failed_by_code.entry(code).or_default() += 1;
+            }
+            Record::Skip { to, reason, .. } => {
+                let m = &mut self.campaigns[to.campaign.index()];
+                match reason {
+                    SkipReason::OptedOut => m.skipped_opted_out += 1,
+                    SkipReason::Duplicate => m.skipped_duplicate += 1,
+                }
+            }
+            Record::Unreached { to, reason, .. } => {
+                let m = &mut self.campaigns[to.campaign.index()];
+                m.unreached += 1;
+                match reason {
+                    EndReason::Cutoff => m.unreached_cutoff += 1,
+                    EndReason::Stopped => m.unreached_stopped += 1,
+                    EndReason::Horizon => m.unreached_horizon += 1,
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Observer for Metrics {
+    fn observe(&mut self, now: Instant, record: &Record) {
+        match *record {
+            Record::Reply {
+                source,
+                follow_up: false,
+                ..
+            } => {
+                if let Some(m) = self.campaign(source) {
+                    m.replies += 1;
+                }
+            }
+            Record::OptOut { source, .. } => {
+                if let Some(m) = self.campaign(source) {
+                    m.opt_outs += 1;
+                }
+            }
+            Record::OptIn { source, .. } => {
+                if let Some(m) = self.campaign(source) {
+                    m.opt_ins += 1;
+                }
+            }
+            Record::Route {
+                conversation,
+                source,
+                inbox,
+                ..
+            } => self.route(conversation, source, inbox, now),
+            Record::Assign {
+                conversation,
+                inbox,
+                ..
+            } => self.assign(conversation, inbox, now),
+            Record::Release { inbox, .. } => self.inboxes[inbox.index()].release(now),
+            _ => self.count_recipient(record, now),
+        }
+    }
+
+    fn settle(&mut self, _at: Instant) {
+        for inbox in self.routed.drain(..) {
+            self.inboxes[inbox.index()].settle();
+        }
+    }
+
+    /// Customers still waiting when the run ends waited at least until then: their waits count
+    /// (as lower bounds), so an inbox that answers nobody cannot report short waits.
+    fn finish(&mut self, end: Instant) {
+        for entry in &self.conversations {
+            if let Some(inbox) = entry.waiting_in {
+                let wait = end.saturating_since(entry.entered);
+                self.inboxes[inbox.index()].unanswered(wait, self.sla[inbox.index()]);
+            }
+        }
+        for m in &mut self.inboxes {
+            m.advance(end);
+        }
     }
 }
 
@@ -152,14 +304,15 @@ mod tests {
 
     #[test]
     fn nearest_rank_is_the_smallest_wait_covering_the_share() {
-        let waits: Vec<Millis> = (1..=10).collect();
-        assert_eq!(nearest_rank(&waits, 50), Some(5));
-        assert_eq!(nearest_rank(&waits, 90), Some(9));
-        assert_eq!(nearest_rank(&waits, 99), Some(10));
-        assert_eq!(nearest_rank(&[7], 50), Some(7));
+        let ms = Span::from_millis;
+        let waits: Vec<Span> = (1..=10).map(ms).collect();
+        assert_eq!(nearest_rank(&waits, 50), Some(ms(5)));
+        assert_eq!(nearest_rank(&waits, 90), Some(ms(9)));
+        assert_eq!(nearest_rank(&waits, 99), Some(ms(10)));
+        assert_eq!(nearest_rank(&[ms(7)], 50), Some(ms(7)));
         assert_eq!(nearest_rank(&[], 50), None);
         // 99% of 100 is exactly 99 conversations: no rounding up to the 100th.
-        let hundred: Vec<Millis> = (1..=100).collect();
-        assert_eq!(nearest_rank(&hundred, 99), Some(99));
+        let hundred: Vec<Span> = (1..=100).map(ms).collect();
+        assert_eq!(nearest_rank(&hundred, 99), Some(ms(99)));
     }
 }

@@ -2,8 +2,10 @@
 //! limiter and schedules let each campaign send and whom its cutoff leaves unreached.
 
 use engine::{Action, Engine};
-use model::time::{MAX_RUN, Millis};
+use model::time::Instant;
 use scenario::Scenario;
+
+use crate::driver::{Driver, World};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CampaignPlan {
@@ -11,8 +13,8 @@ pub struct CampaignPlan {
     pub sends: u64,
     pub skipped_duplicate: u64,
     pub unreached: u64,
-    pub first_send: Option<Millis>,
-    pub last_send: Option<Millis>,
+    pub first_send: Option<Instant>,
+    pub last_send: Option<Instant>,
 }
 
 pub struct Plan {
@@ -21,11 +23,42 @@ pub struct Plan {
     pub shared_phones: u64,
 }
 
+/// A world where nobody answers: it only tallies what the platform does.
+struct Silence {
+    plans: Vec<CampaignPlan>,
+}
+
+impl World for Silence {
+    fn next_at(&self) -> Option<Instant> {
+        None
+    }
+
+    fn advance(&mut self, _now: Instant, _engine: &mut Engine, _decided: &mut Vec<Action>) {
+        unreachable!("a silent world has nothing to do")
+    }
+
+    fn carry_out(&mut self, now: Instant, decided: &[Action]) {
+        for a in decided {
+            match a {
+                Action::Send { to, .. } => {
+                    let p = &mut self.plans[to.campaign.index()];
+                    p.sends += 1;
+                    p.first_send.get_or_insert(now);
+                    p.last_send = Some(now);
+                }
+                Action::Skip { to, .. } => self.plans[to.campaign.index()].skipped_duplicate += 1,
+                Action::Unreached { to, .. } => self.plans[to.campaign.index()].unreached += 1,
+                _ => {}
+            }
+        }
+    }
+}
+
 pub fn plan(scn: &Scenario) -> Plan {
-    let population = super::population::build(scn);
+    let population = crate::population::build(scn);
     let shared_phones = population.shared_phones;
-    let config = super::engine_config(scn, population.lists);
-    let mut plans: Vec<CampaignPlan> = config
+    let config = crate::engine_config(scn, population.lists);
+    let plans = config
         .campaigns
         .iter()
         .map(|c| CampaignPlan {
@@ -33,38 +66,10 @@ pub fn plan(scn: &Scenario) -> Plan {
             ..Default::default()
         })
         .collect();
-    let mut engine = Engine::new(config);
-    let mut actions = Vec::new();
-    let tally = |actions: &mut Vec<Action>, plans: &mut Vec<CampaignPlan>, now: Millis| {
-        for a in actions.drain(..) {
-            match a {
-                Action::Send { campaign, .. } => {
-                    let p = &mut plans[campaign as usize];
-                    p.sends += 1;
-                    p.first_send.get_or_insert(now);
-                    p.last_send = Some(now);
-                }
-                Action::Skip { campaign, .. } => plans[campaign as usize].skipped_duplicate += 1,
-                Action::Unreached { campaign, .. } => plans[campaign as usize].unreached += 1,
-                _ => {}
-            }
-        }
-    };
-    let limit = scn.until.unwrap_or(MAX_RUN);
-    let mut now = 0;
-    while let Some(t) = engine.next_wakeup() {
-        if t >= limit {
-            now = limit;
-            break;
-        }
-        now = t;
-        engine.on_tick(t, &mut actions);
-        tally(&mut actions, &mut plans, t);
-    }
-    engine.end_of_run(&mut actions);
-    tally(&mut actions, &mut plans, scn.until.unwrap_or(now));
+    let mut driver = Driver::new(Engine::new(config), Silence { plans }, scn.until);
+    while driver.step() {}
     Plan {
-        campaigns: plans,
+        campaigns: driver.finish().world.plans,
         shared_phones,
     }
 }

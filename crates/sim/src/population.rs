@@ -34,7 +34,7 @@ pub fn build(scn: &Scenario) -> Population {
             let ready = campaign.outreaches.iter().all(|o| {
                 o.overlap
                     .as_ref()
-                    .is_none_or(|ov| lists[ov.campaign as usize].is_some())
+                    .is_none_or(|ov| lists[ov.campaign.index()].is_some())
             });
             if !ready {
                 continue;
@@ -50,9 +50,9 @@ pub fn build(scn: &Scenario) -> Population {
                         candidates.extend(rows.iter().map(|r| (r.phone, c)));
                     }
                     if let Some(ov) = &outreach.overlap {
-                        let source = &lists[ov.campaign as usize].as_ref().expect("built first")[0];
+                        let source = &lists[ov.campaign.index()].as_ref().expect("built first")[0];
                         for phone in share(&mut rows, source, ov.fraction, ckey, o as u64) {
-                            candidates.extend([(phone, c), (phone, ov.campaign as usize)]);
+                            candidates.extend([(phone, c), (phone, ov.campaign.index())]);
                         }
                     }
                     rows

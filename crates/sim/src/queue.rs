@@ -4,10 +4,10 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-use model::time::Millis;
+use model::time::Instant;
 
 struct Entry<E> {
-    t: Millis,
+    t: Instant,
     seq: u64,
     event: E,
 }
@@ -43,7 +43,7 @@ impl<E> EventQueue<E> {
         }
     }
 
-    pub fn push(&mut self, t: Millis, event: E) {
+    pub fn push(&mut self, t: Instant, event: E) {
         self.seq += 1;
         self.heap.push(Entry {
             t,
@@ -52,11 +52,11 @@ impl<E> EventQueue<E> {
         });
     }
 
-    pub fn peek_time(&self) -> Option<Millis> {
+    pub fn peek_time(&self) -> Option<Instant> {
         self.heap.peek().map(|e| e.t)
     }
 
-    pub fn pop(&mut self) -> Option<(Millis, E)> {
+    pub fn pop(&mut self) -> Option<(Instant, E)> {
         self.heap.pop().map(|e| (e.t, e.event))
     }
 }
@@ -68,10 +68,10 @@ mod tests {
     #[test]
     fn equal_times_pop_first_in_first_out() {
         let mut q = EventQueue::new();
-        q.push(5, 'b');
-        q.push(1, 'a');
-        q.push(5, 'c');
-        q.push(5, 'd');
+        q.push(Instant::from_millis(5), 'b');
+        q.push(Instant::from_millis(1), 'a');
+        q.push(Instant::from_millis(5), 'c');
+        q.push(Instant::from_millis(5), 'd');
         let order: Vec<char> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
         assert_eq!(order, ['a', 'b', 'c', 'd']);
     }

@@ -1,26 +1,28 @@
-//! The campaign engine on a tokio clock: it sleeps until the engine's next wake-up and hands
-//! every SMS to an async carrier. The same engine the simulator drives, so under tokio's paused
-//! clock the send schedule must equal the simulator's, send for send (a differential test).
+//! The campaign engine on a tokio clock: it sleeps until the driver's next step and hands every
+//! SMS to an async carrier. The same engine and the same [`Driver`] loop the simulator uses, so
+//! under tokio's paused clock the send schedule must equal the simulator's, send for send (a
+//! differential test).
 //!
-//! Equal times are resolved here, not by tokio's timer order (an internal, not a promise): the
-//! engine's own timers go before outside messages due at the same millisecond, as in `sim`.
+//! Equal times are resolved by the driver, not by tokio's timer order (an internal, not a
+//! promise): the engine's own timers go before outside messages due at the same millisecond.
 
+use std::collections::VecDeque;
 use std::future::Future;
 use std::time::Duration;
 
-use engine::{Action, Config, Destination, Engine, Inbound};
-use model::Phone;
-use model::time::Millis;
+use engine::{Action, Config, Engine, Inbound};
+use model::time::Instant;
+use model::{CustomerId, Destination, NumberId, Phone, RecipientRef};
+
+use crate::driver::{Driver, World};
 
 /// One SMS the platform hands to the carrier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sms {
-    pub at: Millis,
-    pub campaign: u32,
-    pub outreach: u32,
-    pub row: u32,
+    pub at: Instant,
+    pub to: RecipientRef,
     pub phone: Phone,
-    pub number: u32,
+    pub number: NumberId,
 }
 
 /// The carrier as the platform sees it. `submit` must not wait for delivery: it returns once the
@@ -32,10 +34,49 @@ pub trait Carrier {
 /// A message from a customer to a company number, due at `at`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
-    pub at: Millis,
+    pub at: Instant,
     pub phone: Phone,
-    pub number: u32,
+    pub number: NumberId,
     pub body: String,
+}
+
+/// Messages due at set times, and the SMS waiting to be handed to the carrier.
+struct Live {
+    messages: VecDeque<Message>,
+    outbox: Vec<Sms>,
+    log: Vec<(Instant, Action)>,
+}
+
+impl World for Live {
+    fn next_at(&self) -> Option<Instant> {
+        self.messages.front().map(|m| m.at)
+    }
+
+    fn advance(&mut self, now: Instant, engine: &mut Engine, decided: &mut Vec<Action>) {
+        let m = self.messages.pop_front().expect("the driver saw it coming");
+        let msg = Inbound {
+            phone: m.phone,
+            to: Destination::Number(m.number),
+            body: &m.body,
+            customer: CustomerId::new(0),
+            conversation: None,
+        };
+        engine.on_inbound(now, msg, decided);
+    }
+
+    fn carry_out(&mut self, now: Instant, decided: &[Action]) {
+        for &action in decided {
+            if let Action::Send { to, phone, number } = action {
+                self.outbox.push(Sms {
+                    at: now,
+                    to,
+                    phone,
+                    number,
+                });
+            }
+            self.log.push((now, action));
+        }
+    }
 }
 
 /// Runs the engine until it has nothing left to do (or `until`), feeding `messages` in at their
@@ -44,59 +85,22 @@ pub async fn drive(
     config: Config,
     carrier: &mut impl Carrier,
     mut messages: Vec<Message>,
-    until: Option<Millis>,
-) -> Vec<(Millis, Action)> {
+    until: Option<Instant>,
+) -> Vec<(Instant, Action)> {
     messages.sort_by_key(|m| m.at);
-    let mut messages = messages.into_iter().peekable();
-    let mut engine = Engine::new(config);
+    let live = Live {
+        messages: messages.into(),
+        outbox: Vec::new(),
+        log: Vec::new(),
+    };
+    let mut driver = Driver::new(Engine::new(config), live, until);
     let start = tokio::time::Instant::now();
-    let mut log = Vec::new();
-    let mut actions = Vec::new();
-    loop {
-        let engine_at = engine.next_wakeup();
-        let message_at = messages.peek().map(|m| m.at);
-        let Some(t) = [engine_at, message_at].into_iter().flatten().min() else {
-            break;
-        };
-        if until.is_some_and(|u| t >= u) {
-            break;
-        }
-        tokio::time::sleep_until(start + Duration::from_millis(t)).await;
-        if engine_at == Some(t) {
-            engine.on_tick(t, &mut actions);
-        } else {
-            let m = messages.next().expect("peeked");
-            let msg = Inbound {
-                phone: m.phone,
-                to: Destination::Number(m.number),
-                body: &m.body,
-                customer: 0,
-                conversation: None,
-            };
-            engine.on_inbound(t, msg, &mut actions);
-        }
-        for action in actions.drain(..) {
-            if let Action::Send {
-                campaign,
-                outreach,
-                row,
-                phone,
-                number,
-            } = action
-            {
-                carrier
-                    .submit(Sms {
-                        at: t,
-                        campaign,
-                        outreach,
-                        row,
-                        phone,
-                        number,
-                    })
-                    .await;
-            }
-            log.push((t, action));
+    while let Some((t, _)) = driver.next() {
+        tokio::time::sleep_until(start + Duration::from_millis(t.as_millis())).await;
+        driver.step();
+        for sms in std::mem::take(&mut driver.world.outbox) {
+            carrier.submit(sms).await;
         }
     }
-    log
+    driver.world.log
 }

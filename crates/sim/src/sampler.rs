@@ -6,7 +6,7 @@ use rand::distr::weighted::WeightedIndex;
 use rand_distr::{Beta, Exp, Geometric, LogNormal, Normal};
 
 use super::rng::Stream;
-use model::time::{MAX_RUN, Millis};
+use model::time::{MAX_RUN, Span};
 use scenario::Dist;
 
 #[derive(Debug, Clone)]
@@ -61,10 +61,11 @@ impl Sampler {
 
     /// A draw read as seconds, in whole milliseconds (negative draws count as zero, and no draw
     /// is longer than the longest run).
-    pub fn millis(&self, rng: &mut Stream) -> Millis {
-        (self.sample(rng) * 1000.0)
+    pub fn span(&self, rng: &mut Stream) -> Span {
+        let ms = (self.sample(rng) * 1000.0)
             .round()
-            .clamp(0.0, MAX_RUN as f64) as Millis
+            .clamp(0.0, MAX_RUN.as_millis() as f64);
+        Span::from_millis(ms as u64)
     }
 
     /// A draw read as a count of at least one.

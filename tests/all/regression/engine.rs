@@ -1,12 +1,13 @@
 //! Regressions in the campaign system and the simulator: ties at coinciding instants, virtual
 //! time that ran backwards, and schedules read across daylight-saving changes.
 
-use model::record::Kind;
-use model::time::{HOUR, Millis};
+use model::OutreachId;
+use model::record::Record;
+use model::time::{HOUR, Instant};
 use scenario::Dist;
 use sim::{self, Outcome};
 
-use crate::common::{one_campaign, run_audited, scenario};
+use crate::common::{after, one_campaign, run_audited, scenario};
 
 /// One campaign of `count` recipients in `zone` (also the company's zone), starting at `start`
 /// local time with `schedule`, and nothing else.
@@ -37,16 +38,15 @@ recipients = {{ count = {count} }}
 }
 
 /// Virtual time of a zoned instant such as `2026-03-08T03:00-04:00[America/New_York]`.
-fn at(o: &Outcome, zoned: &str) -> Millis {
+fn at(o: &Outcome, zoned: &str) -> Instant {
     let z: jiff::ZonedDateTime = zoned.parse().unwrap();
-    o.config.epoch.millis(z.timestamp())
+    o.config.epoch.instant(z.timestamp())
 }
 
-fn sends(o: &Outcome) -> Vec<Millis> {
-    o.trace
-        .iter()
-        .filter(|e| e.kind == Kind::Send)
-        .map(|e| e.t)
+fn sends(o: &Outcome) -> Vec<Instant> {
+    crate::common::sends(&o.trace)
+        .into_iter()
+        .map(|(t, _)| t)
         .collect()
 }
 
@@ -153,18 +153,15 @@ fn an_outreach_sent_at_the_instant_its_end_met_another_outreachs_start() {
          [[campaigns.outreaches]]\nstart = \"2026-12-01T09:00\"\nend = \"2026-12-01T10:00\"\nrecipients = { count = 1000 }",
     );
     let o = run_audited(&scenario(&text), 1);
-    let end = 2 * HOUR; // 10:00, two hours after the 08:00 start
-    let late = o
-        .trace
-        .iter()
-        .filter(|e| e.kind == Kind::Send && e.outreach == 1 && e.t >= end)
-        .count();
+    let end = after(2 * HOUR); // 10:00, two hours after the 08:00 start
+    let second: Vec<Instant> = crate::common::sends(&o.trace)
+        .into_iter()
+        .filter(|(_, to)| to.outreach == OutreachId::new(1))
+        .map(|(t, _)| t)
+        .collect();
+    let late = second.iter().filter(|&&t| t >= end).count();
     assert_eq!(late, 0);
-    let outreach_1 = o
-        .trace
-        .iter()
-        .filter(|e| e.kind == Kind::Send && e.outreach == 1)
-        .count();
+    let outreach_1 = second.len();
     assert_eq!(outreach_1, 480, "09:00 to 10:00 at 480 per hour");
 }
 
@@ -199,21 +196,22 @@ fn a_huge_handle_time_ran_virtual_time_backwards() {
         &sim::Options {
             seed: 1,
             trace: true,
-            ..Default::default()
         },
     );
     assert!(
-        o.trace.windows(2).all(|w| w[0].t <= w[1].t),
+        o.trace.windows(2).all(|w| w[0].0 <= w[1].0),
         "time went backwards"
     );
     assert!(
-        o.trace.iter().any(|e| e.kind == Kind::Assign),
+        o.trace
+            .iter()
+            .any(|(_, r)| matches!(r, Record::Assign { .. })),
         "agents took conversations"
     );
     let summary = report::summarize(&scn, &o);
     let u = summary.inboxes[0].utilization;
     assert!((0.0..=1.0).contains(&u), "utilization {u}");
-    assert_eq!(o.end, 30 * 24 * HOUR);
+    assert_eq!(o.end, after(30 * 24 * HOUR));
 }
 
 #[test]
@@ -242,9 +240,9 @@ fn a_finished_outreachs_end_time_kept_the_run_going_without_background_traffic()
     let o = run_audited(&scenario(&text), 1);
     assert_eq!(o.campaigns[0].sent, 100);
     assert!(
-        o.end < 12 * HOUR,
+        o.end < after(12 * HOUR),
         "the run ended {} h after its start",
-        o.end / HOUR
+        o.end.since_start().div_floor(HOUR)
     );
 }
 
@@ -255,5 +253,5 @@ fn work_outlasting_the_twenty_year_limit_was_blamed_on_the_campaign_system() {
     let text = one_campaign(10_000, "schedule = { sun = \"09:00-09:01\" }", "");
     let o = run_audited(&scenario(&text), 1);
     assert!(o.campaigns[0].unreached_horizon > 0);
-    assert_eq!(o.end, model::time::MAX_RUN);
+    assert_eq!(o.end, after(model::time::MAX_RUN));
 }

@@ -3,16 +3,18 @@
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use campaign_sim::check;
-use engine::limiter::Fault;
-use model::Phone;
-use model::record::{Event, Kind};
-use model::time::{HOUR, MINUTE, Millis};
-use sim::metrics::InboxMetrics;
+use campaign_sim::check::{self, Comparison, Side};
+use model::record::{Observer, Record};
+use model::time::{HOUR, Instant, MINUTE, Span};
+use model::{
+    AgentId, CampaignId, ConversationId, InboxId, NumberId, OutreachId, Pacing, Phone,
+    RecipientRef, Row, Source, Window,
+};
+use sim::{Metrics, Timeline};
 
-use crate::common::{one_campaign, scenario, shipped};
+use crate::common::{TokenBucket, after, one_campaign, scenario, shipped};
 
 /// Runs the real binary in `cwd`; returns the exit code and stdout + stderr.
 fn campaign_sim(cwd: &Path, args: &[&str]) -> (Option<i32>, String) {
@@ -210,7 +212,7 @@ fn a_refused_out_is_refused_before_simulating() {
         .replace("agents = 3", "agents = 50\nbackground = { per_hour = 300 }");
     fs::write(dir.path().join("s.toml"), long).unwrap();
     fs::write(dir.path().join("notes.txt"), "mine").unwrap();
-    let started = Instant::now();
+    let started = std::time::Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_campaign-sim"))
         .current_dir(dir.path())
         .args(["run", "s.toml", "--out", "notes.txt"])
@@ -305,19 +307,37 @@ fn a_true_p50_of_fifteen_minutes_passes_wait_p50_at_most_15m_whole_run_and_per_i
     );
     let mut o = sim::run(&scn, &sim::Options::default());
     // Four conversations from 09:00 (an hour after the start); nearest rank: the 2nd of 4 is 900 s.
-    let waits: [(Millis, Millis); 4] = [
-        (HOUR, 0),
-        (HOUR + MINUTE, 900_000),
-        (HOUR + 2 * MINUTE, 900_000),
-        (HOUR + 3 * MINUTE, 1_800_000),
+    let minutes = |m: u64| Span::from_millis(m * 60_000);
+    let waits: [(Instant, Span); 4] = [
+        (after(HOUR), minutes(0)),
+        (after(HOUR + MINUTE), minutes(15)),
+        (after(HOUR + 2 * MINUTE), minutes(15)),
+        (after(HOUR + 3 * MINUTE), minutes(30)),
     ];
-    let mut inbox = InboxMetrics::new();
-    for &(arrived, wait) in &waits {
-        inbox.enqueue();
-        inbox.assign(arrived + wait, wait, scn.inboxes[0].sla_within);
+    let mut watch = (Metrics::new(&scn, &[0], &[0.0]), Timeline::new(1, 1));
+    let (source, phone, inbox) = (Source::Background, Phone(1), InboxId::new(0));
+    for (k, &(arrived, wait)) in waits.iter().enumerate() {
+        let conversation = ConversationId::new(k);
+        let route = Record::Route {
+            conversation,
+            source,
+            phone,
+            inbox,
+        };
+        watch.observe(arrived, &route);
+        let agent = AgentId::new(k);
+        let assign = Record::Assign {
+            conversation,
+            source,
+            phone,
+            inbox,
+            agent,
+        };
+        watch.observe(arrived + wait, &assign);
     }
-    o.inboxes[0] = inbox;
-    o.timeline.inboxes[0].waits = waits.to_vec();
+    watch.finish(o.end);
+    o.inboxes[0] = watch.0.inboxes[0].clone();
+    o.timeline.inboxes[0] = watch.1.inboxes[0].clone();
     let summary = report::summarize(&scn, &o);
     assert_eq!(summary.inboxes[0].wait_p50_s, 900.0);
     let [whole_run, per_interval] = &summary.expectations[..] else {
@@ -421,13 +441,13 @@ fn check_with_more_seeds_than_a_run_can_hold_is_bad_usage_not_a_crash() {
 #[test]
 fn a_breach_repeated_in_one_run_is_reported_once_with_its_count() {
     // A token bucket breaks both windows (8 per 60 s and 40 per 300 s): one invariant, twice.
-    let r = check::check(
+    let r = check::check_with_limiters(
         &[shipped("single-500.toml")],
         &check::Options {
             seeds: 2,
-            limiter_fault: Some(Fault::TokenBucket { per_minute: 8 }),
             ..Default::default()
         },
+        |_: &[Window], _: Pacing| TokenBucket::new(8),
     );
     let json = serde_json::to_value(&r).unwrap();
     let windows: Vec<&serde_json::Value> = json["breaches"]
@@ -443,7 +463,7 @@ fn a_breach_repeated_in_one_run_is_reported_once_with_its_count() {
     assert_eq!(seeds, [1, 2], "one line per (invariant, campaign, seed)");
     for (b, breach) in windows
         .iter()
-        .zip(r.breaches.iter().filter(|b| b.kind == "send_window"))
+        .zip(r.breaches.iter().filter(|b| b.kind.name() == "send_window"))
     {
         let count = b["count"].as_u64().expect("a count");
         assert!(count >= 2, "{b}");
@@ -462,8 +482,23 @@ fn a_breach_repeated_in_one_run_is_reported_once_with_its_count() {
 #[test]
 fn verify_determinism_says_where_two_runs_first_differ() {
     let scn = scenario(&one_campaign(3, "", ""));
-    let send = |t, row| Event::recipient(t, Kind::Send, 0, 0, row, Phone(15_550_000 + row as u64));
-    let start = Event::new(0, Kind::Start);
+    let send = |ms: u64, row: usize| {
+        let to = RecipientRef {
+            campaign: CampaignId::new(0),
+            outreach: OutreachId::new(0),
+            row: Row::new(row),
+        };
+        let phone = Phone(15_550_000 + row as u64);
+        let number = NumberId::new(0);
+        (Instant::from_millis(ms), Record::Send { to, phone, number })
+    };
+    let start = (
+        Instant::START,
+        Record::Start {
+            campaign: CampaignId::new(0),
+            outreach: OutreachId::new(0),
+        },
+    );
     let first = [
         start,
         send(3_600_000, 0),
@@ -472,9 +507,22 @@ fn verify_determinism_says_where_two_runs_first_differ() {
     ];
     let mut second = first;
     second[2] = send(3_601_000, 2);
-    assert!(check::first_difference(&first, &first).is_none());
+    let compare = |a: &[(Instant, Record)], b: &[(Instant, Record)]| {
+        let mut c = Comparison::default();
+        // Interleaved as `check` runs them: one record of each run at a time.
+        for k in 0..a.len().max(b.len()) {
+            if let Some(&r) = a.get(k) {
+                c.offer(Side::First, r);
+            }
+            if let Some(&r) = b.get(k) {
+                c.offer(Side::Second, r);
+            }
+        }
+        c.finish()
+    };
+    assert!(compare(&first, &first).is_none());
 
-    let d = check::first_difference(&first, &second).expect("they differ");
+    let d = compare(&first, &second).expect("they differ");
     assert_eq!(
         (d.index, d.first, d.second),
         (2, Some(first[2]), Some(second[2]))
@@ -494,7 +542,7 @@ fn verify_determinism_says_where_two_runs_first_differ() {
         assert!(text.contains(part), "{part:?} in {text}");
     }
 
-    let d = check::first_difference(&first, &first[..3]).expect("one is shorter");
+    let d = compare(&first, &first[..3]).expect("one is shorter");
     assert_eq!((d.index, d.second), (3, None));
     assert!(
         d.describe(&scn).contains("ends after 3 records"),

@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
+use model::time::Instant;
 use scenario::Scenario;
 
 use crate::bad_input::{assert_rejected_at, assert_rejected_exactly_at};
@@ -247,7 +248,10 @@ fn a_repeated_hour_is_read_as_its_first_occurrence() {
     // 01:30 EDT (UTC-4), not 01:30 EST an hour later.
     assert_eq!(scn.epoch.0.to_string(), "2026-11-01T05:30:00Z");
     // 01:45 CDT (UTC-5) is 06:45Z: 75 minutes after the start.
-    assert_eq!(scn.campaigns[0].outreaches[0].start, 75 * 60 * 1000);
+    assert_eq!(
+        scn.campaigns[0].outreaches[0].start,
+        Instant::from_millis(75 * 60 * 1000)
+    );
 }
 
 #[test]
@@ -264,7 +268,7 @@ fn a_named_zone_or_an_offset_is_not_read_as_company_time() {
         let scn = crate::common::scenario(&text);
         assert_eq!(
             scn.campaigns[0].outreaches[0].start,
-            4 * 3600 * 1000,
+            Instant::from_millis(4 * 3600 * 1000),
             "{start}"
         );
     }

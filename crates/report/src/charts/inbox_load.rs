@@ -4,9 +4,13 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{ALERT, Clock, Data, DrawResult, Drawing, FONT, color, legend, line_key, time_axes};
-use model::time::{HOUR, Millis};
-use sim::metrics::timeline::{BACKGROUND, BUCKET, StepSeries};
+use super::{
+    ALERT, Clock, Data, DrawResult, Drawing, FONT, color, hours, legend, line_key, span_hours,
+    time_axes,
+};
+use model::Source;
+use model::time::{HOUR, Instant};
+use sim::metrics::timeline::{BUCKET, StepSeries};
 
 /// Campaigns named in an inbox's legend; the rest are stacked together.
 const NAMED: usize = 6;
@@ -40,11 +44,11 @@ impl Drawing for InboxLoad<'_> {
     {
         let d = self.0;
         let area = super::titled(root, title)?;
-        let end = d.outcome.end.max(HOUR);
-        let buckets = end.div_ceil(BUCKET) as usize;
+        let end = d.outcome.end.max(Instant::START + HOUR);
+        let buckets = end.as_millis().div_ceil(BUCKET.as_millis()) as usize;
         let width = buckets.div_ceil(MAX_POINTS).max(1);
         let bins = buckets.div_ceil(width);
-        let bin_h = (width as Millis * BUCKET) as f64 / HOUR as f64;
+        let bin_h = span_hours(width as u64 * BUCKET);
         let x_of = |b: usize| (b as f64 + 0.5) * bin_h;
         let clock = Clock::new(d.scn);
         let panels = area.split_evenly((d.scn.inboxes.len(), 1));
@@ -60,13 +64,13 @@ impl Drawing for InboxLoad<'_> {
             let mut others = Vec::new();
             let mut background = Vec::new();
             for (&source, series) in &line.busy {
-                if source == BACKGROUND {
-                    background.push(series);
-                } else if layers.len() < NAMED {
-                    let name = format!("replies: {}", d.scn.campaigns[source as usize].name);
-                    layers.push((name, color(source as usize), vec![series]));
-                } else {
-                    others.push(series);
+                match source {
+                    Source::Background => background.push(series),
+                    Source::Campaign(c) if layers.len() < NAMED => {
+                        let name = format!("replies: {}", d.scn.campaigns[c.index()].name);
+                        layers.push((name, color(c.index()), vec![series]));
+                    }
+                    Source::Campaign(_) => others.push(series),
                 }
             }
             if !others.is_empty() {
@@ -111,7 +115,7 @@ impl Drawing for InboxLoad<'_> {
                 .margin(12)
                 .x_label_area_size(45)
                 .y_label_area_size(70)
-                .build_cartesian_2d(0.0..end as f64 / HOUR as f64, 0.0..y_max)?;
+                .build_cartesian_2d(0.0..hours(end), 0.0..y_max)?;
             time_axes(&mut chart, &clock, "conversations (per-minute mean)", false)?;
             for ((label, colour, _), top) in layers.iter().zip(&stacked).rev() {
                 let colour = *colour;
@@ -135,7 +139,7 @@ impl Drawing for InboxLoad<'_> {
                 .legend(line_key(ALERT.stroke_width(2)));
             chart
                 .draw_series(DashedLineSeries::new(
-                    [(0.0, staffed), (end as f64 / HOUR as f64, staffed)],
+                    [(0.0, staffed), (hours(end), staffed)],
                     8,
                     5,
                     BLACK.stroke_width(2),

@@ -4,18 +4,16 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{ALERT, Clock, Data, DrawResult, Drawing, color, legend, line_key, time_axes, titled};
-use model::time::{HOUR, Millis};
+use super::{
+    ALERT, Clock, Data, DrawResult, Drawing, color, hours, legend, line_key, time_axes, titled,
+};
+use model::time::{HOUR, Instant};
 use sim::metrics::timeline::BUCKET;
 
 /// Campaigns drawn in their own color and legend entry; the rest are drawn grey.
 const NAMED: usize = 10;
 
 pub struct SendCurves<'a>(pub &'a Data<'a>);
-
-fn hours(t: Millis) -> f64 {
-    t as f64 / HOUR as f64
-}
 
 impl Drawing for SendCurves<'_> {
     fn draw<DB: DrawingBackend>(&self, root: DrawingArea<DB, Shift>, title: &str) -> DrawResult
@@ -24,13 +22,13 @@ impl Drawing for SendCurves<'_> {
     {
         let d = self.0;
         let area = titled(root, title)?;
-        let end = hours(d.outcome.end.max(HOUR));
+        let end = hours(d.outcome.end.max(Instant::START + HOUR));
         let rate_per_hour = d
             .scn
             .limits
             .windows
             .iter()
-            .map(|w| w.max as f64 * HOUR as f64 / w.per as f64)
+            .map(|w| w.max as f64 * HOUR.as_millis() as f64 / w.per.as_millis() as f64)
             .fold(f64::INFINITY, f64::min);
         let curves: Vec<Vec<(f64, f64)>> = d
             .outcome
@@ -43,10 +41,10 @@ impl Drawing for SendCurves<'_> {
                 for (b, &n) in per_minute.iter().enumerate() {
                     if n > 0 {
                         if points.is_empty() {
-                            points.push((hours(b as Millis * BUCKET), 0.0));
+                            points.push((hours(Instant::START + b as u64 * BUCKET), 0.0));
                         }
                         total += f64::from(n);
-                        points.push((hours((b as Millis + 1) * BUCKET), total));
+                        points.push((hours(Instant::START + (b as u64 + 1) * BUCKET), total));
                     }
                 }
                 if let Some(&(_, last)) = points.last() {
@@ -167,7 +165,7 @@ impl Drawing for SendCurves<'_> {
 
 /// Hours (from the start) when no campaign could send to anyone (see [`sim::closed_hours`]).
 fn closed_hours(d: &Data, end_h: f64) -> Vec<(f64, f64)> {
-    let end = (end_h * HOUR as f64) as Millis;
+    let end = Instant::from_millis((end_h * HOUR.as_millis() as f64) as u64);
     sim::closed_hours(d.outcome, end)
         .into_iter()
         .map(|(s, e)| (hours(s), if e == end { end_h } else { hours(e) }))
@@ -210,7 +208,6 @@ mod tests {
             &sim::Options {
                 seed: 1,
                 trace: true,
-                ..Default::default()
             },
         );
         let closed = shaded_without_sends(&scn, &outcome);
@@ -232,7 +229,6 @@ mod tests {
             &sim::Options {
                 seed: 42,
                 trace: true,
-                ..Default::default()
             },
         );
         let vip = &outcome.campaigns[1];
@@ -258,9 +254,9 @@ mod tests {
         let sends = outcome
             .trace
             .iter()
-            .filter(|e| e.kind == model::record::Kind::Send);
-        for e in sends {
-            let h = hours(e.t);
+            .filter(|(_, r)| matches!(r, model::Record::Send { .. }));
+        for &(t, _) in sends {
+            let h = hours(t);
             assert!(
                 !closed.iter().any(|&(a, b)| a < h && h < b),
                 "a send at {h:.3} h lies in a band shaded closed"

@@ -4,8 +4,10 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{ALERT, Clock, Data, DrawResult, Drawing, FONT, color, legend, line_key, time_axes};
-use model::time::{HOUR, MINUTE, Millis};
+use super::{
+    ALERT, Clock, Data, DrawResult, Drawing, FONT, color, hours, legend, line_key, time_axes,
+};
+use model::time::{HOUR, Instant, MINUTE, Span};
 use sim::metrics::timeline::{wait_interval, wait_percentiles};
 
 pub struct WaitTimes<'a>(pub &'a Data<'a>);
@@ -16,14 +18,17 @@ impl Drawing for WaitTimes<'_> {
         DB::ErrorType: 'static,
     {
         let d = self.0;
-        let end = d.outcome.end.max(HOUR);
+        let end = d.outcome.end.max(Instant::START + HOUR);
         let step = wait_interval(end);
         let area = super::titled(
             root,
-            &format!("{title}, per {}-minute interval of arrival", step / MINUTE),
+            &format!(
+                "{title}, per {}-minute interval of arrival",
+                step.div_floor(MINUTE)
+            ),
         )?;
         let clock = Clock::new(d.scn);
-        let x_end = end as f64 / HOUR as f64;
+        let x_end = hours(end);
         let panels = area.split_evenly((d.scn.inboxes.len(), 1));
         for ((inbox, line), panel) in d
             .scn
@@ -33,7 +38,7 @@ impl Drawing for WaitTimes<'_> {
             .zip(panels)
         {
             let points = wait_percentiles(&line.waits, step);
-            let minutes = |ms: Millis| ms as f64 / MINUTE as f64;
+            let minutes = |s: Span| s.as_millis() as f64 / MINUTE.as_millis() as f64;
             let sla = minutes(inbox.sla_within);
             let y_max = points
                 .iter()
@@ -56,7 +61,8 @@ impl Drawing for WaitTimes<'_> {
                 .y_label_area_size(70)
                 .build_cartesian_2d(0.0..x_end, 0.0..y_max)?;
             time_axes(&mut chart, &clock, "wait (minutes)", true)?;
-            let x_of = |i: u64| (i as f64 + 0.5) * step as f64 / HOUR as f64;
+            let x_of =
+                |i: u64| (i as f64 + 0.5) * step.as_millis() as f64 / HOUR.as_millis() as f64;
             for (k, name) in ["p50", "p90", "p99"].into_iter().enumerate() {
                 let colour = color(k);
                 chart

@@ -3,17 +3,19 @@
 
 use std::collections::BTreeMap;
 
-use model::time::{HOUR, MINUTE, Millis};
+use model::record::{Observer, Record};
+use model::time::{HOUR, Instant, MINUTE, Span};
+use model::{CampaignId, InboxId, Source};
 
 /// Width of one bucket of every per-minute series.
-pub const BUCKET: Millis = MINUTE;
+pub const BUCKET: Span = MINUTE;
 
 /// A quantity that changes in steps (queue depth, busy slots), integrated per bucket so each
 /// bucket holds its time-weighted mean.
 #[derive(Debug, Clone, Default)]
 pub struct StepSeries {
     value: u64,
-    since: Millis,
+    since: Instant,
     /// Value x milliseconds accumulated in each bucket.
     area: Vec<u64>,
 }
@@ -23,23 +25,24 @@ impl StepSeries {
         self.value
     }
 
-    pub fn set(&mut self, now: Millis, value: u64) {
+    pub fn set(&mut self, now: Instant, value: u64) {
         self.advance(now);
         self.value = value;
     }
 
     /// Accounts the current value up to `now`.
-    pub fn advance(&mut self, now: Millis) {
+    pub fn advance(&mut self, now: Instant) {
         let mut t = self.since;
         if self.value > 0 {
             while t < now {
-                let bucket = (t / BUCKET) as usize;
-                let bucket_end = (bucket as Millis + 1) * BUCKET;
+                let bucket = t.bucket(BUCKET);
+                let bucket_end = Instant::START + (bucket + 1) * BUCKET;
                 let upto = bucket_end.min(now);
-                if self.area.len() <= bucket {
-                    self.area.resize(bucket + 1, 0);
+                let b = bucket as usize;
+                if self.area.len() <= b {
+                    self.area.resize(b + 1, 0);
                 }
-                self.area[bucket] += self.value * (upto - t);
+                self.area[b] += self.value * (upto - t).as_millis();
                 t = upto;
             }
         }
@@ -48,28 +51,36 @@ impl StepSeries {
 
     /// Time-weighted mean over bucket `b`.
     pub fn mean(&self, b: usize) -> f64 {
-        self.area.get(b).map_or(0.0, |&a| a as f64 / BUCKET as f64)
+        self.area
+            .get(b)
+            .map_or(0.0, |&a| a as f64 / BUCKET.as_millis() as f64)
     }
 }
-
-/// Where a conversation came from: a campaign's index, or [`BACKGROUND`].
-pub type Source = u32;
-pub const BACKGROUND: Source = u32::MAX;
 
 #[derive(Debug, Clone, Default)]
 pub struct InboxTimeline {
     pub queue: StepSeries,
-    /// Busy agent slots by source (campaign index, background last).
+    /// Busy agent slots by source (campaigns in order, background last).
     pub busy: BTreeMap<Source, StepSeries>,
     /// (arrival in the inbox, wait until first assignment) of each conversation.
-    pub waits: Vec<(Millis, Millis)>,
+    pub waits: Vec<(Instant, Span)>,
 }
 
+/// A conversation as the timeline follows it.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    entered: Instant,
+    waiting_in: Option<InboxId>,
+}
+
+/// Per-minute series of the run, bucketed from the record stream.
 #[derive(Debug, Clone, Default)]
 pub struct Timeline {
     /// SMS sent per campaign per bucket.
     pub sends: Vec<Vec<u32>>,
     pub inboxes: Vec<InboxTimeline>,
+    queues: Vec<u64>,
+    conversations: Vec<Entry>,
 }
 
 impl Timeline {
@@ -77,26 +88,75 @@ impl Timeline {
         Timeline {
             sends: vec![Vec::new(); campaigns],
             inboxes: vec![InboxTimeline::default(); inboxes],
+            queues: vec![0; inboxes],
+            conversations: Vec::new(),
         }
     }
 
-    pub fn send(&mut self, campaign: u32, now: Millis) {
-        let series = &mut self.sends[campaign as usize];
-        let b = (now / BUCKET) as usize;
+    fn send(&mut self, campaign: CampaignId, now: Instant) {
+        let series = &mut self.sends[campaign.index()];
+        let b = now.bucket(BUCKET) as usize;
         if series.len() <= b {
             series.resize(b + 1, 0);
         }
         series[b] += 1;
     }
 
-    pub fn busy_change(&mut self, inbox: u32, source: Source, now: Millis, up: bool) {
-        let s = self.inboxes[inbox as usize].busy.entry(source).or_default();
+    fn busy_change(&mut self, inbox: InboxId, source: Source, now: Instant, up: bool) {
+        let s = self.inboxes[inbox.index()].busy.entry(source).or_default();
         let v = if up { s.value() + 1 } else { s.value() - 1 };
         s.set(now, v);
     }
 
-    /// Closes every step series at the end of the run.
-    pub fn finish(&mut self, end: Millis) {
+    fn queue_change(&mut self, inbox: InboxId, now: Instant, up: bool) {
+        let q = &mut self.queues[inbox.index()];
+        *q = if up { *q + 1 } else { *q - 1 };
+        self.inboxes[inbox.index()].queue.set(now, *q);
+    }
+}
+
+impl Observer for Timeline {
+    fn observe(&mut self, now: Instant, record: &Record) {
+        match *record {
+            Record::Send { to, .. } => self.send(to.campaign, now),
+            Record::Route { inbox, .. } => {
+                self.conversations.push(Entry {
+                    entered: now,
+                    waiting_in: Some(inbox),
+                });
+                self.queue_change(inbox, now, true);
+            }
+            Record::Assign {
+                conversation,
+                source,
+                inbox,
+                ..
+            } => {
+                let entry = &mut self.conversations[conversation.index()];
+                entry.waiting_in = None;
+                let entered = entry.entered;
+                self.queue_change(inbox, now, false);
+                self.inboxes[inbox.index()]
+                    .waits
+                    .push((entered, now - entered));
+                self.busy_change(inbox, source, now, true);
+            }
+            Record::Release { source, inbox, .. } => self.busy_change(inbox, source, now, false),
+            _ => {}
+        }
+    }
+
+    /// Closes every step series at the end of the run; customers still waiting count with the
+    /// wait they had so far.
+    fn finish(&mut self, end: Instant) {
+        for entry in &self.conversations {
+            if let Some(inbox) = entry.waiting_in {
+                let wait = end.saturating_since(entry.entered);
+                self.inboxes[inbox.index()]
+                    .waits
+                    .push((entry.entered, wait));
+            }
+        }
         for i in &mut self.inboxes {
             i.queue.advance(end);
             for s in i.busy.values_mut() {
@@ -108,23 +168,26 @@ impl Timeline {
 
 /// Interval over which wait percentiles are taken: 15 minutes for runs up to two days, else
 /// whole hours, wide enough for at most about 1,000 intervals (a 10-year run: 88 hours).
-pub fn wait_interval(end: Millis) -> Millis {
-    if end <= 48 * HOUR {
+pub fn wait_interval(end: Instant) -> Span {
+    let end = end.as_millis();
+    if end <= (48 * HOUR).as_millis() {
         15 * MINUTE
     } else {
-        end.div_ceil(1000).div_ceil(HOUR).max(1) * HOUR
+        end.div_ceil(1000).div_ceil(HOUR.as_millis()).max(1) * HOUR
     }
 }
 
 /// (interval index, p50, p90, p99) in milliseconds, for intervals with at least one conversation.
-pub fn wait_percentiles(waits: &[(Millis, Millis)], interval: Millis) -> Vec<(u64, [Millis; 3])> {
-    let mut by_interval: Vec<(u64, Millis)> =
-        waits.iter().map(|&(t, w)| (t / interval, w)).collect();
+pub fn wait_percentiles(waits: &[(Instant, Span)], interval: Span) -> Vec<(u64, [Span; 3])> {
+    let mut by_interval: Vec<(u64, Span)> = waits
+        .iter()
+        .map(|&(t, w)| (t.bucket(interval), w))
+        .collect();
     by_interval.sort_unstable();
     by_interval
         .chunk_by(|a, b| a.0 == b.0)
         .filter_map(|chunk| {
-            let sorted: Vec<Millis> = chunk.iter().map(|&(_, w)| w).collect();
+            let sorted: Vec<Span> = chunk.iter().map(|&(_, w)| w).collect();
             Some((chunk[0].0, super::wait_percentiles(&sorted)?))
         })
         .collect()
@@ -136,10 +199,11 @@ mod tests {
 
     #[test]
     fn step_series_averages_over_each_minute() {
+        let at = Instant::from_millis;
         let mut s = StepSeries::default();
-        s.set(30_000, 2); // 0 for the first half minute, then 2
-        s.set(90_000, 0); // 2 until 1.5 minutes
-        s.advance(180_000);
+        s.set(at(30_000), 2); // 0 for the first half minute, then 2
+        s.set(at(90_000), 0); // 2 until 1.5 minutes
+        s.advance(at(180_000));
         assert_eq!(s.mean(0), 1.0);
         assert_eq!(s.mean(1), 1.0);
         assert_eq!(s.mean(2), 0.0);
@@ -147,8 +211,12 @@ mod tests {
 
     #[test]
     fn nearest_rank_percentiles_per_interval() {
-        let waits: Vec<(Millis, Millis)> = (1..=100).map(|w| (0, w)).chain([(HOUR, 7)]).collect();
+        let ms = Span::from_millis;
+        let waits: Vec<(Instant, Span)> = (1..=100)
+            .map(|w| (Instant::START, ms(w)))
+            .chain([(Instant::START + HOUR, ms(7))])
+            .collect();
         let p = wait_percentiles(&waits, 15 * MINUTE);
-        assert_eq!(p, vec![(0, [50, 90, 99]), (4, [7, 7, 7])]);
+        assert_eq!(p, vec![(0, [ms(50), ms(90), ms(99)]), (4, [ms(7); 3])]);
     }
 }

@@ -1,0 +1,126 @@
+//! The one loop that drives the engine. The simulator, `validate`'s plan and the tokio driver
+//! all step through it, so the rule for equal times lives here and nowhere else.
+//!
+//! Each step does one thing: either the platform's due timers, or the world's next happening (a
+//! carrier report, a customer message...). Then the world carries out what the engine decided.
+
+use engine::{Action, Engine, Limiter, SendLimit};
+use model::time::{Instant, MAX_RUN};
+
+/// Everything outside the campaign system: whatever texts it, delivers its SMS and answers it.
+pub trait World<L: SendLimit = Limiter> {
+    /// When the world next does something, if ever.
+    fn next_at(&self) -> Option<Instant>;
+
+    /// Does the world's next thing at `now`, telling the engine what happened.
+    fn advance(&mut self, now: Instant, engine: &mut Engine<L>, decided: &mut Vec<Action>);
+
+    /// Carries out what the engine decided at `now`. Called once per step, also with no actions.
+    fn carry_out(&mut self, now: Instant, decided: &[Action]);
+
+    /// The run ended at `end`: nothing more happens.
+    fn finish(&mut self, _end: Instant) {}
+}
+
+/// Who acts in a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    Platform,
+    World,
+}
+
+pub struct Driver<W, L: SendLimit = Limiter> {
+    pub engine: Engine<L>,
+    pub world: W,
+    horizon: Option<Instant>,
+    /// The run never reaches this: the horizon, or the longest run there is.
+    limit: Instant,
+    now: Instant,
+    decided: Vec<Action>,
+    /// World happenings plus engine actions, so far.
+    events: u64,
+}
+
+/// A finished run, as the driver leaves it.
+pub struct Finished<W, L: SendLimit = Limiter> {
+    pub engine: Engine<L>,
+    pub world: W,
+    /// When the run ended: the horizon, else the last step (or the longest run).
+    pub end: Instant,
+    pub events: u64,
+}
+
+impl<W: World<L>, L: SendLimit> Driver<W, L> {
+    /// A run that stops before `horizon`, or when nothing is left to do.
+    pub fn new(engine: Engine<L>, world: W, horizon: Option<Instant>) -> Self {
+        Driver {
+            engine,
+            world,
+            horizon,
+            limit: horizon.unwrap_or(Instant::START + MAX_RUN),
+            now: Instant::START,
+            decided: Vec::new(),
+            events: 0,
+        }
+    }
+
+    /// When the next step happens and who acts in it; `None` once nothing is left before the
+    /// limit.
+    pub fn next(&self) -> Option<(Instant, Actor)> {
+        let platform = self.engine.next_wakeup();
+        let world = self.world.next_at();
+        // At equal times the platform acts first: its timers were set before the world's news.
+        let next = match (platform, world) {
+            (Some(p), Some(w)) if w < p => (w, Actor::World),
+            (Some(p), _) => (p, Actor::Platform),
+            (None, Some(w)) => (w, Actor::World),
+            (None, None) => return None,
+        };
+        (next.0 < self.limit).then_some(next)
+    }
+
+    /// Takes one step; `false` when the run has nothing left to do before its limit.
+    pub fn step(&mut self) -> bool {
+        let Some((t, actor)) = self.next() else {
+            if self.engine.next_wakeup().is_some() || self.world.next_at().is_some() {
+                self.now = self.limit;
+            }
+            return false;
+        };
+        self.now = t;
+        match actor {
+            Actor::Platform => self.engine.on_tick(t, &mut self.decided),
+            Actor::World => {
+                self.events += 1;
+                self.world.advance(t, &mut self.engine, &mut self.decided);
+            }
+        }
+        self.carry_out(t);
+        true
+    }
+
+    /// The instant of the last step taken (the start before any).
+    pub fn now(&self) -> Instant {
+        self.now
+    }
+
+    /// Ends the run: whoever was not reached stays unreached.
+    pub fn finish(mut self) -> Finished<W, L> {
+        let end = self.horizon.unwrap_or(self.now);
+        self.engine.end_of_run(&mut self.decided);
+        self.carry_out(end);
+        self.world.finish(end);
+        Finished {
+            engine: self.engine,
+            world: self.world,
+            end,
+            events: self.events,
+        }
+    }
+
+    fn carry_out(&mut self, now: Instant) {
+        self.events += self.decided.len() as u64;
+        self.world.carry_out(now, &self.decided);
+        self.decided.clear();
+    }
+}

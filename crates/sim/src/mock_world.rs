@@ -1,0 +1,484 @@
+//! The world the simulator puts around the engine: a mock carrier that delivers (or fails) each
+//! SMS, mock customers who answer, write again and go silent, agents who take their time, and
+//! background traffic. Everything it sees or causes goes out as records to its observer.
+
+use engine::{Action, Engine, Inbound, SendLimit};
+use model::record::{Observer, Record};
+use model::time::Instant;
+use model::{
+    ConversationId, CustomerId, Destination, InboxId, NumberId, Phone, RecipientRef, Source,
+};
+use scenario::Scenario;
+
+use crate::background::Background;
+use crate::carrier::Carrier;
+use crate::customers::CustomerModel;
+use crate::driver::World;
+use crate::population;
+use crate::queue::EventQueue;
+use crate::rng::{self, Purpose, name_key, stream};
+use crate::sampler::Sampler;
+
+/// Something the world will do at a set time.
+enum Happening {
+    /// The carrier's final word on one SMS (`failure` `None`: delivered).
+    CarrierDone {
+        to: RecipientRef,
+        number: NumberId,
+        phone: Phone,
+        failure: Option<u32>,
+    },
+    CustomerWrites(CustomerId),
+    AgentDone {
+        conversation: ConversationId,
+        customer: CustomerId,
+    },
+    Background(InboxId),
+}
+
+/// One customer's side of a conversation.
+struct Customer {
+    phone: Phone,
+    to: Destination,
+    source: Source,
+    /// Entity key of this customer's draws.
+    key: u64,
+    /// Which reply body the first message is (campaign replies only).
+    body: u32,
+    messages: u32,
+    written: u32,
+    conversation: Option<ConversationId>,
+}
+
+/// The last part of a background customer's phone key: no recipient row has it, so background
+/// phones never collide with a list's (its value predates typed ids; changing it moves draws).
+const BACKGROUND_PHONE: u64 = 0xFFFF_FFFF;
+
+const FOLLOW_UP_BODY: &str = "(follow-up)";
+const BACKGROUND_BODY: &str = "(inbound)";
+
+pub struct MockWorld<'a, O> {
+    scn: &'a Scenario,
+    seed: u64,
+    pub observer: O,
+    queue: EventQueue<Happening>,
+    carrier: Carrier,
+    campaign_keys: Vec<u64>,
+    models: Vec<CustomerModel>,
+    background_model: CustomerModel,
+    handle_time: Vec<Sampler>,
+    background: Vec<Background>,
+    customers: Vec<Customer>,
+    /// Who opened each conversation.
+    sources: Vec<Source>,
+    open_outreaches: usize,
+    /// Whose message the engine is handling (opt-outs are counted for that campaign).
+    replying: Source,
+}
+
+/// Each campaign's customers in a run of `seed`, their reply rate drawn.
+pub fn campaign_models(scn: &Scenario, seed: u64) -> Vec<CustomerModel> {
+    scn.campaigns
+        .iter()
+        .map(|c| {
+            CustomerModel::new(
+                &c.customers,
+                c.reply_style,
+                &mut stream(seed, Purpose::ReplyRate, &[name_key(&c.name)]),
+            )
+        })
+        .collect()
+}
+
+impl<'a, O: Observer> MockWorld<'a, O> {
+    /// `outreaches` is how many outreaches the scenario has in all; `models` are the campaigns'
+    /// customers ([`campaign_models`]).
+    pub fn new(
+        scn: &'a Scenario,
+        seed: u64,
+        outreaches: usize,
+        models: Vec<CustomerModel>,
+        observer: O,
+    ) -> Self {
+        let campaign_keys: Vec<u64> = scn.campaigns.iter().map(|c| name_key(&c.name)).collect();
+        let mut world = MockWorld {
+            scn,
+            seed,
+            observer,
+            queue: EventQueue::new(),
+            carrier: Carrier::new(&scn.carrier, scn.numbers.len()),
+            campaign_keys,
+            models,
+            // Background customers write first; only their follow-ups and think times are used.
+            background_model: CustomerModel::new(
+                &scn.customers,
+                Default::default(),
+                &mut stream(seed, Purpose::ReplyRate, &[]),
+            ),
+            handle_time: scn
+                .inboxes
+                .iter()
+                .map(|i| Sampler::new(&i.handle_time))
+                .collect(),
+            background: scn
+                .inboxes
+                .iter()
+                .map(|i| Background::new(seed, i, scn.zones[0].tz.clone(), scn.epoch))
+                .collect(),
+            customers: Vec::new(),
+            sources: Vec::new(),
+            open_outreaches: outreaches,
+            replying: Source::Background,
+        };
+        for (i, b) in world.background.iter_mut().enumerate() {
+            if let Some(t) = b.next_arrival(Instant::START) {
+                world.queue.push(t, Happening::Background(InboxId::new(i)));
+            }
+        }
+        world
+    }
+
+    fn model(&self, source: Source) -> &CustomerModel {
+        match source {
+            Source::Campaign(c) => &self.models[c.index()],
+            Source::Background => &self.background_model,
+        }
+    }
+
+    fn recipient_key(&self, to: RecipientRef) -> u64 {
+        rng::key(&[
+            self.campaign_keys[to.campaign.index()],
+            to.outreach.get().into(),
+            to.row.get().into(),
+        ])
+    }
+
+    fn carrier_done(
+        &mut self,
+        now: Instant,
+        to: RecipientRef,
+        number: NumberId,
+        phone: Phone,
+        failure: Option<u32>,
+    ) {
+        let record = match failure {
+            None => Record::Deliver { to, phone, number },
+            Some(code) => Record::Fail {
+                to,
+                phone,
+                number,
+                code,
+            },
+        };
+        self.observer.observe(now, &record);
+        if failure.is_some() {
+            return;
+        }
+        let key = self.recipient_key(to);
+        let mut draws = stream(self.seed, Purpose::Reply, &[key]);
+        if let Some(reply) = self.models[to.campaign.index()].reply(&mut draws) {
+            let customer = CustomerId::new(self.customers.len());
+            self.customers.push(Customer {
+                phone,
+                to: Destination::Number(number),
+                source: Source::Campaign(to.campaign),
+                key,
+                body: reply.body,
+                messages: reply.messages,
+                written: 0,
+                conversation: None,
+            });
+            self.queue.push(
+                now.saturating_add(reply.after),
+                Happening::CustomerWrites(customer),
+            );
+        }
+    }
+
+    fn customer_writes(
+        &mut self,
+        now: Instant,
+        customer: CustomerId,
+        engine: &mut Engine<impl SendLimit>,
+        decided: &mut Vec<Action>,
+    ) {
+        let c = &mut self.customers[customer.index()];
+        let follow_up = c.written > 0;
+        c.written += 1;
+        let (phone, to, source, body, conversation) =
+            (c.phone, c.to, c.source, c.body, c.conversation);
+        let first_campaign_reply = !follow_up && source.campaign().is_some();
+        self.observer.observe(
+            now,
+            &Record::Reply {
+                source,
+                phone,
+                to,
+                follow_up,
+                body: first_campaign_reply.then_some(body),
+            },
+        );
+        self.replying = source;
+        // Field borrows (not `self.model`), so the engine can be driven while `body` lives.
+        let model = match source {
+            Source::Campaign(c) => &self.models[c.index()],
+            Source::Background => &self.background_model,
+        };
+        let body = match (follow_up, to) {
+            (true, _) => FOLLOW_UP_BODY,
+            (false, Destination::Inbox(_)) => BACKGROUND_BODY,
+            (false, Destination::Number(_)) => model.body(body),
+        };
+        let msg = Inbound {
+            phone,
+            to,
+            body,
+            customer,
+            conversation,
+        };
+        engine.on_inbound(now, msg, decided);
+    }
+
+    fn agent_done(
+        &mut self,
+        now: Instant,
+        conversation: ConversationId,
+        customer: CustomerId,
+        engine: &mut Engine<impl SendLimit>,
+        decided: &mut Vec<Action>,
+    ) {
+        let c = &self.customers[customer.index()];
+        let close = c.written >= c.messages;
+        let pause = (!close).then(|| {
+            let mut draws = stream(
+                self.seed,
+                Purpose::CustomerMessage,
+                &[c.key, c.written.into()],
+            );
+            self.model(c.source).think_time(&mut draws)
+        });
+        engine.on_agent_reply(now, conversation, close, decided);
+        if let Some(pause) = pause {
+            self.queue.push(
+                now.saturating_add(pause),
+                Happening::CustomerWrites(customer),
+            );
+        }
+    }
+
+    fn background_arrives(
+        &mut self,
+        now: Instant,
+        inbox: InboxId,
+        engine: &mut Engine<impl SendLimit>,
+        decided: &mut Vec<Action>,
+    ) {
+        let campaigns_done = self.open_outreaches == 0 && self.scn.until.is_none();
+        if campaigns_done {
+            return;
+        }
+        let b = &mut self.background[inbox.index()];
+        let n = b.arrivals;
+        b.arrivals += 1;
+        if let Some(t) = b.next_arrival(now) {
+            self.queue.push(t, Happening::Background(inbox));
+        }
+        let key = rng::key(&[name_key(&self.scn.inboxes[inbox.index()].name), n]);
+        let mut draws = stream(self.seed, Purpose::Background, &[key]);
+        let customer = CustomerId::new(self.customers.len());
+        self.customers.push(Customer {
+            phone: population::generated_phone(&[key, BACKGROUND_PHONE]),
+            to: Destination::Inbox(inbox),
+            source: Source::Background,
+            key,
+            body: 0,
+            messages: self.background_model.messages(&mut draws),
+            written: 0,
+            conversation: None,
+        });
+        self.customer_writes(now, customer, engine, decided);
+    }
+
+    /// The SMS goes to the carrier, whose verdict comes back later.
+    fn send(&mut self, now: Instant, to: RecipientRef, phone: Phone, number: NumberId) {
+        self.observer
+            .observe(now, &Record::Send { to, phone, number });
+        let key = [
+            self.campaign_keys[to.campaign.index()],
+            to.outreach.get().into(),
+            to.row.get().into(),
+        ];
+        let verdict =
+            self.carrier
+                .submit(number, now, &mut stream(self.seed, Purpose::Carrier, &key));
+        self.queue.push(
+            verdict.at,
+            Happening::CarrierDone {
+                to,
+                number,
+                phone,
+                failure: verdict.failure,
+            },
+        );
+    }
+
+    /// An agent starts on the customer's message (first assignment or within the session);
+    /// they answer after a handling time.
+    fn agent_starts(
+        &mut self,
+        now: Instant,
+        conversation: ConversationId,
+        inbox: InboxId,
+        customer: CustomerId,
+    ) {
+        let c = &self.customers[customer.index()];
+        let mut draws = stream(self.seed, Purpose::AgentHandle, &[c.key, c.written.into()]);
+        let handle = self.handle_time[inbox.index()].span(&mut draws);
+        self.queue.push(
+            now.saturating_add(handle),
+            Happening::AgentDone {
+                conversation,
+                customer,
+            },
+        );
+    }
+
+    fn apply(&mut self, now: Instant, action: Action) {
+        let record = match action {
+            Action::Send { to, phone, number } => return self.send(now, to, phone, number),
+            Action::Skip { to, phone, reason } => Record::Skip { to, phone, reason },
+            Action::Unreached { to, phone, reason } => Record::Unreached { to, phone, reason },
+            Action::Status {
+                campaign,
+                outreach,
+                status,
+            } => {
+                if status.is_terminal() {
+                    self.open_outreaches -= 1;
+                    Record::Finish {
+                        campaign,
+                        outreach,
+                        status,
+                    }
+                } else {
+                    Record::Start { campaign, outreach }
+                }
+            }
+            Action::OptOut { phone, number } => Record::OptOut {
+                source: self.replying,
+                phone,
+                number,
+            },
+            Action::OptIn { phone, number } => Record::OptIn {
+                source: self.replying,
+                phone,
+                number,
+            },
+            _ => self.in_conversation(now, action),
+        };
+        self.observer.observe(now, &record);
+    }
+
+    /// What an action about a conversation means for the customer and the agent.
+    fn in_conversation(&mut self, now: Instant, action: Action) -> Record {
+        match action {
+            Action::Route {
+                conversation,
+                inbox,
+                customer,
+            } => {
+                let c = &mut self.customers[customer.index()];
+                c.conversation = Some(conversation);
+                debug_assert_eq!(self.sources.len(), conversation.index());
+                self.sources.push(c.source);
+                Record::Route {
+                    conversation,
+                    source: c.source,
+                    phone: c.phone,
+                    inbox,
+                }
+            }
+            Action::Assign {
+                conversation,
+                inbox,
+                agent,
+                customer,
+            }
+            | Action::Handle {
+                conversation,
+                inbox,
+                agent,
+                customer,
+            } => {
+                self.agent_starts(now, conversation, inbox, customer);
+                let c = &self.customers[customer.index()];
+                let (source, phone) = (c.source, c.phone);
+                if matches!(action, Action::Assign { .. }) {
+                    Record::Assign {
+                        conversation,
+                        source,
+                        phone,
+                        inbox,
+                        agent,
+                    }
+                } else {
+                    Record::Handle {
+                        conversation,
+                        source,
+                        phone,
+                        inbox,
+                        agent,
+                    }
+                }
+            }
+            Action::Release {
+                conversation,
+                inbox,
+                agent,
+            } => Record::Release {
+                conversation,
+                source: self.sources[conversation.index()],
+                inbox,
+                agent,
+            },
+            _ => unreachable!("not about a conversation: {action:?}"),
+        }
+    }
+}
+
+impl<O: Observer, L: SendLimit> World<L> for MockWorld<'_, O> {
+    fn next_at(&self) -> Option<Instant> {
+        self.queue.peek_time()
+    }
+
+    fn advance(&mut self, now: Instant, engine: &mut Engine<L>, decided: &mut Vec<Action>) {
+        let (_, happening) = self.queue.pop().expect("the driver saw it coming");
+        match happening {
+            Happening::CarrierDone {
+                to,
+                number,
+                phone,
+                failure,
+            } => self.carrier_done(now, to, number, phone, failure),
+            Happening::CustomerWrites(customer) => {
+                self.customer_writes(now, customer, engine, decided)
+            }
+            Happening::AgentDone {
+                conversation,
+                customer,
+            } => self.agent_done(now, conversation, customer, engine, decided),
+            Happening::Background(inbox) => self.background_arrives(now, inbox, engine, decided),
+        }
+    }
+
+    fn carry_out(&mut self, now: Instant, decided: &[Action]) {
+        for &action in decided {
+            self.apply(now, action);
+        }
+        self.observer.settle(now);
+    }
+
+    fn finish(&mut self, end: Instant) {
+        self.observer.finish(end);
+    }
+}

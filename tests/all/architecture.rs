@@ -1,0 +1,66 @@
+//! The crate boundaries are the architecture: who may depend on whom is checked here, so a
+//! convenient import cannot quietly undo it.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// The names under `[dependencies]` of a workspace crate's manifest.
+fn dependencies(krate: &str) -> BTreeSet<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("crates")
+        .join(krate)
+        .join("Cargo.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let manifest: toml::Table = text.parse().unwrap();
+    manifest
+        .get("dependencies")
+        .and_then(|d| d.as_table())
+        .map(|d| d.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+const OURS: [&str; 6] = ["model", "engine", "scenario", "sim", "audit", "report"];
+
+fn ours(krate: &str) -> BTreeSet<String> {
+    dependencies(krate)
+        .into_iter()
+        .filter(|d| OURS.contains(&d.as_str()))
+        .collect()
+}
+
+fn set(names: &[&str]) -> BTreeSet<String> {
+    names.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn the_auditor_never_sees_the_engine_or_the_simulator() {
+    assert_eq!(ours("audit"), set(&["model", "scenario"]));
+}
+
+#[test]
+fn the_engine_depends_on_the_model_alone_and_does_no_io_or_randomness() {
+    assert_eq!(ours("engine"), set(&["model"]));
+    let all = dependencies("engine");
+    for banned in [
+        "rand",
+        "rand_chacha",
+        "rand_distr",
+        "tokio",
+        "csv",
+        "serde_json",
+        "toml",
+    ] {
+        assert!(!all.contains(banned), "the engine depends on {banned}");
+    }
+}
+
+#[test]
+fn the_model_depends_on_nothing_of_ours() {
+    assert_eq!(ours("model"), set(&[]));
+}
+
+#[test]
+fn reports_read_results_and_never_drive_the_engine() {
+    assert!(!ours("report").contains("engine"));
+    assert_eq!(ours("scenario"), set(&["model"]));
+}
