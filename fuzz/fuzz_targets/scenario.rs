@@ -37,6 +37,6 @@ fuzz_target!(|data: &[u8]| {
     sim::plan(&scn);
     let outcome = sim::run(&scn, &sim::Options { seed: 1, trace: true, ..Default::default() });
     let lists = sim::population::build(&scn).lists;
-    let violations = audit::Auditor::new(&scn, lists).audit(&outcome.trace);
+    let violations = audit::audit(&scn, &lists, &outcome.trace);
     assert!(violations.is_empty(), "{}\n{text}", violations[0]);
 });

@@ -15,12 +15,13 @@ use std::rc::Rc;
 use rayon::prelude::*;
 use serde::{Serialize, Serializer};
 
-use audit::{Auditor, Invariant, Violation};
+use audit::{Auditor, Invariant, Roster, Violation};
 use engine::{Limiter, SendLimit};
 use model::time::Instant;
-use model::{CampaignId, Lists, Pacing, Window};
+use model::{CampaignId, Pacing, Window};
 use report::Verdict;
 use scenario::{Expectation, Op, Over, Scenario};
+use sim::population::Population;
 
 pub use divergence::{Comparison, Divergence, Side};
 pub use junit::to_junit;
@@ -167,10 +168,12 @@ struct Run {
     divergence: Option<Option<Divergence>>,
 }
 
-/// One scenario as `check` runs it: its recipient lists are built once for every seed.
+/// One scenario as `check` runs it: its recipient lists, and the auditor's reading of them, are
+/// built once for every seed.
 struct Subject<'a> {
     scn: &'a Scenario,
-    lists: Lists,
+    population: &'a Population,
+    roster: Roster<'a>,
 }
 
 /// Runs one seed, audited and hashed as it goes; with `verify_determinism`, a second run of the
@@ -183,7 +186,8 @@ fn run_one<L: SendLimit>(
 ) -> Run {
     let scn = subject.scn;
     let sim_opts = sim::Options { seed, trace: false };
-    let auditor = Auditor::new(scn, &subject.lists);
+    let population = subject.population;
+    let auditor = Auditor::new(scn, &subject.roster);
     let (outcome, (auditor, hash), divergence) = if opts.verify_determinism {
         let comparison = Rc::new(RefCell::new(Comparison::default()));
         let tap = |side| Tap {
@@ -191,8 +195,8 @@ fn run_one<L: SendLimit>(
             comparison: Rc::clone(&comparison),
         };
         let watch = ((auditor, TraceHash::default()), tap(Side::First));
-        let mut first = sim::Run::with_limiters(scn, &sim_opts, watch, limiter);
-        let mut second = sim::Run::with_limiters(scn, &sim_opts, tap(Side::Second), limiter);
+        let mut first = sim::Run::with(scn, population, &sim_opts, watch, limiter);
+        let mut second = sim::Run::with(scn, population, &sim_opts, tap(Side::Second), limiter);
         // Side by side, so only the records one run is ahead by are ever held.
         while first.step() | second.step() {}
         let (outcome, (watchers, _)) = first.finish();
@@ -204,7 +208,8 @@ fn run_one<L: SendLimit>(
         (outcome, watchers, Some(divergence))
     } else {
         let watch = (auditor, TraceHash::default());
-        let (outcome, watchers) = sim::Run::with_limiters(scn, &sim_opts, watch, limiter).finish();
+        let (outcome, watchers) =
+            sim::Run::with(scn, population, &sim_opts, watch, limiter).finish();
         (outcome, watchers, None)
     };
     let summary = report::summarize(scn, &outcome);
@@ -290,12 +295,15 @@ pub fn check_with_limiters<L: SendLimit>(
         .enumerate()
         .flat_map(|(i, s)| (0..opts.seeds).map(move |k| (i, s.seed.wrapping_add(k))))
         .collect();
-    // Lists depend on the scenario only: built once, audited against by every seed.
+    // Lists depend on the scenario only: built once, sent to and audited against by every seed.
+    let populations: Vec<Population> = scenarios.par_iter().map(sim::population::build).collect();
     let subjects: Vec<Subject> = scenarios
         .par_iter()
-        .map(|scn| Subject {
+        .zip(&populations)
+        .map(|(scn, population)| Subject {
             scn,
-            lists: sim::population::build(scn).lists,
+            population,
+            roster: Roster::new(scn, &population.lists),
         })
         .collect();
     let runs: Vec<Run> = jobs

@@ -103,9 +103,12 @@ pub fn run_with_limiter<L: SendLimit>(
     limiter: impl Fn() -> L,
 ) -> Outcome {
     let opts = sim::Options { seed, trace: true };
-    sim::Run::with_limiters(scn, &opts, (), |_: &[Window], _: Pacing| limiter())
-        .finish()
-        .0
+    let population = sim::population::build(scn);
+    sim::Run::with(scn, &population, &opts, (), |_: &[Window], _: Pacing| {
+        limiter()
+    })
+    .finish()
+    .0
 }
 
 /// Runs with a full trace and fails the test on any invariant the auditor finds broken.

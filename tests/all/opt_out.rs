@@ -19,10 +19,11 @@ fn two_campaigns(scope: Scope) -> Engine {
             start,
             end: None,
             stop_at: None,
-            recipients: vec![Recipient {
+            recipients: [Recipient {
                 phone: Phone(15551234567),
                 zone: 0,
-            }],
+            }]
+            .into(),
         }],
     };
     Engine::new(Config {

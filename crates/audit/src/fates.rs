@@ -2,17 +2,17 @@
 //! (conservation), and with duplicates sent once no phone is texted twice in one outreach.
 //!
 //! A bit per row says whether it has had a fate; the rare rows with more than one are counted
-//! apart. Duplicates look phones up in each list sorted by phone, with a bit per distinct phone,
-//! so nothing here grows with the number of records.
+//! apart. Duplicates go by each list's phonebook (built once per scenario: the first row holding
+//! each phone), with a bit per row, so nothing here grows with the number of records.
 
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashSet;
 
 use model::time::Instant;
-use model::{CampaignId, Lists, OutreachId, Phone, Recipient, RecipientRef, Row};
+use model::{CampaignId, OutreachId, Phone, Recipient, RecipientRef, Row};
 
-use super::{Invariant, Violation};
+use super::{Invariant, Roster, Violation};
 
 /// A fixed-size set of small integers.
 #[derive(Debug, Clone)]
@@ -52,38 +52,54 @@ impl Bitset {
     }
 }
 
-/// The distinct phones of one list, for telling whether a phone was texted already.
-struct Phonebook {
+/// The distinct phones of one list: which row first holds each. Built once per scenario and
+/// shared by the auditors of all its runs.
+pub struct Phonebook {
+    /// For each row, the first row of the list with the same phone.
+    first_of: Vec<Row>,
     /// The first row of each distinct phone, in phone order.
-    rows: Vec<Row>,
-    /// Which of those phones were texted.
-    sent: Bitset,
-    /// Texted phones the list does not hold (a wrong trace; kept apart).
-    strangers: FxHashSet<Phone>,
+    by_phone: Vec<Row>,
 }
 
 impl Phonebook {
-    fn new(list: &[Recipient]) -> Phonebook {
-        let mut rows: Vec<Row> = (0..list.len()).map(Row::new).collect();
-        rows.sort_by_key(|r| (list[r.index()].phone, *r));
-        rows.dedup_by_key(|r| list[r.index()].phone);
-        Phonebook {
-            sent: Bitset::new(rows.len()),
-            rows,
-            strangers: FxHashSet::default(),
+    pub fn new(list: &[Recipient]) -> Phonebook {
+        let mut pairs: Vec<(Phone, Row)> = list
+            .iter()
+            .enumerate()
+            .map(|(r, rec)| (rec.phone, Row::new(r)))
+            .collect();
+        pairs.sort_unstable();
+        let mut first_of = vec![Row::new(0); list.len()];
+        let mut by_phone = Vec::new();
+        for group in pairs.chunk_by(|a, b| a.0 == b.0) {
+            let first = group[0].1;
+            by_phone.push(first);
+            for &(_, row) in group {
+                first_of[row.index()] = first;
+            }
         }
+        Phonebook { first_of, by_phone }
     }
 
-    /// Marks `phone` texted; whether it was not texted before.
-    fn first_text(&mut self, list: &[Recipient], phone: Phone) -> bool {
-        match self
-            .rows
-            .binary_search_by_key(&phone, |r| list[r.index()].phone)
-        {
-            Ok(k) => self.sent.insert(k),
-            Err(_) => self.strangers.insert(phone),
+    /// The first row holding `phone`, found from the row it was sent to when that row holds it.
+    fn first_row(&self, list: &[Recipient], row: Row, phone: Phone) -> Option<Row> {
+        if list.get(row.index()).is_some_and(|r| r.phone == phone) {
+            return Some(self.first_of[row.index()]);
         }
+        let k = self
+            .by_phone
+            .binary_search_by_key(&phone, |r| list[r.index()].phone)
+            .ok()?;
+        Some(self.by_phone[k])
     }
+}
+
+/// Which phones of one list a run texted.
+struct Texted {
+    /// By the first row holding the phone.
+    sent: Bitset,
+    /// Texted phones the list does not hold (a wrong trace; kept apart).
+    strangers: FxHashSet<Phone>,
 }
 
 /// One outreach's rows.
@@ -93,33 +109,38 @@ struct Rows {
     /// Rows with more than one fate, and how many (saturating).
     extra: BTreeMap<Row, u8>,
     /// With duplicates sent once.
-    phonebook: Option<Phonebook>,
+    texted: Option<Texted>,
 }
 
 pub struct Fates<'a> {
-    lists: &'a Lists,
+    roster: &'a Roster<'a>,
     rows: Vec<Vec<Rows>>,
     duplicates: Vec<Violation>,
 }
 
 impl<'a> Fates<'a> {
-    /// `send_once`: whether a phone may be texted only once per outreach.
-    pub fn new(lists: &'a Lists, send_once: bool) -> Fates<'a> {
-        let rows = lists
+    pub fn new(roster: &'a Roster<'a>) -> Fates<'a> {
+        let rows = roster
+            .lists
             .iter()
-            .map(|outreaches| {
+            .zip(&roster.phonebooks)
+            .map(|(outreaches, books)| {
                 outreaches
                     .iter()
-                    .map(|list| Rows {
+                    .zip(books)
+                    .map(|(list, book)| Rows {
                         fated: Bitset::new(list.len()),
                         extra: BTreeMap::new(),
-                        phonebook: send_once.then(|| Phonebook::new(list)),
+                        texted: book.as_ref().map(|b| Texted {
+                            sent: Bitset::new(b.first_of.len()),
+                            strangers: FxHashSet::default(),
+                        }),
                     })
                     .collect()
             })
             .collect();
         Fates {
-            lists,
+            roster,
             rows,
             duplicates: Vec::new(),
         }
@@ -136,12 +157,19 @@ impl<'a> Fates<'a> {
 
     /// A send to `phone` at `t`: a duplicate when that phone was texted before in the outreach.
     pub fn send(&mut self, t: Instant, to: RecipientRef, phone: Phone) {
-        let list = &self.lists[to.campaign.index()][to.outreach.index()];
-        let rows = &mut self.rows[to.campaign.index()][to.outreach.index()];
-        let Some(book) = &mut rows.phonebook else {
+        let (c, o) = (to.campaign.index(), to.outreach.index());
+        let list = &self.roster.lists[c][o];
+        let Some(texted) = &mut self.rows[c][o].texted else {
             return;
         };
-        if !book.first_text(list, phone) {
+        let book = self.roster.phonebooks[c][o]
+            .as_ref()
+            .expect("a phonebook wherever duplicates are checked");
+        let first = match book.first_row(list, to.row, phone) {
+            Some(row) => texted.sent.insert(row.index()),
+            None => texted.strangers.insert(phone),
+        };
+        if !first {
             self.duplicates.push(Violation {
                 invariant: Invariant::Duplicate,
                 campaign: Some(to.campaign),

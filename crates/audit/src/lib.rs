@@ -31,7 +31,7 @@ use model::{
 use scenario::Scenario;
 
 use agents::Agents;
-use fates::Fates;
+use fates::{Fates, Phonebook};
 use liveness::Liveness;
 use opt_out::OptOuts;
 use windows::SendWindows;
@@ -100,7 +100,8 @@ impl fmt::Display for Violation {
 /// record (the start for an empty trace): the end-of-run findings are dated there, as they would
 /// be for a live run whose last record closes it.
 pub fn audit(scn: &Scenario, lists: &Lists, trace: &[(Instant, Record)]) -> Vec<Violation> {
-    let mut auditor = Auditor::new(scn, lists);
+    let roster = Roster::new(scn, lists);
+    let mut auditor = Auditor::new(scn, &roster);
     for (at, record) in trace {
         auditor.observe(*at, record);
     }
@@ -108,11 +109,41 @@ pub fn audit(scn: &Scenario, lists: &Lists, trace: &[(Instant, Record)]) -> Vec<
     auditor.into_violations()
 }
 
+/// The recipient lists of a scenario as the auditor reads them, with what it derives from them
+/// once for every run: each list's phonebook, when duplicates are sent once (indexing millions
+/// of phones costs more than a run, so it is not done per run).
+pub struct Roster<'a> {
+    /// Who each outreach texts, `[campaign][outreach][row]`.
+    lists: &'a Lists,
+    phonebooks: Vec<Vec<Option<Phonebook>>>,
+}
+
+impl<'a> Roster<'a> {
+    /// `lists` are the recipients the scenario's lists and segments name, built by the caller.
+    pub fn new(scn: &Scenario, lists: &'a Lists) -> Self {
+        assert_eq!(
+            lists.len(),
+            scn.campaigns.len(),
+            "one recipient list per campaign"
+        );
+        let send_once = scn.limits.duplicates == Duplicates::SendOnce;
+        let phonebooks = lists
+            .iter()
+            .map(|c| {
+                c.iter()
+                    .map(|list| send_once.then(|| Phonebook::new(list)))
+                    .collect()
+            })
+            .collect();
+        Roster { lists, phonebooks }
+    }
+}
+
 /// Audits one run of a scenario as its records arrive. Build one per run; the scenario and the
-/// recipient lists are borrowed, so the auditors of many seeds run side by side on one copy.
+/// roster are borrowed, so the auditors of many seeds run side by side on one copy.
 pub struct Auditor<'a> {
     scn: &'a Scenario,
-    /// Who each outreach texts, `[campaign][outreach][row]`, rebuilt from the scenario.
+    /// Who each outreach texts, `[campaign][outreach][row]`.
     lists: &'a Lists,
     order: Order,
     /// Per campaign: its send windows and its liveness.
@@ -127,14 +158,8 @@ pub struct Auditor<'a> {
 }
 
 impl<'a> Auditor<'a> {
-    /// `lists` are the recipients the scenario's lists and segments name, built by the caller
-    /// (once per scenario: every auditor of it can share them).
-    pub fn new(scn: &'a Scenario, lists: &'a Lists) -> Self {
-        assert_eq!(
-            lists.len(),
-            scn.campaigns.len(),
-            "one recipient list per campaign"
-        );
+    pub fn new(scn: &'a Scenario, roster: &'a Roster<'a>) -> Self {
+        let lists = roster.lists;
         let campaigns = lists
             .iter()
             .map(|c| {
@@ -149,7 +174,7 @@ impl<'a> Auditor<'a> {
             campaigns,
             timing: Vec::new(),
             opt_outs: OptOuts::new(scn),
-            fates: Fates::new(lists, scn.limits.duplicates == Duplicates::SendOnce),
+            fates: Fates::new(roster),
             agents: Agents::new(scn),
             found: None,
         }

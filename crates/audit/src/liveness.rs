@@ -9,7 +9,7 @@
 //! a count of due recipients per outreach and time zone, not the records.
 
 use model::time::{Instant, MAX_RUN};
-use model::{CampaignId, OutreachId, Pacing, Recipient};
+use model::{CampaignId, List, OutreachId, Pacing};
 use scenario::Scenario;
 
 use super::windows::SendWindows;
@@ -29,12 +29,12 @@ pub struct Liveness {
 }
 
 impl Liveness {
-    pub fn new(zones: usize, lists: &[Vec<Recipient>]) -> Liveness {
+    pub fn new(zones: usize, lists: &[List]) -> Liveness {
         let due = lists
             .iter()
             .map(|rows| {
                 let mut per_zone = vec![0; zones];
-                for r in rows {
+                for r in rows.iter() {
                     per_zone[usize::from(r.zone)] += 1;
                 }
                 per_zone

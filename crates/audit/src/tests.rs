@@ -11,7 +11,7 @@ use model::{
 };
 use scenario::{Recipients, Scenario};
 
-use super::{Auditor, Invariant, Violation, audit};
+use super::{Auditor, Invariant, Roster, Violation, audit};
 
 /// One campaign "A" on number 0 (+15550100; number 1 is +15550101) whose outreach starts at
 /// 09:00 New York time, one hour after the simulation start, and texts 3 recipients unless
@@ -87,7 +87,7 @@ fn lists(scn: &Scenario) -> Lists {
                             })
                             .collect()
                     }
-                    Recipients::Listed { rows, .. } => rows.clone(),
+                    Recipients::Listed { rows, .. } => rows.iter().copied().collect(),
                 })
                 .collect()
         })
@@ -476,7 +476,9 @@ fn one_fate_each_keeps_conservation() {
 /// Lists where row 1 of the first outreach has row 0's phone.
 fn listed_twice(scn: &Scenario) -> Lists {
     let mut lists = lists(scn);
-    lists[0][0][1].phone = phone(0);
+    let mut list = lists[0][0].to_vec();
+    list[1].phone = phone(0);
+    lists[0][0] = list.into();
     lists
 }
 
@@ -708,7 +710,8 @@ fn findings_come_out_by_invariant_in_a_fixed_order() {
 fn records_fed_one_at_a_time_give_the_same_findings() {
     let (scn, lists, trace) = everything_broken();
     let whole = audit(&scn, &lists, &trace);
-    let mut auditor = Auditor::new(&scn, &lists);
+    let roster = Roster::new(&scn, &lists);
+    let mut auditor = Auditor::new(&scn, &roster);
     // Alongside another observer, with a settle after each record, as a live run feeds it.
     let mut kept = Trace::new();
     {
@@ -727,11 +730,12 @@ fn records_fed_one_at_a_time_give_the_same_findings() {
 }
 
 #[test]
-fn auditors_of_one_scenario_share_its_lists() {
+fn auditors_of_one_scenario_share_its_roster() {
     let scn = plain();
     let lists = lists(&scn);
-    let mut good = Auditor::new(&scn, &lists);
-    let mut bad = Auditor::new(&scn, &lists);
+    let roster = Roster::new(&scn, &lists);
+    let mut good = Auditor::new(&scn, &roster);
+    let mut bad = Auditor::new(&scn, &roster);
     for (t, record) in all_sent(3) {
         good.observe(t, &record);
     }
@@ -749,7 +753,8 @@ fn auditors_of_one_scenario_share_its_lists() {
 fn findings_are_not_read_before_the_run_is_finished() {
     let scn = plain();
     let lists = lists(&scn);
-    let auditor = Auditor::new(&scn, &lists);
+    let roster = Roster::new(&scn, &lists);
+    let auditor = Auditor::new(&scn, &roster);
     let _ = auditor.violations();
 }
 
@@ -759,6 +764,7 @@ fn auditors_of_many_seeds_can_run_on_many_threads() {
     send_and_sync::<Auditor<'static>>();
     send_and_sync::<Scenario>();
     send_and_sync::<Lists>();
+    send_and_sync::<Roster<'static>>();
     let scn = plain();
     let lists = lists(&scn);
     let found: Vec<Vec<Violation>> = std::thread::scope(|s| {

@@ -2,7 +2,7 @@
 
 use jiff::tz::TimeZone;
 
-use model::Recipient;
+use model::List;
 use model::schedule::WeeklySchedule;
 use model::time::{Epoch, Instant, Span};
 use model::{Duplicates, Pacing, Scope, Window};
@@ -49,7 +49,7 @@ pub struct OutreachConfig {
     pub end: Option<Instant>,
     /// Cancelled by hand at this time: ends Stopped.
     pub stop_at: Option<Instant>,
-    pub recipients: Vec<Recipient>,
+    pub recipients: List,
 }
 
 impl OutreachConfig {

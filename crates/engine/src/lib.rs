@@ -214,12 +214,13 @@ impl<L: SendLimit> Engine<L> {
         self.timers.peek().map(|Reverse((t, _, _, _))| *t)
     }
 
-    /// Does everything due at or before `now`.
+    /// Does the next thing due at or before `now`: one timer (a campaign's sends, an outreach's
+    /// start, end or stop, a session's end). A driver calls again while `next_wakeup` is due, so
+    /// the end of a large list is handed over one outreach at a time, not all at once.
     pub fn on_tick(&mut self, now: Instant, out: &mut Vec<Action>) {
-        while let Some(&Reverse((t, _, _, timer))) = self.timers.peek() {
-            if t > now {
-                break;
-            }
+        if let Some(&Reverse((t, _, _, timer))) = self.timers.peek()
+            && t <= now
+        {
             self.timers.pop();
             match timer {
                 Timer::Campaign(c) => {
@@ -337,12 +338,16 @@ impl<L: SendLimit> Engine<L> {
         self.drop_stale_timers();
     }
 
-    /// The run is over: whoever was not reached stays unreached.
-    pub fn end_of_run(&mut self, out: &mut Vec<Action>) {
-        for c in CampaignId::all(self.campaigns.len()) {
-            for o in OutreachId::all(self.campaigns[c.index()].outreaches.len()) {
-                self.mark_unreached(c, o, EndReason::Horizon, out);
-            }
+    /// How many campaigns the engine runs.
+    pub fn campaigns(&self) -> usize {
+        self.campaigns.len()
+    }
+
+    /// The run is over for `campaign`: whoever it did not reach stays unreached. One campaign at
+    /// a time, so a driver never holds every unreached row of a large run at once.
+    pub fn end_of_run(&mut self, campaign: CampaignId, out: &mut Vec<Action>) {
+        for o in OutreachId::all(self.campaigns[campaign.index()].outreaches.len()) {
+            self.mark_unreached(campaign, o, EndReason::Horizon, out);
         }
     }
 

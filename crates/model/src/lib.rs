@@ -17,7 +17,7 @@ pub use ids::{
     RecipientRef, Row, Source,
 };
 pub use limits::{Duplicates, PLATFORM_WINDOWS, Pacing, Scope, Window};
-pub use phone::{Lists, Phone, Recipient};
+pub use phone::{List, Lists, Phone, Recipient};
 pub use record::{Observer, Record};
 pub use status::{EndReason, SkipReason, Status};
 pub use time::{Instant, Span};

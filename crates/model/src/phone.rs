@@ -1,5 +1,7 @@
 //! Customers' phone numbers and recipient rows.
 
+use std::sync::Arc;
+
 /// A customer's phone number. Numbers from files keep their digits; generated ones have bit 60 set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Phone(pub u64);
@@ -25,5 +27,9 @@ pub struct Recipient {
     pub zone: u16,
 }
 
-/// Who each outreach texts, `lists[campaign][outreach][row]`, in list order.
-pub type Lists = Vec<Vec<Vec<Recipient>>>;
+/// Who one outreach texts, in list order. Shared, not copied: a list depends on the scenario
+/// alone, so every run of a scenario, and the auditor judging it, read the same one.
+pub type List = Arc<[Recipient]>;
+
+/// Who each outreach texts, `lists[campaign][outreach][row]`.
+pub type Lists = Vec<Vec<List>>;

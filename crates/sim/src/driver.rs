@@ -5,6 +5,7 @@
 //! carrier report, a customer message...). Then the world carries out what the engine decided.
 
 use engine::{Action, Engine, Limiter, SendLimit};
+use model::CampaignId;
 use model::time::{Instant, MAX_RUN};
 
 /// Everything outside the campaign system: whatever texts it, delivers its SMS and answers it.
@@ -36,6 +37,8 @@ pub struct Driver<W, L: SendLimit = Limiter> {
     /// The run never reaches this: the horizon, or the longest run there is.
     limit: Instant,
     now: Instant,
+    /// Once nothing is left to do: the campaigns whose unreached rows are counted so far.
+    ended: Option<usize>,
     decided: Vec<Action>,
     /// World happenings plus engine actions, so far.
     events: u64,
@@ -59,6 +62,7 @@ impl<W: World<L>, L: SendLimit> Driver<W, L> {
             horizon,
             limit: horizon.unwrap_or(Instant::START + MAX_RUN),
             now: Instant::START,
+            ended: None,
             decided: Vec::new(),
             events: 0,
         }
@@ -79,13 +83,26 @@ impl<W: World<L>, L: SendLimit> Driver<W, L> {
         (next.0 < self.limit).then_some(next)
     }
 
-    /// Takes one step; `false` when the run has nothing left to do before its limit.
+    /// Takes one step; `false` once the run is over. The last steps end the run one campaign
+    /// at a time: whoever a campaign did not reach stays unreached.
     pub fn step(&mut self) -> bool {
+        if let Some(ended) = self.ended {
+            if ended == self.engine.campaigns() {
+                return false;
+            }
+            let end = self.end();
+            self.engine
+                .end_of_run(CampaignId::new(ended), &mut self.decided);
+            self.carry_out(end);
+            self.ended = Some(ended + 1);
+            return true;
+        }
         let Some((t, actor)) = self.next() else {
             if self.engine.next_wakeup().is_some() || self.world.next_at().is_some() {
                 self.now = self.limit;
             }
-            return false;
+            self.ended = Some(0);
+            return self.step();
         };
         self.now = t;
         match actor {
@@ -104,11 +121,15 @@ impl<W: World<L>, L: SendLimit> Driver<W, L> {
         self.now
     }
 
-    /// Ends the run: whoever was not reached stays unreached.
+    /// When the run ends: the horizon, else the last step (or the longest run).
+    fn end(&self) -> Instant {
+        self.horizon.unwrap_or(self.now)
+    }
+
+    /// Takes the steps left, then tells the world the run is over.
     pub fn finish(mut self) -> Finished<W, L> {
-        let end = self.horizon.unwrap_or(self.now);
-        self.engine.end_of_run(&mut self.decided);
-        self.carry_out(end);
+        while self.step() {}
+        let end = self.end();
         self.world.finish(end);
         Finished {
             engine: self.engine,

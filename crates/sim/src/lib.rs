@@ -28,6 +28,7 @@ pub use plan::{CampaignPlan, Plan, plan};
 
 use driver::Driver;
 use mock_world::MockWorld;
+use population::Population;
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -134,20 +135,21 @@ pub struct Run<'a, O, L: SendLimit = Limiter> {
 impl<'a, O: Observer> Run<'a, O> {
     /// A run with the platform's limiter; `observer` sees every record besides the metrics.
     pub fn new(scn: &'a Scenario, opts: &Options, observer: O) -> Self {
-        Run::with_limiters(scn, opts, observer, Limiter::new)
+        Run::with(scn, &population::build(scn), opts, observer, Limiter::new)
     }
 }
 
 impl<'a, O: Observer, L: SendLimit> Run<'a, O, L> {
-    /// A run whose campaigns use the limiters `limiter` builds (tests use broken ones).
-    pub fn with_limiters(
+    /// A run of `population` (built once for many runs: it depends on the scenario alone) whose
+    /// campaigns use the limiters `limiter` builds (tests use broken ones).
+    pub fn with(
         scn: &'a Scenario,
+        population: &Population,
         opts: &Options,
         observer: O,
         limiter: impl FnMut(&[Window], Pacing) -> L,
     ) -> Self {
-        let population = population::build(scn);
-        let config = engine_config(scn, population.lists);
+        let config = engine_config(scn, population.lists.clone());
         let outreaches = config.campaigns.iter().map(|c| c.outreaches.len()).sum();
         let recipients: Vec<u64> = config
             .campaigns
@@ -182,8 +184,7 @@ impl<'a, O: Observer, L: SendLimit> Run<'a, O, L> {
     }
 
     /// Ends the run; gives back what it measured and the caller's observer.
-    pub fn finish(mut self) -> (Outcome, O) {
-        while self.driver.step() {}
+    pub fn finish(self) -> (Outcome, O) {
         let done = self.driver.finish();
         let ((metrics, timeline), (trace, observer)) = done.world.observer;
         let statuses = done

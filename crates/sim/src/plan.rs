@@ -66,8 +66,7 @@ pub fn plan(scn: &Scenario) -> Plan {
             ..Default::default()
         })
         .collect();
-    let mut driver = Driver::new(Engine::new(config), Silence { plans }, scn.until);
-    while driver.step() {}
+    let driver = Driver::new(Engine::new(config), Silence { plans }, scn.until);
     Plan {
         campaigns: driver.finish().world.plans,
         shared_phones,

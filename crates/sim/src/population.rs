@@ -7,9 +7,10 @@ use rand::seq::SliceRandom;
 use rand::seq::index::sample;
 
 use super::rng::{self, Purpose, name_key};
-use model::{Lists, Phone, Recipient};
+use model::{List, Lists, Phone, Recipient};
 use scenario::{Recipients, Scenario};
 
+#[derive(Debug, Clone)]
 pub struct Population {
     pub lists: Lists,
     /// Phones listed in more than one campaign (each counted once).
@@ -23,7 +24,7 @@ pub fn build(scn: &Scenario) -> Population {
     // Generated phones are unique, so only uploaded rows and overlap copies can be shared:
     // (phone, campaign) of those is all the sharing count needs.
     let mut candidates: Vec<(Phone, usize)> = Vec::new();
-    let mut lists: Vec<Option<Vec<Vec<Recipient>>>> = vec![None; scn.campaigns.len()];
+    let mut lists: Vec<Option<Vec<List>>> = vec![None; scn.campaigns.len()];
     // Overlaps copy from another campaign's first outreach, so build in dependency order
     // (the scenario reader rejected loops).
     while lists.iter().any(Option::is_none) {
@@ -55,7 +56,7 @@ pub fn build(scn: &Scenario) -> Population {
                             candidates.extend([(phone, c), (phone, ov.campaign.index())]);
                         }
                     }
-                    rows
+                    List::from(rows)
                 })
                 .collect();
             lists[c] = Some(built);
