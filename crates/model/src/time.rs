@@ -31,7 +31,6 @@ pub const MAX_RUN: Span = Span(20 * 366 * DAY.0);
 
 impl Span {
     pub const ZERO: Span = Span(0);
-    pub const MAX: Span = Span(u64::MAX);
 
     pub const fn from_millis(ms: u64) -> Span {
         Span(ms)
@@ -53,10 +52,6 @@ impl Span {
         Span(self.0.saturating_add(other.0))
     }
 
-    pub fn saturating_sub(self, other: Span) -> Span {
-        Span(self.0.saturating_sub(other.0))
-    }
-
     pub fn checked_mul(self, n: u64) -> Option<Span> {
         self.0.checked_mul(n).map(Span)
     }
@@ -64,11 +59,6 @@ impl Span {
     /// How many whole `unit`s fit in this span (`unit` must not be zero).
     pub fn div_floor(self, unit: Span) -> u64 {
         self.0 / unit.0
-    }
-
-    /// This span in (fractional) units of `unit`, for charts and tables.
-    pub fn in_units_of(self, unit: Span) -> f64 {
-        self.0 as f64 / unit.0 as f64
     }
 }
 
