@@ -218,13 +218,9 @@ fn run_one<L: SendLimit>(
     }
 }
 
+/// Where a breach happened, for people and for the trace: `2026-12-01 09:00:07.250 (t=7250 ms)`.
 fn local(scn: &Scenario, t: Instant) -> String {
-    let dt = scn.zones[0].tz.to_datetime(scn.epoch.timestamp(t));
-    format!(
-        "{} (t={} ms)",
-        dt.strftime("%Y-%m-%d %H:%M:%S%.3f"),
-        t.as_millis()
-    )
+    format!("{} ({t})", scn.company_clock().datetime_millis(t))
 }
 
 /// Violations of one invariant for one campaign in one run, as (the earliest, how many): an

@@ -16,6 +16,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use crate::Summary;
+use model::CompanyClock;
 use model::time::{HOUR, Instant, Span};
 use scenario::Scenario;
 use sim::Outcome;
@@ -155,26 +156,24 @@ pub fn span_hours(s: Span) -> f64 {
     s.as_millis() as f64 / HOUR.as_millis() as f64
 }
 
-/// Time axis in hours since the start, labelled with the company's local clock.
-pub struct Clock<'a> {
-    scn: &'a Scenario,
+/// A time axis: hours since the start, labelled on the company's clock.
+pub struct TimeAxis {
+    clock: CompanyClock,
+    /// Names the company's zone: the hours a planner reads depend on it.
+    name: String,
 }
 
-impl<'a> Clock<'a> {
-    pub fn new(scn: &'a Scenario) -> Self {
-        Clock { scn }
+impl TimeAxis {
+    pub fn new(scn: &Scenario) -> Self {
+        TimeAxis {
+            clock: scn.company_clock(),
+            name: format!("time ({})", scn.zones[0].name),
+        }
     }
 
     pub fn label(&self, hours: f64) -> String {
         let t = Instant::from_millis((hours.max(0.0) * HOUR.as_millis() as f64) as u64);
-        let dt = self.scn.zones[0]
-            .tz
-            .to_datetime(self.scn.epoch.timestamp(t));
-        dt.strftime("%a %H:%M").to_string()
-    }
-
-    pub fn axis_name(&self) -> String {
-        format!("time ({})", self.scn.zones[0].name)
+        self.clock.weekday_time(t)
     }
 }
 
@@ -184,7 +183,7 @@ type TimeChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, Ranged
 /// the y axis unless `y_decimals` is set.
 fn time_axes<'a, DB: DrawingBackend + 'a>(
     chart: &mut TimeChart<'a, DB>,
-    clock: &Clock,
+    axis: &TimeAxis,
     y_desc: &str,
     y_decimals: bool,
 ) -> DrawResult
@@ -196,8 +195,8 @@ where
     chart
         .configure_mesh()
         .x_labels(10)
-        .x_label_formatter(&|x| clock.label(*x))
-        .x_desc(clock.axis_name())
+        .x_label_formatter(&|x| axis.label(*x))
+        .x_desc(&axis.name)
         .y_desc(y_desc)
         .y_label_formatter(if y_decimals { &tenths } else { &whole })
         .label_style((FONT, 13))

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::show;
 use super::summary::{Summary, seconds};
+use model::CompanyClock;
 use model::time::{Instant, MINUTE, Span};
 use scenario::{Expectation, Interval, Metric, Op, Scenario, Target};
 use sim::Outcome;
@@ -115,7 +116,7 @@ fn worst_interval(
     op: Op,
     sla: Span,
 ) -> Option<(f64, String)> {
-    let tz = &scn.zones[0].tz;
+    let clock = scn.company_clock();
     // Times of day in milliseconds since local midnight.
     let minute = MINUTE.as_millis();
     let every = iv.every.as_millis();
@@ -123,7 +124,7 @@ fn worst_interval(
     let mut keyed: Vec<((Date, u64), Span)> = waits
         .iter()
         .filter_map(|&(arrived, wait)| {
-            let local = tz.to_datetime(scn.epoch.timestamp(arrived));
+            let local = clock.reading(arrived);
             let ms_of_day = (u64::from(local.hour() as u8) * 60 + local.minute() as u64) * minute
                 + local.second() as u64 * 1000
                 + local.millisecond() as u64;
@@ -160,6 +161,7 @@ fn worst_interval(
     worst.map(|(v, (date, k))| {
         let start = iv.from as u64 * minute + k * every;
         let (h, m) = (start / 3_600_000, start / 60_000 % 60);
-        (v, format!("{date}T{h:02}:{m:02}"))
+        let reading = date.at(h as i8, m as i8, 0, 0);
+        (v, CompanyClock::datetime_minutes(reading))
     })
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::expectations::{Verdict, evaluate};
 use model::Status;
-use model::time::{Instant, MAX_RUN, Span};
+use model::time::{MAX_RUN, Span};
 use scenario::Scenario;
 use sim::Outcome;
 
@@ -80,12 +80,6 @@ fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
-/// Local clock time in the company zone, e.g. `2026-12-01T09:00:07`.
-fn local(scn: &Scenario, t: Instant) -> String {
-    let dt = scn.zones[0].tz.to_datetime(scn.epoch.timestamp(t));
-    dt.strftime("%Y-%m-%dT%H:%M:%S").to_string()
-}
-
 /// The campaign's status is its least advanced outreach's.
 fn campaign_status(statuses: &[Status]) -> Status {
     [
@@ -100,6 +94,7 @@ fn campaign_status(statuses: &[Status]) -> Status {
 }
 
 pub fn summarize(scn: &Scenario, o: &Outcome) -> Summary {
+    let clock = scn.company_clock();
     let campaigns: Vec<CampaignSummary> = scn
         .campaigns
         .iter()
@@ -117,8 +112,8 @@ pub fn summarize(scn: &Scenario, o: &Outcome) -> Summary {
             replies: m.replies,
             opt_outs: m.opt_outs,
             opt_ins: m.opt_ins,
-            first_send: m.first_send.map(|t| local(scn, t)),
-            last_send: m.last_send.map(|t| local(scn, t)),
+            first_send: m.first_send.map(|t| clock.datetime_seconds(t)),
+            last_send: m.last_send.map(|t| clock.datetime_seconds(t)),
             first_send_s: m.first_send.map(|t| seconds(t.since_start())),
             last_send_s: m.last_send.map(|t| seconds(t.since_start())),
             status: campaign_status(statuses).as_str(),

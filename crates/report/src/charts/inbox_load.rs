@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    ALERT, Clock, Data, DrawResult, Drawing, FONT, color, hours, legend, line_key, span_hours,
+    ALERT, Data, DrawResult, Drawing, FONT, TimeAxis, color, hours, legend, line_key, span_hours,
     time_axes,
 };
 use model::Source;
@@ -50,7 +50,7 @@ impl Drawing for InboxLoad<'_> {
         let bins = buckets.div_ceil(width);
         let bin_h = span_hours(width as u64 * BUCKET);
         let x_of = |b: usize| (b as f64 + 0.5) * bin_h;
-        let clock = Clock::new(d.scn);
+        let axis = TimeAxis::new(d.scn);
         let panels = area.split_evenly((d.scn.inboxes.len(), 1));
         for ((inbox, line), panel) in d
             .scn
@@ -116,7 +116,7 @@ impl Drawing for InboxLoad<'_> {
                 .x_label_area_size(45)
                 .y_label_area_size(70)
                 .build_cartesian_2d(0.0..hours(end), 0.0..y_max)?;
-            time_axes(&mut chart, &clock, "conversations (per-minute mean)", false)?;
+            time_axes(&mut chart, &axis, "conversations (per-minute mean)", false)?;
             for ((label, colour, _), top) in layers.iter().zip(&stacked).rev() {
                 let colour = *colour;
                 chart

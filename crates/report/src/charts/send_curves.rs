@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    ALERT, Clock, Data, DrawResult, Drawing, color, hours, legend, line_key, time_axes, titled,
+    ALERT, Data, DrawResult, Drawing, TimeAxis, color, hours, legend, line_key, time_axes, titled,
 };
 use model::time::{HOUR, Instant};
 use sim::metrics::timeline::BUCKET;
@@ -63,13 +63,13 @@ impl Drawing for SendCurves<'_> {
             .fold(1.0, f64::max)
             * 1.05;
 
-        let clock = Clock::new(d.scn);
+        let axis = TimeAxis::new(d.scn);
         let mut chart = ChartBuilder::on(&area)
             .margin(16)
             .x_label_area_size(50)
             .y_label_area_size(70)
             .build_cartesian_2d(0.0..end, 0.0..y_max)?;
-        time_axes(&mut chart, &clock, "SMS sent (cumulative)", false)?;
+        time_axes(&mut chart, &axis, "SMS sent (cumulative)", false)?;
 
         let closed = closed_hours(d, end);
         if !closed.is_empty() {
