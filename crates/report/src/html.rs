@@ -61,9 +61,9 @@ pub fn render(s: &Summary, charts: &[Chart]) -> String {
             let _ = writeln!(
                 h,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"{class}\">{word}</td></tr>",
-                esc(&e.threshold),
-                esc(&e.observed_text),
-                opt(&e.worst_interval)
+                esc(&e.threshold()),
+                esc(&e.observed_text()),
+                opt(&e.worst_interval_text())
             );
         }
         h.push_str("</table>\n");
@@ -85,7 +85,7 @@ pub fn render(s: &Summary, charts: &[Chart]) -> String {
             c.opt_outs,
             opt(&c.first_send),
             opt(&c.last_send),
-            c.status
+            c.status.as_str()
         );
     }
     h.push_str("</table>\n<h2>Inboxes</h2>\n<table><tr><th>inbox</th><th>agents x capacity</th><th>arrivals</th><th>from campaigns</th><th>handled</th><th>wait p50</th><th>wait p90</th><th>wait p99</th><th>max queue</th><th>SLA attainment</th><th>utilization</th></tr>\n");

@@ -3,25 +3,27 @@
 //! Reports only read a finished [`Outcome`]; they never reach back into the simulation.
 
 pub mod charts;
-mod expectations;
 mod folder;
 mod html;
+mod measured;
 pub mod show;
 mod summary;
 mod table;
 mod timeseries;
 mod trace_csv;
+mod verdict;
 
 use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
 
-pub use expectations::{Verdict, evaluate};
 pub use folder::{MARKER, check_target, default_dir, write_folder};
+pub use measured::{CampaignMeasures, InboxMeasures, Measured, measure};
 pub use summary::{Summary, summarize};
 pub use table::print_table;
 pub use timeseries::write_timeseries;
 pub use trace_csv::{TraceWriter, write_trace};
+pub use verdict::{Verdict, judge};
 
 use scenario::Scenario;
 use sim::Outcome;

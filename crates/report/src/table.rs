@@ -51,7 +51,7 @@ pub fn print_table(out: &mut impl Write, s: &Summary) -> io::Result<()> {
             c.replies,
             short_local(c.first_send.as_deref()),
             short_local(c.last_send.as_deref()),
-            c.status
+            c.status.as_str()
         )?;
     }
     writeln!(out)?;
@@ -89,13 +89,13 @@ pub fn print_table(out: &mut impl Write, s: &Summary) -> io::Result<()> {
     for e in &s.expectations {
         let mark = if e.passed { "ok  " } else { "FAIL" };
         let worst = e
-            .worst_interval
-            .as_deref()
+            .worst_interval_text()
             .map_or(String::new(), |w| format!(", worst interval from {w}"));
         writeln!(
             out,
             "{mark} expect {} (observed {}{worst})",
-            e.threshold, e.observed_text
+            e.threshold(),
+            e.observed_text()
         )?;
     }
     Ok(())
