@@ -5,8 +5,11 @@
 
 mod inbox_load;
 mod send_curves;
+mod spec;
 mod unreached;
 mod wait_times;
+
+pub use spec::{ChartSpec, OutreachSpec};
 
 use std::error::Error;
 use std::sync::Once;
@@ -19,7 +22,7 @@ use crate::Summary;
 use model::CompanyClock;
 use model::time::{HOUR, Instant, Span};
 use scenario::Scenario;
-use sim::Outcome;
+use sim::Timeline;
 
 /// One rendered chart.
 pub struct Chart {
@@ -30,11 +33,12 @@ pub struct Chart {
     pub png: Vec<u8>,
 }
 
-/// What every chart may read.
+/// What every chart may read: the run's summary and per-minute series, and the chart spec.
 pub struct Data<'a> {
     pub scn: &'a Scenario,
-    pub outcome: &'a Outcome,
     pub summary: &'a Summary,
+    pub timeline: &'a Timeline,
+    pub spec: &'a ChartSpec,
 }
 
 type DrawResult = Result<(), Box<dyn Error>>;
@@ -63,7 +67,7 @@ trait Drawing {
 /// Renders every chart of a run.
 pub fn render_all(d: &Data) -> Result<Vec<Chart>, String> {
     register_font();
-    let subtitle = format!("{} (seed {})", d.scn.name, d.outcome.seed);
+    let subtitle = format!("{} (seed {})", d.scn.name, d.summary.seed);
     let inboxes = d.scn.inboxes.len() as u32;
     let rows = d.scn.campaigns.len().min(unreached::MAX_CAMPAIGNS) as u32;
     Ok(vec![

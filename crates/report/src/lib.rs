@@ -40,10 +40,12 @@ pub fn write_report(
         let mut json = serde_json::to_string_pretty(summary).map_err(io::Error::other)?;
         json.push('\n');
         fs::write(staging.join("summary.json"), json)?;
+        let spec = charts::ChartSpec::of(scn, outcome);
         let charts = charts::render_all(&charts::Data {
             scn,
-            outcome,
             summary,
+            timeline: &outcome.timeline,
+            spec: &spec,
         })
         .map_err(io::Error::other)?;
         for c in &charts {

@@ -161,6 +161,14 @@ impl CampaignSummary {
             ],
         }
     }
+
+    /// Recipients never sent because of `why`.
+    pub fn unreached_by(&self, why: EndReason) -> u64 {
+        self.unreached_by_reason
+            .iter()
+            .find(|(reason, _)| *reason == why)
+            .map_or(0, |(_, n)| *n)
+    }
 }
 
 impl InboxSummary {

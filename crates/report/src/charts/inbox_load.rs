@@ -9,7 +9,6 @@ use super::{
     time_axes,
 };
 use model::Source;
-use model::time::{HOUR, Instant};
 use sim::metrics::timeline::{BUCKET, StepSeries};
 
 /// Campaigns named in an inbox's legend; the rest are stacked together.
@@ -44,7 +43,7 @@ impl Drawing for InboxLoad<'_> {
     {
         let d = self.0;
         let area = super::titled(root, title)?;
-        let end = d.outcome.end.max(Instant::START + HOUR);
+        let end = d.spec.end;
         let buckets = end.as_millis().div_ceil(BUCKET.as_millis()) as usize;
         let width = buckets.div_ceil(MAX_POINTS).max(1);
         let bins = buckets.div_ceil(width);
@@ -52,13 +51,7 @@ impl Drawing for InboxLoad<'_> {
         let x_of = |b: usize| (b as f64 + 0.5) * bin_h;
         let axis = TimeAxis::new(d.scn);
         let panels = area.split_evenly((d.scn.inboxes.len(), 1));
-        for ((inbox, line), panel) in d
-            .scn
-            .inboxes
-            .iter()
-            .zip(&d.outcome.timeline.inboxes)
-            .zip(panels)
-        {
+        for ((inbox, line), panel) in d.scn.inboxes.iter().zip(&d.timeline.inboxes).zip(panels) {
             // Layers bottom-up: named campaigns, other campaigns, background.
             let mut layers: Vec<(String, RGBColor, Vec<&StepSeries>)> = Vec::new();
             let mut others = Vec::new();

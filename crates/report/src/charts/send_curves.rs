@@ -22,7 +22,7 @@ impl Drawing for SendCurves<'_> {
     {
         let d = self.0;
         let area = titled(root, title)?;
-        let end = hours(d.outcome.end.max(Instant::START + HOUR));
+        let end = hours(d.spec.end);
         let rate_per_hour = d
             .scn
             .limits
@@ -31,7 +31,6 @@ impl Drawing for SendCurves<'_> {
             .map(|w| w.max as f64 * HOUR.as_millis() as f64 / w.per.as_millis() as f64)
             .fold(f64::INFINITY, f64::min);
         let curves: Vec<Vec<(f64, f64)>> = d
-            .outcome
             .timeline
             .sends
             .iter()
@@ -54,11 +53,11 @@ impl Drawing for SendCurves<'_> {
             })
             .collect();
         let y_max = d
-            .outcome
+            .summary
             .campaigns
             .iter()
             .take(NAMED)
-            .map(|m| m.recipients as f64)
+            .map(|c| c.recipients as f64)
             .chain(curves.iter().flat_map(|c| c.last().map(|p| p.1)))
             .fold(1.0, f64::max)
             * 1.05;
@@ -71,7 +70,7 @@ impl Drawing for SendCurves<'_> {
             .build_cartesian_2d(0.0..end, 0.0..y_max)?;
         time_axes(&mut chart, &axis, "SMS sent (cumulative)", false)?;
 
-        let closed = closed_hours(d, end);
+        let closed = &d.spec.closed_hours;
         if !closed.is_empty() {
             chart
                 .draw_series(closed.iter().map(|&(a, b)| {
@@ -113,10 +112,9 @@ impl Drawing for SendCurves<'_> {
             if c >= NAMED {
                 continue;
             }
-            let lists = &d.outcome.config.campaigns[c].outreaches;
-            for (o, outreach) in campaign.outreaches.iter().enumerate() {
+            for outreach in &d.spec.outreaches[c] {
                 let start = hours(outreach.start);
-                let n = lists[o].recipients.len() as f64;
+                let n = outreach.recipients as f64;
                 let full = start + n / rate_per_hour;
                 chart.draw_series(DashedLineSeries::new(
                     [
@@ -163,21 +161,12 @@ impl Drawing for SendCurves<'_> {
     }
 }
 
-/// Hours (from the start) when no campaign could send to anyone (see [`sim::closed_hours`]).
-fn closed_hours(d: &Data, end_h: f64) -> Vec<(f64, f64)> {
-    let end = Instant::from_millis((end_h * HOUR.as_millis() as f64) as u64);
-    sim::closed_hours(d.outcome, end)
-        .into_iter()
-        .map(|(s, e)| (hours(s), if e == end { end_h } else { hours(e) }))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate as report;
+    use crate::charts::ChartSpec;
     use scenario::Scenario;
 
     #[test]
@@ -244,13 +233,7 @@ mod tests {
 
     /// The bands shaded closed, after checking that no send falls inside one.
     fn shaded_without_sends(scn: &Scenario, outcome: &sim::Outcome) -> Vec<(f64, f64)> {
-        let summary = report::summarize(scn, outcome);
-        let d = Data {
-            scn,
-            outcome,
-            summary: &summary,
-        };
-        let closed = closed_hours(&d, hours(outcome.end));
+        let closed = ChartSpec::of(scn, outcome).closed_hours;
         let sends = outcome
             .trace
             .iter()

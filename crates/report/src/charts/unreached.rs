@@ -6,7 +6,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{Data, DrawResult, Drawing, FONT, titled};
-use sim::metrics::CampaignMetrics;
+use crate::summary::CampaignSummary;
+use model::EndReason;
 
 /// More bars than this would not be readable: the campaigns with most unreached are shown.
 pub const MAX_CAMPAIGNS: usize = 30;
@@ -14,9 +15,9 @@ pub const MAX_CAMPAIGNS: usize = 30;
 pub struct Unreached<'a>(pub &'a Data<'a>);
 
 /// A fate, its color, and how many of a campaign's recipients met it.
-type Fate = (&'static str, RGBColor, fn(&CampaignMetrics) -> u64);
+type Fate = (&'static str, RGBColor, fn(&CampaignSummary) -> u64);
 
-fn code(m: &CampaignMetrics, c: u32) -> u64 {
+fn code(m: &CampaignSummary, c: u32) -> u64 {
     m.failed_by_code.get(&c).copied().unwrap_or(0)
 }
 
@@ -60,15 +61,15 @@ const FATES: [Fate; 13] = [
         m.skipped_duplicate
     }),
     ("unreached: end time", RGBColor(31, 119, 180), |m| {
-        m.unreached_cutoff
+        m.unreached_by(EndReason::Cutoff)
     }),
     ("unreached: stopped", RGBColor(23, 190, 207), |m| {
-        m.unreached_stopped
+        m.unreached_by(EndReason::Stopped)
     }),
     (
         "unreached: simulation horizon",
         RGBColor(174, 199, 232),
-        |m| m.unreached_horizon,
+        |m| m.unreached_by(EndReason::Horizon),
     ),
 ];
 
@@ -78,7 +79,7 @@ impl Drawing for Unreached<'_> {
         DB::ErrorType: 'static,
     {
         let d = self.0;
-        let metrics = &d.outcome.campaigns;
+        let metrics = &d.summary.campaigns;
         let mut shown: Vec<usize> = (0..metrics.len()).collect();
         if shown.len() > MAX_CAMPAIGNS {
             shown.sort_by_key(|&c| (std::cmp::Reverse(metrics[c].unreached), c));

@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use super::{
     ALERT, Data, DrawResult, Drawing, FONT, TimeAxis, color, hours, legend, line_key, time_axes,
 };
-use model::time::{HOUR, Instant, MINUTE, Span};
+use model::time::{HOUR, MINUTE, Span};
 use sim::metrics::timeline::{wait_interval, wait_percentiles};
 
 pub struct WaitTimes<'a>(pub &'a Data<'a>);
@@ -18,7 +18,7 @@ impl Drawing for WaitTimes<'_> {
         DB::ErrorType: 'static,
     {
         let d = self.0;
-        let end = d.outcome.end.max(Instant::START + HOUR);
+        let end = d.spec.end;
         let step = wait_interval(end);
         let area = super::titled(
             root,
@@ -30,13 +30,7 @@ impl Drawing for WaitTimes<'_> {
         let axis = TimeAxis::new(d.scn);
         let x_end = hours(end);
         let panels = area.split_evenly((d.scn.inboxes.len(), 1));
-        for ((inbox, line), panel) in d
-            .scn
-            .inboxes
-            .iter()
-            .zip(&d.outcome.timeline.inboxes)
-            .zip(panels)
-        {
+        for ((inbox, line), panel) in d.scn.inboxes.iter().zip(&d.timeline.inboxes).zip(panels) {
             let points = wait_percentiles(&line.waits, step);
             let minutes = |s: Span| s.as_millis() as f64 / MINUTE.as_millis() as f64;
             let sla = minutes(inbox.sla_within);
