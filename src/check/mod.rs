@@ -78,6 +78,7 @@ pub struct ThresholdCheck {
     pub passed: bool,
 }
 
+/// `check.json` spells the threshold and its worst run out flat, beside the counts.
 impl Serialize for ThresholdCheck {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         #[derive(Serialize)]
@@ -250,7 +251,8 @@ fn run_one<L: SendLimit>(
     }
 }
 
-/// Where a breach happened, for people and for the trace: `2026-12-01 09:00:07.250 (t=7250 ms)`.
+/// Where a breach happened: the company's clock for people, the virtual time to find it in
+/// `trace.csv` (`2026-12-01 09:00:07.250 (t=7250 ms)`).
 fn local(scn: &Scenario, t: Instant) -> String {
     format!("{} ({t})", scn.company_clock().datetime_millis(t))
 }

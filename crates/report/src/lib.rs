@@ -1,6 +1,8 @@
 //! What a run leaves behind: `summary.json`, the charts (SVG and PNG), `timeseries.csv`,
 //! `index.html`, `trace.csv` and the console table.
 //! Reports only read a finished [`Outcome`]; they never reach back into the simulation.
+//! A run is measured ([`measure`]) and its thresholds judged ([`judge`]) first; the summary,
+//! charts, page and tables are views of those results.
 
 pub mod charts;
 mod folder;

@@ -86,6 +86,8 @@ impl Verdict {
     }
 }
 
+/// `summary.json` spells the threshold out for people beside its raw values; the typed fields
+/// become text only here.
 impl Serialize for Verdict {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         #[derive(Serialize)]
