@@ -225,13 +225,8 @@ fn validate(path: PathBuf) -> Result<(), Failure> {
         "{:<28} {:>8} {:>8} {:>9} {:>11} {:>11}",
         "campaign", "recips", "sends", "unreached", "first send", "last send"
     );
-    let clock = |t: Option<Instant>| match t {
-        None => "-".to_string(),
-        Some(t) => {
-            let local = scn.zones[0].tz.to_datetime(scn.epoch.timestamp(t));
-            local.strftime("%m-%d %H:%M").to_string()
-        }
-    };
+    let company = scn.company_clock();
+    let clock = |t: Option<Instant>| t.map_or("-".to_string(), |t| company.month_day_time(t));
     for (c, p) in scn.campaigns.iter().zip(&plan.campaigns) {
         let _ = writeln!(
             out,

@@ -58,7 +58,7 @@ pub fn to_junit(r: &Report) -> String {
             }
         }
         for t in &s.thresholds {
-            let name = format!("threshold {}", t.threshold);
+            let name = format!("threshold {}", t.worst.threshold());
             let _ = write!(
                 x,
                 "    <testcase classname=\"{}\" name=\"{}\"",
@@ -74,7 +74,7 @@ pub fn to_junit(r: &Report) -> String {
                     t.runs_passed,
                     t.runs,
                     t.worst_seed,
-                    esc(&t.worst_observed_text)
+                    esc(&t.worst.observed_text())
                 );
             }
         }

@@ -68,25 +68,53 @@ pub struct RunCheck {
     pub verdicts: Vec<Verdict>,
 }
 
-#[derive(Serialize, Debug)]
+#[derive(Debug)]
 pub struct ThresholdCheck {
-    /// The threshold as written, for people (see [`report::show::threshold`]).
-    pub threshold: String,
-    pub target: String,
-    pub metric: &'static str,
-    pub condition: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interval: Option<String>,
-    pub over: &'static str,
+    /// The threshold judged on the worst run in its direction (the largest value for `<=`/`<`,
+    /// the smallest for `>=`/`>`; ties to the lowest seed).
+    pub worst: Verdict,
+    pub worst_seed: u64,
     pub runs: usize,
     pub runs_passed: usize,
     pub passed: bool,
-    /// The worst run in the threshold's direction (the largest value for `<=`/`<`, the smallest
-    /// for `>=`/`>`; ties to the lowest seed): its seed and value.
-    pub worst_seed: u64,
-    pub worst_observed: f64,
-    /// `worst_observed` in its unit, for people: `14m11s`, `92.6 %`, `1160`.
-    pub worst_observed_text: String,
+}
+
+/// `check.json` spells the threshold and its worst run out flat, beside the counts.
+impl Serialize for ThresholdCheck {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Json<'a> {
+            threshold: String,
+            target: String,
+            metric: &'static str,
+            condition: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            interval: Option<String>,
+            over: &'static str,
+            runs: usize,
+            runs_passed: usize,
+            passed: bool,
+            worst_seed: u64,
+            worst_observed: f64,
+            worst_observed_text: String,
+        }
+        let e = &self.worst.expectation;
+        Json {
+            threshold: self.worst.threshold(),
+            target: self.worst.target(),
+            metric: e.metric.name(),
+            condition: &e.condition,
+            interval: self.worst.interval(),
+            over: e.over.name(),
+            runs: self.runs,
+            runs_passed: self.runs_passed,
+            passed: self.passed,
+            worst_seed: self.worst_seed,
+            worst_observed: self.worst.observed,
+            worst_observed_text: self.worst.observed_text(),
+        }
+        .serialize(s)
+    }
 }
 
 #[derive(Serialize, Debug, Clone)]
@@ -212,24 +240,26 @@ fn run_one<L: SendLimit>(
             sim::Run::with(scn, population, &sim_opts, watch, limiter).finish();
         (outcome, watchers, None)
     };
-    let summary = report::summarize(scn, &outcome);
+    let measured = report::measure(scn, &outcome);
+    let verdicts = scn
+        .expectations
+        .iter()
+        .map(|e| report::judge(e, &measured))
+        .collect();
     Run {
         seed,
         events: outcome.events,
         violations: auditor.into_violations(),
-        verdicts: summary.expectations,
+        verdicts,
         hash: hash.hex(),
         divergence,
     }
 }
 
+/// Where a breach happened: the company's clock for people, the virtual time to find it in
+/// `trace.csv` (`2026-12-01 09:00:07.250 (t=7250 ms)`).
 fn local(scn: &Scenario, t: Instant) -> String {
-    let dt = scn.zones[0].tz.to_datetime(scn.epoch.timestamp(t));
-    format!(
-        "{} (t={} ms)",
-        dt.strftime("%Y-%m-%d %H:%M:%S%.3f"),
-        t.as_millis()
-    )
+    format!("{} ({t})", scn.company_clock().datetime_millis(t))
 }
 
 /// Violations of one invariant for one campaign in one run, as (the earliest, how many): an
@@ -403,8 +433,8 @@ fn judge_over_seeds(
     let (worst_seed, worst) = worst_run(e, &verdicts);
     let passed = runs_passed >= needed;
     if !passed {
-        let at = worst
-            .worst_interval
+        let worst_interval = worst.worst_interval_text();
+        let at = worst_interval
             .as_deref()
             .map_or(String::new(), |w| format!(" (interval from {w})"));
         breaches.push(Breach {
@@ -413,29 +443,22 @@ fn judge_over_seeds(
             seed: worst_seed,
             count: 1,
             campaign: None,
-            at: worst.worst_interval.clone(),
+            at: worst_interval,
             message: format!(
                 "{} held in {runs_passed} of {} runs; worst seed {worst_seed} observed {}{at}",
-                worst.threshold,
+                worst.threshold(),
                 verdicts.len(),
-                worst.observed_text
+                worst.observed_text()
             ),
             reproduce: reproduce(scn, worst_seed),
         });
     }
     ThresholdCheck {
-        threshold: worst.threshold.clone(),
-        target: worst.target.clone(),
-        metric: worst.metric,
-        condition: worst.condition.clone(),
-        interval: worst.interval.clone(),
-        over: e.over.name(),
+        worst: worst.clone(),
+        worst_seed,
         runs: verdicts.len(),
         runs_passed,
         passed,
-        worst_seed,
-        worst_observed: worst.observed,
-        worst_observed_text: worst.observed_text.clone(),
     }
 }
 

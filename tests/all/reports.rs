@@ -40,8 +40,9 @@ fn render(scn: &scenario::Scenario, seed: u64) -> Vec<charts::Chart> {
     let summary = report::summarize(scn, &o);
     charts::render_all(&charts::Data {
         scn,
-        outcome: &o,
         summary: &summary,
+        timeline: &o.timeline,
+        spec: &charts::ChartSpec::of(scn, &o),
     })
     .unwrap()
 }

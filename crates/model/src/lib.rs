@@ -1,9 +1,11 @@
-//! The vocabulary every other crate speaks: virtual time, phones and recipient rows, the
-//! platform's limits, weekly schedules, statuses, and the records a run is made of.
+//! The vocabulary every other crate speaks: virtual time and the company's clock, phones and
+//! recipient rows, the platform's limits, weekly schedules, statuses, and the records a run is
+//! made of.
 //!
 //! It depends on nothing of ours, so the engine, the simulator, the auditor and the report can
 //! share words without sharing code.
 
+pub mod clock;
 pub mod ids;
 pub mod limits;
 pub mod phone;
@@ -12,6 +14,7 @@ pub mod schedule;
 pub mod status;
 pub mod time;
 
+pub use clock::CompanyClock;
 pub use ids::{
     AgentId, CampaignId, ConversationId, CustomerId, Destination, InboxId, NumberId, OutreachId,
     RecipientRef, Row, Source,

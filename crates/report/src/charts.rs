@@ -5,8 +5,11 @@
 
 mod inbox_load;
 mod send_curves;
+mod spec;
 mod unreached;
 mod wait_times;
+
+pub use spec::{ChartSpec, OutreachSpec};
 
 use std::error::Error;
 use std::sync::Once;
@@ -16,9 +19,10 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use crate::Summary;
+use model::CompanyClock;
 use model::time::{HOUR, Instant, Span};
 use scenario::Scenario;
-use sim::Outcome;
+use sim::Timeline;
 
 /// One rendered chart.
 pub struct Chart {
@@ -29,11 +33,12 @@ pub struct Chart {
     pub png: Vec<u8>,
 }
 
-/// What every chart may read.
+/// What every chart may read: the run's summary and per-minute series, and the chart spec.
 pub struct Data<'a> {
     pub scn: &'a Scenario,
-    pub outcome: &'a Outcome,
     pub summary: &'a Summary,
+    pub timeline: &'a Timeline,
+    pub spec: &'a ChartSpec,
 }
 
 type DrawResult = Result<(), Box<dyn Error>>;
@@ -62,7 +67,7 @@ trait Drawing {
 /// Renders every chart of a run.
 pub fn render_all(d: &Data) -> Result<Vec<Chart>, String> {
     register_font();
-    let subtitle = format!("{} (seed {})", d.scn.name, d.outcome.seed);
+    let subtitle = format!("{} (seed {})", d.scn.name, d.summary.seed);
     let inboxes = d.scn.inboxes.len() as u32;
     let rows = d.scn.campaigns.len().min(unreached::MAX_CAMPAIGNS) as u32;
     Ok(vec![
@@ -155,26 +160,24 @@ pub fn span_hours(s: Span) -> f64 {
     s.as_millis() as f64 / HOUR.as_millis() as f64
 }
 
-/// Time axis in hours since the start, labelled with the company's local clock.
-pub struct Clock<'a> {
-    scn: &'a Scenario,
+/// A time axis: hours since the start, labelled on the company's clock.
+pub struct TimeAxis {
+    clock: CompanyClock,
+    /// Names the company's zone: the hours a planner reads depend on it.
+    name: String,
 }
 
-impl<'a> Clock<'a> {
-    pub fn new(scn: &'a Scenario) -> Self {
-        Clock { scn }
+impl TimeAxis {
+    pub fn new(scn: &Scenario) -> Self {
+        TimeAxis {
+            clock: scn.company_clock(),
+            name: format!("time ({})", scn.zones[0].name),
+        }
     }
 
     pub fn label(&self, hours: f64) -> String {
         let t = Instant::from_millis((hours.max(0.0) * HOUR.as_millis() as f64) as u64);
-        let dt = self.scn.zones[0]
-            .tz
-            .to_datetime(self.scn.epoch.timestamp(t));
-        dt.strftime("%a %H:%M").to_string()
-    }
-
-    pub fn axis_name(&self) -> String {
-        format!("time ({})", self.scn.zones[0].name)
+        self.clock.weekday_time(t)
     }
 }
 
@@ -184,7 +187,7 @@ type TimeChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, Ranged
 /// the y axis unless `y_decimals` is set.
 fn time_axes<'a, DB: DrawingBackend + 'a>(
     chart: &mut TimeChart<'a, DB>,
-    clock: &Clock,
+    axis: &TimeAxis,
     y_desc: &str,
     y_decimals: bool,
 ) -> DrawResult
@@ -196,8 +199,8 @@ where
     chart
         .configure_mesh()
         .x_labels(10)
-        .x_label_formatter(&|x| clock.label(*x))
-        .x_desc(clock.axis_name())
+        .x_label_formatter(&|x| axis.label(*x))
+        .x_desc(&axis.name)
         .y_desc(y_desc)
         .y_label_formatter(if y_decimals { &tenths } else { &whole })
         .label_style((FONT, 13))

@@ -4,7 +4,8 @@
 use std::fmt::Write;
 
 use super::show;
-use super::summary::Summary;
+use super::summary::{CampaignSummary, InboxSummary, Summary};
+use super::verdict::Verdict;
 use crate::charts::Chart;
 
 fn esc(s: &str) -> String {
@@ -34,6 +35,21 @@ pub fn render(s: &Summary, charts: &[Chart]) -> String {
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>campaign-sim: {name}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>campaign-sim report: {name}</h1>\n",
         name = esc(&s.scenario)
     );
+    facts(&mut h, s);
+    warnings(&mut h, &s.warnings);
+    thresholds(&mut h, &s.expectations);
+    campaigns(&mut h, &s.campaigns);
+    inboxes(&mut h, &s.inboxes);
+    h.push_str("<h2>Charts</h2>\n");
+    for c in charts {
+        figure(&mut h, c);
+    }
+    h.push_str("</body>\n</html>\n");
+    h
+}
+
+/// What ran: scenario, seed, version, file hash, events, simulated time.
+fn facts(h: &mut String, s: &Summary) {
     let _ = writeln!(
         h,
         "<table class=\"facts\"><tr><td>scenario</td><td>{}</td></tr><tr><td>seed</td><td>{}</td></tr><tr><td>campaign-sim version</td><td>{}</td></tr><tr><td>scenario SHA-256</td><td><code>{}</code></td></tr><tr><td>events</td><td>{}</td></tr><tr><td>simulated time</td><td>{:.1} hours</td></tr></table>",
@@ -44,32 +60,43 @@ pub fn render(s: &Summary, charts: &[Chart]) -> String {
         s.events,
         s.end_s / 3600.0
     );
-    if !s.warnings.is_empty() {
-        h.push_str("<h2>Warnings</h2>\n");
-        for w in &s.warnings {
-            let _ = writeln!(h, "<div class=\"warn\">{}</div>", esc(w));
-        }
+}
+
+fn warnings(h: &mut String, warnings: &[String]) {
+    if warnings.is_empty() {
+        return;
     }
-    if !s.expectations.is_empty() {
-        h.push_str("<h2>Thresholds</h2>\n<table><tr><th>threshold</th><th>observed</th><th>worst interval from</th><th>result</th></tr>\n");
-        for e in &s.expectations {
-            let (class, word) = if e.passed {
-                ("pass", "pass")
-            } else {
-                ("fail", "FAIL")
-            };
-            let _ = writeln!(
-                h,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"{class}\">{word}</td></tr>",
-                esc(&e.threshold),
-                esc(&e.observed_text),
-                opt(&e.worst_interval)
-            );
-        }
-        h.push_str("</table>\n");
+    h.push_str("<h2>Warnings</h2>\n");
+    for w in warnings {
+        let _ = writeln!(h, "<div class=\"warn\">{}</div>", esc(w));
     }
+}
+
+fn thresholds(h: &mut String, verdicts: &[Verdict]) {
+    if verdicts.is_empty() {
+        return;
+    }
+    h.push_str("<h2>Thresholds</h2>\n<table><tr><th>threshold</th><th>observed</th><th>worst interval from</th><th>result</th></tr>\n");
+    for e in verdicts {
+        let (class, word) = if e.passed {
+            ("pass", "pass")
+        } else {
+            ("fail", "FAIL")
+        };
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"{class}\">{word}</td></tr>",
+            esc(&e.threshold()),
+            esc(&e.observed_text()),
+            opt(&e.worst_interval_text())
+        );
+    }
+    h.push_str("</table>\n");
+}
+
+fn campaigns(h: &mut String, campaigns: &[CampaignSummary]) {
     h.push_str("<h2>Campaigns</h2>\n<table><tr><th>campaign</th><th>recipients</th><th>sent</th><th>delivered</th><th>failed</th><th>unreached</th><th>skipped opted out</th><th>skipped duplicate</th><th>replies</th><th>opt-outs</th><th>first send</th><th>last send</th><th>status</th></tr>\n");
-    for c in &s.campaigns {
+    for c in campaigns {
         let _ = writeln!(
             h,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -85,11 +112,15 @@ pub fn render(s: &Summary, charts: &[Chart]) -> String {
             c.opt_outs,
             opt(&c.first_send),
             opt(&c.last_send),
-            c.status
+            c.status.as_str()
         );
     }
-    h.push_str("</table>\n<h2>Inboxes</h2>\n<table><tr><th>inbox</th><th>agents x capacity</th><th>arrivals</th><th>from campaigns</th><th>handled</th><th>wait p50</th><th>wait p90</th><th>wait p99</th><th>max queue</th><th>SLA attainment</th><th>utilization</th></tr>\n");
-    for i in &s.inboxes {
+    h.push_str("</table>\n");
+}
+
+fn inboxes(h: &mut String, inboxes: &[InboxSummary]) {
+    h.push_str("<h2>Inboxes</h2>\n<table><tr><th>inbox</th><th>agents x capacity</th><th>arrivals</th><th>from campaigns</th><th>handled</th><th>wait p50</th><th>wait p90</th><th>wait p99</th><th>max queue</th><th>SLA attainment</th><th>utilization</th></tr>\n");
+    for i in inboxes {
         let _ = writeln!(
             h,
             "<tr><td>{}</td><td>{} x {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} (target {} within {})</td><td>{}</td></tr>",
@@ -109,22 +140,22 @@ pub fn render(s: &Summary, charts: &[Chart]) -> String {
             show::percent(i.utilization)
         );
     }
-    h.push_str("</table>\n<h2>Charts</h2>\n");
-    for c in charts {
-        let svg = c.svg.trim_start_matches(|ch: char| ch != '<');
-        let svg = if svg.starts_with("<?xml") {
-            &svg[svg.find("?>").map_or(0, |i| i + 2)..]
-        } else {
-            svg
-        };
-        let _ = writeln!(
-            h,
-            "<figure id=\"{}\" aria-label=\"{}\">\n{}\n</figure>",
-            c.name,
-            esc(&c.title),
-            svg.trim()
-        );
-    }
-    h.push_str("</body>\n</html>\n");
-    h
+    h.push_str("</table>\n");
+}
+
+/// A chart's SVG inlined, without the XML declaration a document cannot have mid-page.
+fn figure(h: &mut String, c: &Chart) {
+    let svg = c.svg.trim_start_matches(|ch: char| ch != '<');
+    let svg = if svg.starts_with("<?xml") {
+        &svg[svg.find("?>").map_or(0, |i| i + 2)..]
+    } else {
+        svg
+    };
+    let _ = writeln!(
+        h,
+        "<figure id=\"{}\" aria-label=\"{}\">\n{}\n</figure>",
+        c.name,
+        esc(&c.title),
+        svg.trim()
+    );
 }

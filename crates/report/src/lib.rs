@@ -1,27 +1,31 @@
 //! What a run leaves behind: `summary.json`, the charts (SVG and PNG), `timeseries.csv`,
 //! `index.html`, `trace.csv` and the console table.
 //! Reports only read a finished [`Outcome`]; they never reach back into the simulation.
+//! A run is measured ([`measure`]) and its thresholds judged ([`judge`]) first; the summary,
+//! charts, page and tables are views of those results.
 
 pub mod charts;
-mod expectations;
 mod folder;
 mod html;
+mod measured;
 pub mod show;
 mod summary;
 mod table;
 mod timeseries;
 mod trace_csv;
+mod verdict;
 
 use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
 
-pub use expectations::{Verdict, evaluate};
 pub use folder::{MARKER, check_target, default_dir, write_folder};
+pub use measured::{CampaignMeasures, InboxMeasures, Measured, measure};
 pub use summary::{Summary, summarize};
 pub use table::print_table;
 pub use timeseries::write_timeseries;
 pub use trace_csv::{TraceWriter, write_trace};
+pub use verdict::{Verdict, judge};
 
 use scenario::Scenario;
 use sim::Outcome;
@@ -38,10 +42,12 @@ pub fn write_report(
         let mut json = serde_json::to_string_pretty(summary).map_err(io::Error::other)?;
         json.push('\n');
         fs::write(staging.join("summary.json"), json)?;
+        let spec = charts::ChartSpec::of(scn, outcome);
         let charts = charts::render_all(&charts::Data {
             scn,
-            outcome,
             summary,
+            timeline: &outcome.timeline,
+            spec: &spec,
         })
         .map_err(io::Error::other)?;
         for c in &charts {

@@ -1,14 +1,18 @@
 //! `summary.json`: the SPEC keys, plus what a planner asks next (failures by code, unreached by
 //! reason, the reply rate drawn, warnings).
+//!
+//! A view, built last: the run is measured and its thresholds judged before, so this only copies
+//! values and puts times on the company's clock. Statuses and reasons stay enums until written.
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
-use super::expectations::{Verdict, evaluate};
-use model::Status;
-use model::time::{Instant, MAX_RUN, Span};
-use scenario::Scenario;
+use super::measured::{CampaignMeasures, InboxMeasures, Measured, measure, seconds};
+use super::verdict::{Verdict, judge};
+use model::time::MAX_RUN;
+use model::{CompanyClock, EndReason, Status};
+use scenario::{Inbox, Scenario};
 use sim::Outcome;
 
 #[derive(Serialize)]
@@ -44,11 +48,16 @@ pub struct CampaignSummary {
     pub last_send: Option<String>,
     pub first_send_s: Option<f64>,
     pub last_send_s: Option<f64>,
-    pub status: &'static str,
-    pub outreach_statuses: Vec<&'static str>,
+    #[serde(serialize_with = "status_name")]
+    pub status: Status,
+    #[serde(serialize_with = "status_names")]
+    pub outreach_statuses: Vec<Status>,
     pub reply_rate: f64,
-    pub failed_by_code: BTreeMap<String, u64>,
-    pub unreached_by_reason: BTreeMap<&'static str, u64>,
+    /// Carrier codes have five digits, so JSON's text keys keep their order as numbers.
+    pub failed_by_code: BTreeMap<u32, u64>,
+    /// In the order of the reasons' names, as `summary.json` has always listed them.
+    #[serde(serialize_with = "by_reason")]
+    pub unreached_by_reason: [(EndReason, u64); 3],
 }
 
 #[derive(Serialize)]
@@ -71,42 +80,62 @@ pub struct InboxSummary {
     pub unanswered: u64,
 }
 
-pub fn seconds(t: Span) -> f64 {
-    t.as_millis() as f64 / 1000.0
+fn status_name<S: Serializer>(status: &Status, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(status.as_str())
 }
 
-/// Six decimals: stable text, and finer than anything a planner reads.
-fn round6(x: f64) -> f64 {
-    (x * 1e6).round() / 1e6
+fn status_names<S: Serializer>(statuses: &[Status], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(statuses.iter().map(|st| st.as_str()))
 }
 
-/// Local clock time in the company zone, e.g. `2026-12-01T09:00:07`.
-fn local(scn: &Scenario, t: Instant) -> String {
-    let dt = scn.zones[0].tz.to_datetime(scn.epoch.timestamp(t));
-    dt.strftime("%Y-%m-%dT%H:%M:%S").to_string()
+fn by_reason<S: Serializer>(counts: &[(EndReason, u64); 3], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(counts.iter().map(|(why, n)| (why.as_str(), n)))
 }
 
-/// The campaign's status is its least advanced outreach's.
-fn campaign_status(statuses: &[Status]) -> Status {
-    [
-        Status::InProgress,
-        Status::Scheduled,
-        Status::Stopped,
-        Status::Completed,
-    ]
-    .into_iter()
-    .find(|s| statuses.contains(s))
-    .unwrap_or(Status::Completed)
-}
-
+/// Measures the run, judges the scenario's thresholds on it, and shows both.
 pub fn summarize(scn: &Scenario, o: &Outcome) -> Summary {
-    let campaigns: Vec<CampaignSummary> = scn
-        .campaigns
+    let measured = measure(scn, o);
+    let verdicts = scn
+        .expectations
         .iter()
-        .zip(&o.campaigns)
-        .zip(&o.statuses)
-        .map(|((c, m), statuses)| CampaignSummary {
-            name: c.name.clone(),
+        .map(|e| judge(e, &measured))
+        .collect();
+    Summary::view(scn, &measured, verdicts)
+}
+
+impl Summary {
+    /// What was measured and judged, in the units and words of `summary.json`.
+    fn view(scn: &Scenario, m: &Measured, verdicts: Vec<Verdict>) -> Summary {
+        Summary {
+            scenario: scn.name.clone(),
+            seed: m.seed,
+            version: env!("CARGO_PKG_VERSION"),
+            scenario_sha256: scn.sha256.clone(),
+            events: m.events,
+            end_s: seconds(m.end.since_start()),
+            shared_phones: m.shared_phones,
+            warnings: warnings(m),
+            campaigns: m
+                .campaigns
+                .iter()
+                .map(|c| CampaignSummary::view(c, &m.clock))
+                .collect(),
+            inboxes: scn
+                .inboxes
+                .iter()
+                .zip(&m.inboxes)
+                .map(|(i, measured)| InboxSummary::view(i, measured))
+                .collect(),
+            expectations: verdicts,
+        }
+    }
+}
+
+impl CampaignSummary {
+    fn view(c: &CampaignMeasures, clock: &CompanyClock) -> CampaignSummary {
+        let m = c.counts;
+        CampaignSummary {
+            name: c.name.to_string(),
             recipients: m.recipients,
             sent: m.sent,
             delivered: m.delivered,
@@ -117,102 +146,78 @@ pub fn summarize(scn: &Scenario, o: &Outcome) -> Summary {
             replies: m.replies,
             opt_outs: m.opt_outs,
             opt_ins: m.opt_ins,
-            first_send: m.first_send.map(|t| local(scn, t)),
-            last_send: m.last_send.map(|t| local(scn, t)),
+            first_send: m.first_send.map(|t| clock.datetime_seconds(t)),
+            last_send: m.last_send.map(|t| clock.datetime_seconds(t)),
             first_send_s: m.first_send.map(|t| seconds(t.since_start())),
             last_send_s: m.last_send.map(|t| seconds(t.since_start())),
-            status: campaign_status(statuses).as_str(),
-            outreach_statuses: statuses.iter().map(|s| s.as_str()).collect(),
-            reply_rate: round6(m.reply_rate),
-            failed_by_code: m
-                .failed_by_code
-                .iter()
-                .map(|(k, v)| (k.to_string(), *v))
-                .collect(),
-            unreached_by_reason: BTreeMap::from([
-                ("cutoff", m.unreached_cutoff),
-                ("stopped", m.unreached_stopped),
-                ("horizon", m.unreached_horizon),
-            ]),
-        })
-        .collect();
-    let inboxes: Vec<InboxSummary> = scn
-        .inboxes
-        .iter()
-        .zip(&o.inboxes)
-        .map(|(i, m)| {
-            // Waits of every conversation: taken by an agent, or still waiting at the end.
-            let waited = m.waits.len();
-            // No conversation means nobody waited.
-            let [p50, p90, p99] = m.wait_percentiles().unwrap_or_default().map(seconds);
-            let staffed =
-                u128::from(i.agents) * u128::from(i.capacity) * u128::from(o.end.as_millis());
-            InboxSummary {
-                name: i.name.clone(),
-                agents: i.agents,
-                capacity: i.capacity,
-                arrivals: m.arrivals,
-                arrivals_from_campaigns: m.arrivals_from_campaigns,
-                handled: m.handled,
-                wait_p50_s: p50,
-                wait_p90_s: p90,
-                wait_p99_s: p99,
-                max_queue: m.max_queue,
-                sla_within_s: seconds(i.sla_within),
-                sla_target: i.sla_target,
-                sla_attainment: if waited == 0 {
-                    1.0
-                } else {
-                    round6(m.within_sla as f64 / waited as f64)
-                },
-                unanswered: m.unanswered,
-                utilization: if staffed == 0 {
-                    0.0
-                } else {
-                    round6(m.busy_slot_ms as f64 / staffed as f64)
-                },
-            }
-        })
-        .collect();
-    let mut summary = Summary {
-        scenario: scn.name.clone(),
-        seed: o.seed,
-        version: env!("CARGO_PKG_VERSION"),
-        scenario_sha256: scn.sha256.clone(),
-        events: o.events,
-        end_s: seconds(o.end.since_start()),
-        shared_phones: o.shared_phones,
-        warnings: warnings(o, &campaigns, &inboxes),
-        campaigns,
-        inboxes,
-        expectations: Vec::new(),
-    };
-    summary.expectations = evaluate(scn, o, &summary);
-    summary
+            status: c.status,
+            outreach_statuses: c.outreach_statuses.to_vec(),
+            reply_rate: c.reply_rate,
+            failed_by_code: m.failed_by_code.clone(),
+            unreached_by_reason: [
+                (EndReason::Cutoff, m.unreached_cutoff),
+                (EndReason::Horizon, m.unreached_horizon),
+                (EndReason::Stopped, m.unreached_stopped),
+            ],
+        }
+    }
+
+    /// Recipients never sent because of `why`.
+    pub fn unreached_by(&self, why: EndReason) -> u64 {
+        self.unreached_by_reason
+            .iter()
+            .find(|(reason, _)| *reason == why)
+            .map_or(0, |(_, n)| *n)
+    }
 }
 
-fn warnings(o: &Outcome, campaigns: &[CampaignSummary], inboxes: &[InboxSummary]) -> Vec<String> {
+impl InboxSummary {
+    fn view(i: &Inbox, m: &InboxMeasures) -> InboxSummary {
+        let [p50, p90, p99] = m.waits.map(seconds);
+        InboxSummary {
+            name: i.name.clone(),
+            agents: i.agents,
+            capacity: i.capacity,
+            arrivals: m.counts.arrivals,
+            arrivals_from_campaigns: m.counts.arrivals_from_campaigns,
+            handled: m.counts.handled,
+            wait_p50_s: p50,
+            wait_p90_s: p90,
+            wait_p99_s: p99,
+            max_queue: m.counts.max_queue,
+            sla_within_s: seconds(i.sla_within),
+            sla_target: i.sla_target,
+            sla_attainment: m.sla_attainment,
+            unanswered: m.counts.unanswered,
+            utilization: m.utilization,
+        }
+    }
+}
+
+/// What a planner should not miss: shared phones, recipients left unreached, conversations
+/// nobody took.
+fn warnings(m: &Measured) -> Vec<String> {
     let mut w = Vec::new();
-    if o.shared_phones > 0 {
+    if m.shared_phones > 0 {
         w.push(format!(
             "{} phones are on more than one campaign: each campaign texts them (duplicate recipients)",
-            o.shared_phones
+            m.shared_phones
         ));
     }
-    for c in campaigns {
-        let cut = c.unreached_by_reason["cutoff"];
+    for c in &m.campaigns {
+        let cut = c.counts.unreached_cutoff;
         if cut > 0 {
             w.push(format!(
                 "campaign {:?}: {cut} recipients not reached before the end time",
                 c.name
             ));
         }
-        let horizon = c.unreached_by_reason["horizon"];
+        let horizon = c.counts.unreached_horizon;
         if horizon > 0 {
             w.push(format!(
                 "campaign {:?}: {horizon} recipients not reached before {}",
                 c.name,
-                if o.end.since_start() >= MAX_RUN {
+                if m.end.since_start() >= MAX_RUN {
                     "the 20-year limit of a run without a horizon"
                 } else {
                     "the simulation horizon"
@@ -220,10 +225,10 @@ fn warnings(o: &Outcome, campaigns: &[CampaignSummary], inboxes: &[InboxSummary]
             ));
         }
     }
-    for i in inboxes.iter().filter(|i| i.unanswered > 0) {
+    for i in m.inboxes.iter().filter(|i| i.counts.unanswered > 0) {
         w.push(format!(
             "inbox {:?}: {} conversations were still waiting for an agent when the run ended; their waits count up to the end",
-            i.name, i.unanswered
+            i.name, i.counts.unanswered
         ));
     }
     w

@@ -3,7 +3,8 @@
 use std::io::{self, Write};
 
 use super::show;
-use super::summary::Summary;
+use super::summary::{CampaignSummary, InboxSummary, Summary};
+use super::verdict::Verdict;
 
 fn clock(s: Option<f64>) -> String {
     match s {
@@ -25,6 +26,19 @@ pub fn print_table(out: &mut impl Write, s: &Summary) -> io::Result<()> {
         clock(Some(s.end_s))
     )?;
     writeln!(out)?;
+    campaigns(out, &s.campaigns)?;
+    writeln!(out)?;
+    inboxes(out, &s.inboxes)?;
+    for w in &s.warnings {
+        writeln!(out, "warning: {w}")?;
+    }
+    for e in &s.expectations {
+        threshold(out, e)?;
+    }
+    Ok(())
+}
+
+fn campaigns(out: &mut impl Write, campaigns: &[CampaignSummary]) -> io::Result<()> {
     writeln!(
         out,
         "{:<28} {:>8} {:>8} {:>8} {:>9} {:>8} {:>7} {:>11} {:>11}  status",
@@ -38,7 +52,7 @@ pub fn print_table(out: &mut impl Write, s: &Summary) -> io::Result<()> {
         "first send",
         "last send"
     )?;
-    for c in &s.campaigns {
+    for c in campaigns {
         writeln!(
             out,
             "{:<28} {:>8} {:>8} {:>8} {:>9} {:>8} {:>7} {:>11} {:>11}  {}",
@@ -51,10 +65,13 @@ pub fn print_table(out: &mut impl Write, s: &Summary) -> io::Result<()> {
             c.replies,
             short_local(c.first_send.as_deref()),
             short_local(c.last_send.as_deref()),
-            c.status
+            c.status.as_str()
         )?;
     }
-    writeln!(out)?;
+    Ok(())
+}
+
+fn inboxes(out: &mut impl Write, inboxes: &[InboxSummary]) -> io::Result<()> {
     writeln!(
         out,
         "{:<28} {:>8} {:>8} {:>9} {:>9} {:>9} {:>9} {:>7} {:>7}",
@@ -68,7 +85,7 @@ pub fn print_table(out: &mut impl Write, s: &Summary) -> io::Result<()> {
         "SLA",
         "util"
     )?;
-    for i in &s.inboxes {
+    for i in inboxes {
         writeln!(
             out,
             "{:<28} {:>8} {:>8} {:>9} {:>9} {:>9} {:>9} {:>7} {:>7}",
@@ -83,22 +100,20 @@ pub fn print_table(out: &mut impl Write, s: &Summary) -> io::Result<()> {
             show::percent(i.utilization)
         )?;
     }
-    for w in &s.warnings {
-        writeln!(out, "warning: {w}")?;
-    }
-    for e in &s.expectations {
-        let mark = if e.passed { "ok  " } else { "FAIL" };
-        let worst = e
-            .worst_interval
-            .as_deref()
-            .map_or(String::new(), |w| format!(", worst interval from {w}"));
-        writeln!(
-            out,
-            "{mark} expect {} (observed {}{worst})",
-            e.threshold, e.observed_text
-        )?;
-    }
     Ok(())
+}
+
+fn threshold(out: &mut impl Write, e: &Verdict) -> io::Result<()> {
+    let mark = if e.passed { "ok  " } else { "FAIL" };
+    let worst = e
+        .worst_interval_text()
+        .map_or(String::new(), |w| format!(", worst interval from {w}"));
+    writeln!(
+        out,
+        "{mark} expect {} (observed {}{worst})",
+        e.threshold(),
+        e.observed_text()
+    )
 }
 
 /// `2026-12-01T09:00:07` as `12-01 09:00` (company clock).

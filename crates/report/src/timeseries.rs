@@ -4,21 +4,12 @@
 
 use std::io::{self, Write};
 
+use model::CompanyClock;
 use model::Source;
 use model::time::Instant;
 use scenario::Scenario;
 use sim::Outcome;
 use sim::metrics::timeline::{BUCKET, StepSeries, wait_interval, wait_percentiles};
-
-fn stamp(scn: &Scenario, t: Instant) -> String {
-    let ts = scn.epoch.timestamp(t);
-    let offset = scn.zones[0].tz.to_offset(ts);
-    let dt = offset.to_datetime(ts);
-    let secs = offset.seconds();
-    let sign = if secs < 0 { '-' } else { '+' };
-    let (h, m) = (secs.abs() / 3600, secs.abs() / 60 % 60);
-    format!("{}{sign}{h:02}:{m:02}", dt.strftime("%Y-%m-%dT%H:%M"))
-}
 
 /// Three decimals, no trailing zeros: compact and identical on every machine.
 fn num(v: f64) -> String {
@@ -37,7 +28,7 @@ fn quote(s: &str) -> String {
 /// One row per minute with a non-zero mean of `steps`.
 fn write_means(
     out: &mut impl Write,
-    scn: &Scenario,
+    clock: &CompanyClock,
     series: &str,
     key: &str,
     steps: &StepSeries,
@@ -49,7 +40,7 @@ fn write_means(
             writeln!(
                 out,
                 "{},{series},{key},{}",
-                stamp(scn, Instant::START + m as u64 * BUCKET),
+                clock.datetime_offset(Instant::START + m as u64 * BUCKET),
                 num(v)
             )?;
         }
@@ -59,28 +50,29 @@ fn write_means(
 
 pub fn write_timeseries(out: &mut impl Write, scn: &Scenario, o: &Outcome) -> io::Result<()> {
     writeln!(out, "t,series,key,value")?;
+    let clock = scn.company_clock();
     let minutes = o.end.as_millis().div_ceil(BUCKET.as_millis()) as usize;
     for (c, per_minute) in o.timeline.sends.iter().enumerate() {
         let name = quote(&scn.campaigns[c].name);
         for (m, &n) in per_minute.iter().enumerate().filter(|(_, n)| **n > 0) {
-            let t = stamp(scn, Instant::START + m as u64 * BUCKET);
+            let t = clock.datetime_offset(Instant::START + m as u64 * BUCKET);
             writeln!(out, "{t},sent,{name},{n}")?;
         }
     }
     for (inbox, line) in scn.inboxes.iter().zip(&o.timeline.inboxes) {
         let name = quote(&inbox.name);
-        write_means(out, scn, "queue", &name, &line.queue, minutes)?;
+        write_means(out, &clock, "queue", &name, &line.queue, minutes)?;
         for (&source, series) in &line.busy {
             let from = match source {
                 Source::Background => "background",
                 Source::Campaign(c) => scn.campaigns[c.index()].name.as_str(),
             };
             let key = quote(&format!("{}/{from}", inbox.name));
-            write_means(out, scn, "busy_slots", &key, series, minutes)?;
+            write_means(out, &clock, "busy_slots", &key, series, minutes)?;
         }
         let step = wait_interval(o.end);
         for (i, p) in wait_percentiles(&line.waits, step) {
-            let t = stamp(scn, Instant::START + i * step);
+            let t = clock.datetime_offset(Instant::START + i * step);
             for (series, v) in ["wait_p50_s", "wait_p90_s", "wait_p99_s"].iter().zip(p) {
                 writeln!(
                     out,

@@ -21,6 +21,7 @@ pub use expect::{Expectation, Interval, Metric, Op, Over, Target};
 pub use file::ReplyStyle;
 pub use values::Zone;
 
+use model::CompanyClock;
 use model::Duplicates;
 use model::Recipient;
 use model::Scope;
@@ -169,5 +170,10 @@ impl Scenario {
             ScenarioError::at(path, text, e.span(), message)
         })?;
         resolve::resolve(file, path, text)
+    }
+
+    /// The clock every report shows times on: the company's time zone (zone 0) from the start.
+    pub fn company_clock(&self) -> CompanyClock {
+        CompanyClock::new(self.zones[0].tz.clone(), self.epoch)
     }
 }

@@ -399,7 +399,7 @@ fn check_names_the_worst_seed_in_the_thresholds_direction_not_the_first_failing_
             },
         );
         let t = &r.scenarios[0].thresholds[0];
-        (t.worst_seed, t.worst_observed)
+        (t.worst_seed, t.worst.observed)
     };
     assert_eq!(worst("<= 0"), most, "every run fails: the most replies");
     assert_eq!(worst("< 100000"), most, "every run passes: still the most");

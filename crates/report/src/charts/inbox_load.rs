@@ -5,12 +5,13 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    ALERT, Clock, Data, DrawResult, Drawing, FONT, color, hours, legend, line_key, span_hours,
+    ALERT, Data, DrawResult, Drawing, FONT, TimeAxis, color, hours, legend, line_key, span_hours,
     time_axes,
 };
 use model::Source;
-use model::time::{HOUR, Instant};
-use sim::metrics::timeline::{BUCKET, StepSeries};
+use model::time::Instant;
+use scenario::{Inbox, Scenario};
+use sim::metrics::timeline::{BUCKET, InboxTimeline, StepSeries};
 
 /// Campaigns named in an inbox's legend; the rest are stacked together.
 const NAMED: usize = 6;
@@ -19,16 +20,43 @@ const MAX_POINTS: usize = 1000;
 
 pub struct InboxLoad<'a>(pub &'a Data<'a>);
 
-/// Per-bin means of `series`, `width` buckets to a bin.
-fn binned(series: &[&StepSeries], bins: usize, width: usize) -> Vec<f64> {
-    (0..bins)
-        .map(|b| {
-            let sum: f64 = (b * width..(b + 1) * width)
-                .map(|m| series.iter().map(|s| s.mean(m)).sum::<f64>())
-                .sum();
-            sum / width as f64
-        })
-        .collect()
+/// How the per-minute buckets up to the axis' end are averaged into at most [`MAX_POINTS`] bins.
+#[derive(Clone, Copy)]
+struct Bins {
+    /// Buckets to a bin.
+    width: usize,
+    count: usize,
+    /// Hours from the start to the axis' end.
+    end: f64,
+}
+
+impl Bins {
+    fn up_to(end: Instant) -> Bins {
+        let buckets = end.as_millis().div_ceil(BUCKET.as_millis()) as usize;
+        let width = buckets.div_ceil(MAX_POINTS).max(1);
+        Bins {
+            width,
+            count: buckets.div_ceil(width),
+            end: hours(end),
+        }
+    }
+
+    /// The middle of bin `b`, in hours.
+    fn x(self, b: usize) -> f64 {
+        (b as f64 + 0.5) * span_hours(self.width as u64 * BUCKET)
+    }
+
+    /// Per-bin means of `series` added together.
+    fn means(self, series: &[&StepSeries]) -> Vec<f64> {
+        (0..self.count)
+            .map(|b| {
+                let sum: f64 = (b * self.width..(b + 1) * self.width)
+                    .map(|m| series.iter().map(|s| s.mean(m)).sum::<f64>())
+                    .sum();
+                sum / self.width as f64
+            })
+            .collect()
+    }
 }
 
 /// An opaque lighter shade, so stacked layers keep their own colours.
@@ -44,111 +72,139 @@ impl Drawing for InboxLoad<'_> {
     {
         let d = self.0;
         let area = super::titled(root, title)?;
-        let end = d.outcome.end.max(Instant::START + HOUR);
-        let buckets = end.as_millis().div_ceil(BUCKET.as_millis()) as usize;
-        let width = buckets.div_ceil(MAX_POINTS).max(1);
-        let bins = buckets.div_ceil(width);
-        let bin_h = span_hours(width as u64 * BUCKET);
-        let x_of = |b: usize| (b as f64 + 0.5) * bin_h;
-        let clock = Clock::new(d.scn);
+        let bins = Bins::up_to(d.spec.end);
+        let axis = TimeAxis::new(d.scn);
         let panels = area.split_evenly((d.scn.inboxes.len(), 1));
-        for ((inbox, line), panel) in d
-            .scn
-            .inboxes
-            .iter()
-            .zip(&d.outcome.timeline.inboxes)
-            .zip(panels)
-        {
-            // Layers bottom-up: named campaigns, other campaigns, background.
-            let mut layers: Vec<(String, RGBColor, Vec<&StepSeries>)> = Vec::new();
-            let mut others = Vec::new();
-            let mut background = Vec::new();
-            for (&source, series) in &line.busy {
-                match source {
-                    Source::Background => background.push(series),
-                    Source::Campaign(c) if layers.len() < NAMED => {
-                        let name = format!("replies: {}", d.scn.campaigns[c.index()].name);
-                        layers.push((name, color(c.index()), vec![series]));
-                    }
-                    Source::Campaign(_) => others.push(series),
-                }
-            }
-            if !others.is_empty() {
-                layers.push((
-                    format!("replies: {} other campaigns", others.len()),
-                    RGBColor(170, 170, 170),
-                    others,
-                ));
-            }
-            if !background.is_empty() {
-                layers.push((
-                    "background inbound".into(),
-                    RGBColor(120, 120, 120),
-                    background,
-                ));
-            }
-            let mut stacked: Vec<Vec<f64>> = Vec::new();
-            for (_, _, series) in &layers {
-                let own = binned(series, bins, width);
-                let below = stacked.last().cloned().unwrap_or_else(|| vec![0.0; bins]);
-                stacked.push(own.iter().zip(&below).map(|(a, b)| a + b).collect());
-            }
-            let queue = binned(&[&line.queue], bins, width);
-            let staffed = f64::from(inbox.agents * inbox.capacity);
-            let y_max = stacked
-                .last()
-                .into_iter()
-                .flatten()
-                .chain(&queue)
-                .fold(staffed, |m, &v| m.max(v))
-                .max(1.0)
-                * 1.15;
-
-            let mut chart = ChartBuilder::on(&panel)
-                .caption(
-                    format!(
-                        "{} ({} agents x {})",
-                        inbox.name, inbox.agents, inbox.capacity
-                    ),
-                    (FONT, 17),
-                )
-                .margin(12)
-                .x_label_area_size(45)
-                .y_label_area_size(70)
-                .build_cartesian_2d(0.0..hours(end), 0.0..y_max)?;
-            time_axes(&mut chart, &clock, "conversations (per-minute mean)", false)?;
-            for ((label, colour, _), top) in layers.iter().zip(&stacked).rev() {
-                let colour = *colour;
-                chart
-                    .draw_series(AreaSeries::new(
-                        top.iter().enumerate().map(|(b, &v)| (x_of(b), v)),
-                        0.0,
-                        light(colour).filled(),
-                    ))?
-                    .label(label.clone())
-                    .legend(move |(x, y)| {
-                        Rectangle::new([(x, y - 6), (x + 18, y + 6)], light(colour).filled())
-                    });
-            }
-            chart
-                .draw_series(LineSeries::new(
-                    queue.iter().enumerate().map(|(b, &v)| (x_of(b), v)),
-                    ALERT.stroke_width(2),
-                ))?
-                .label("waiting in queue")
-                .legend(line_key(ALERT.stroke_width(2)));
-            chart
-                .draw_series(DashedLineSeries::new(
-                    [(0.0, staffed), (hours(end), staffed)],
-                    8,
-                    5,
-                    BLACK.stroke_width(2),
-                ))?
-                .label("staffed capacity (slots)")
-                .legend(line_key(BLACK.stroke_width(2)));
-            legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+        for ((inbox, line), panel) in d.scn.inboxes.iter().zip(&d.timeline.inboxes).zip(panels) {
+            let layers = layers(d.scn, line);
+            draw_panel(&panel, &axis, inbox, &layers, &line.queue, bins)?;
         }
         area.present()?;
         Ok(())
     }
+}
+
+/// Busy slots of one source of conversations, or of several stacked as one: its legend entry,
+/// its colour, its series.
+struct Layer<'a> {
+    label: String,
+    colour: RGBColor,
+    series: Vec<&'a StepSeries>,
+}
+
+/// An inbox's busy slots in layers, bottom-up: named campaigns, other campaigns, background.
+fn layers<'a>(scn: &Scenario, line: &'a InboxTimeline) -> Vec<Layer<'a>> {
+    let mut layers = Vec::new();
+    let mut others = Vec::new();
+    let mut background = Vec::new();
+    for (&source, series) in &line.busy {
+        match source {
+            Source::Background => background.push(series),
+            Source::Campaign(c) if layers.len() < NAMED => layers.push(Layer {
+                label: format!("replies: {}", scn.campaigns[c.index()].name),
+                colour: color(c.index()),
+                series: vec![series],
+            }),
+            Source::Campaign(_) => others.push(series),
+        }
+    }
+    if !others.is_empty() {
+        layers.push(Layer {
+            label: format!("replies: {} other campaigns", others.len()),
+            colour: RGBColor(170, 170, 170),
+            series: others,
+        });
+    }
+    if !background.is_empty() {
+        layers.push(Layer {
+            label: "background inbound".into(),
+            colour: RGBColor(120, 120, 120),
+            series: background,
+        });
+    }
+    layers
+}
+
+/// Each layer's top per bin: its own means on the layer below's top.
+fn stack(layers: &[Layer], bins: Bins) -> Vec<Vec<f64>> {
+    let mut stacked: Vec<Vec<f64>> = Vec::new();
+    for layer in layers {
+        let own = bins.means(&layer.series);
+        let below = stacked
+            .last()
+            .cloned()
+            .unwrap_or_else(|| vec![0.0; bins.count]);
+        stacked.push(own.iter().zip(&below).map(|(a, b)| a + b).collect());
+    }
+    stacked
+}
+
+/// One inbox's panel: its busy slots stacked in `layers`, its queue, its staffed capacity.
+fn draw_panel<DB: DrawingBackend>(
+    panel: &DrawingArea<DB, Shift>,
+    axis: &TimeAxis,
+    inbox: &Inbox,
+    layers: &[Layer],
+    queue: &StepSeries,
+    bins: Bins,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let stacked = stack(layers, bins);
+    let queue = bins.means(&[queue]);
+    let staffed = f64::from(inbox.agents * inbox.capacity);
+    let y_max = stacked
+        .last()
+        .into_iter()
+        .flatten()
+        .chain(&queue)
+        .fold(staffed, |m, &v| m.max(v))
+        .max(1.0)
+        * 1.15;
+
+    let mut chart = ChartBuilder::on(panel)
+        .caption(
+            format!(
+                "{} ({} agents x {})",
+                inbox.name, inbox.agents, inbox.capacity
+            ),
+            (FONT, 17),
+        )
+        .margin(12)
+        .x_label_area_size(45)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0.0..bins.end, 0.0..y_max)?;
+    time_axes(&mut chart, axis, "conversations (per-minute mean)", false)?;
+    for (layer, top) in layers.iter().zip(&stacked).rev() {
+        let colour = layer.colour;
+        chart
+            .draw_series(AreaSeries::new(
+                top.iter().enumerate().map(|(b, &v)| (bins.x(b), v)),
+                0.0,
+                light(colour).filled(),
+            ))?
+            .label(layer.label.clone())
+            .legend(move |(x, y)| {
+                Rectangle::new([(x, y - 6), (x + 18, y + 6)], light(colour).filled())
+            });
+    }
+    chart
+        .draw_series(LineSeries::new(
+            queue.iter().enumerate().map(|(b, &v)| (bins.x(b), v)),
+            ALERT.stroke_width(2),
+        ))?
+        .label("waiting in queue")
+        .legend(line_key(ALERT.stroke_width(2)));
+    chart
+        .draw_series(DashedLineSeries::new(
+            [(0.0, staffed), (bins.end, staffed)],
+            8,
+            5,
+            BLACK.stroke_width(2),
+        ))?
+        .label("staffed capacity (slots)")
+        .legend(line_key(BLACK.stroke_width(2)));
+    legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+    Ok(())
 }

@@ -5,9 +5,11 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    ALERT, Clock, Data, DrawResult, Drawing, color, hours, legend, line_key, time_axes, titled,
+    ALERT, Data, DrawResult, Drawing, OutreachSpec, TimeAxis, TimeChart, color, hours, legend,
+    line_key, time_axes, titled,
 };
 use model::time::{HOUR, Instant};
+use scenario::Scenario;
 use sim::metrics::timeline::BUCKET;
 
 /// Campaigns drawn in their own color and legend entry; the rest are drawn grey.
@@ -22,154 +24,218 @@ impl Drawing for SendCurves<'_> {
     {
         let d = self.0;
         let area = titled(root, title)?;
-        let end = hours(d.outcome.end.max(Instant::START + HOUR));
-        let rate_per_hour = d
-            .scn
-            .limits
-            .windows
-            .iter()
-            .map(|w| w.max as f64 * HOUR.as_millis() as f64 / w.per.as_millis() as f64)
-            .fold(f64::INFINITY, f64::min);
+        let end = hours(d.spec.end);
+        let rate_per_hour = envelope_rate(d.scn);
         let curves: Vec<Vec<(f64, f64)>> = d
-            .outcome
             .timeline
             .sends
             .iter()
-            .map(|per_minute| {
-                let mut total = 0.0;
-                let mut points = Vec::new();
-                for (b, &n) in per_minute.iter().enumerate() {
-                    if n > 0 {
-                        if points.is_empty() {
-                            points.push((hours(Instant::START + b as u64 * BUCKET), 0.0));
-                        }
-                        total += f64::from(n);
-                        points.push((hours(Instant::START + (b as u64 + 1) * BUCKET), total));
-                    }
-                }
-                if let Some(&(_, last)) = points.last() {
-                    points.push((end, last));
-                }
-                points
-            })
+            .map(|per_minute| cumulative(per_minute, end))
             .collect();
         let y_max = d
-            .outcome
+            .summary
             .campaigns
             .iter()
             .take(NAMED)
-            .map(|m| m.recipients as f64)
+            .map(|c| c.recipients as f64)
             .chain(curves.iter().flat_map(|c| c.last().map(|p| p.1)))
             .fold(1.0, f64::max)
             * 1.05;
 
-        let clock = Clock::new(d.scn);
+        let axis = TimeAxis::new(d.scn);
         let mut chart = ChartBuilder::on(&area)
             .margin(16)
             .x_label_area_size(50)
             .y_label_area_size(70)
             .build_cartesian_2d(0.0..end, 0.0..y_max)?;
-        time_axes(&mut chart, &clock, "SMS sent (cumulative)", false)?;
+        time_axes(&mut chart, &axis, "SMS sent (cumulative)", false)?;
+        draw_closed(&mut chart, &d.spec.closed_hours, y_max)?;
 
-        let closed = closed_hours(d, end);
-        if !closed.is_empty() {
-            chart
-                .draw_series(closed.iter().map(|&(a, b)| {
-                    Rectangle::new(
-                        [(a, 0.0), (b, y_max)],
-                        RGBColor(120, 120, 120).mix(0.12).filled(),
-                    )
-                }))?
-                .label("closed for every recipient")
-                .legend(|(x, y)| {
-                    Rectangle::new(
-                        [(x, y - 6), (x + 18, y + 6)],
-                        RGBColor(120, 120, 120).mix(0.25).filled(),
-                    )
-                });
-        }
-
+        let envelope = Envelope {
+            rate_per_hour,
+            end,
+            y_max,
+        };
         let mut marked_cutoff = false;
         // Unnamed campaigns first, so the named ones are drawn over them.
         let order = (NAMED.min(curves.len())..curves.len()).chain(0..NAMED.min(curves.len()));
         for c in order {
-            let curve = &curves[c];
-            let campaign = &d.scn.campaigns[c];
-            let style = if c < NAMED {
-                color(c).stroke_width(2)
-            } else {
-                RGBColor(170, 170, 170).stroke_width(1)
-            };
-            let series = chart.draw_series(LineSeries::new(curve.iter().copied(), style))?;
+            draw_curve(&mut chart, c, &curves, &d.scn.campaigns[c].name)?;
             if c < NAMED {
-                series
-                    .label(campaign.name.clone())
-                    .legend(line_key(color(c).stroke_width(2)));
-            } else if c == NAMED {
-                series
-                    .label(format!("{} other campaigns", curves.len() - NAMED))
-                    .legend(line_key(RGBColor(170, 170, 170)));
-            }
-            if c >= NAMED {
-                continue;
-            }
-            let lists = &d.outcome.config.campaigns[c].outreaches;
-            for (o, outreach) in campaign.outreaches.iter().enumerate() {
-                let start = hours(outreach.start);
-                let n = lists[o].recipients.len() as f64;
-                let full = start + n / rate_per_hour;
-                chart.draw_series(DashedLineSeries::new(
-                    [
-                        (start, 0.0),
-                        (full.min(end), n.min((end - start) * rate_per_hour)),
-                    ],
-                    6,
-                    5,
-                    color(c).mix(0.8).stroke_width(1),
-                ))?;
-                if let Some(cut) = outreach.end {
-                    let x = hours(cut);
-                    let line = chart.draw_series(LineSeries::new(
-                        [(x, 0.0), (x, y_max)],
-                        ALERT.stroke_width(2),
-                    ))?;
-                    if !marked_cutoff {
-                        marked_cutoff = true;
-                        line.label("end time (cutoff)")
-                            .legend(line_key(ALERT.stroke_width(2)));
-                    }
-                }
+                let outreaches = &d.spec.outreaches[c];
+                draw_outreaches(&mut chart, c, outreaches, envelope, &mut marked_cutoff)?;
             }
         }
-        // The envelope's legend entry, drawn off-chart so it only shows in the legend.
-        chart
-            .draw_series(DashedLineSeries::new(
-                std::iter::empty::<(f64, f64)>(),
-                6,
-                5,
-                BLACK.stroke_width(1),
-            ))?
-            .label(format!("limiter envelope ({rate_per_hour:.0}/hour)"))
-            .legend(|(x, y)| {
-                PathElement::new(
-                    vec![(x, y), (x + 6, y), (x + 11, y), (x + 18, y)],
-                    BLACK.mix(0.6),
-                )
-            });
-
+        envelope_key(&mut chart, rate_per_hour)?;
         legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
         area.present()?;
         Ok(())
     }
 }
 
-/// Hours (from the start) when no campaign could send to anyone (see [`sim::closed_hours`]).
-fn closed_hours(d: &Data, end_h: f64) -> Vec<(f64, f64)> {
-    let end = Instant::from_millis((end_h * HOUR.as_millis() as f64) as u64);
-    sim::closed_hours(d.outcome, end)
-        .into_iter()
-        .map(|(s, e)| (hours(s), if e == end { end_h } else { hours(e) }))
-        .collect()
+/// SMS per hour the tightest of the limiter's windows allows over a long run.
+fn envelope_rate(scn: &Scenario) -> f64 {
+    scn.limits
+        .windows
+        .iter()
+        .map(|w| w.max as f64 * HOUR.as_millis() as f64 / w.per.as_millis() as f64)
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// A campaign's cumulative sends as (hours, total) points: flat from its first sending minute,
+/// a step at the end of each minute it sent in, and level to the axis' `end`.
+fn cumulative(per_minute: &[u32], end: f64) -> Vec<(f64, f64)> {
+    let mut total = 0.0;
+    let mut points = Vec::new();
+    for (b, &n) in per_minute.iter().enumerate() {
+        if n > 0 {
+            if points.is_empty() {
+                points.push((hours(Instant::START + b as u64 * BUCKET), 0.0));
+            }
+            total += f64::from(n);
+            points.push((hours(Instant::START + (b as u64 + 1) * BUCKET), total));
+        }
+    }
+    if let Some(&(_, last)) = points.last() {
+        points.push((end, last));
+    }
+    points
+}
+
+/// Shades the bands when no recipient could be sent, behind everything else.
+fn draw_closed<'a, DB: DrawingBackend + 'a>(
+    chart: &mut TimeChart<'a, DB>,
+    closed: &[(f64, f64)],
+    y_max: f64,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    if closed.is_empty() {
+        return Ok(());
+    }
+    chart
+        .draw_series(closed.iter().map(|&(a, b)| {
+            Rectangle::new(
+                [(a, 0.0), (b, y_max)],
+                RGBColor(120, 120, 120).mix(0.12).filled(),
+            )
+        }))?
+        .label("closed for every recipient")
+        .legend(|(x, y)| {
+            Rectangle::new(
+                [(x, y - 6), (x + 18, y + 6)],
+                RGBColor(120, 120, 120).mix(0.25).filled(),
+            )
+        });
+    Ok(())
+}
+
+/// Campaign `c`'s curve: a named campaign in its own color and legend entry, the others grey
+/// under one entry (given with the first of them).
+fn draw_curve<'a, DB: DrawingBackend + 'a>(
+    chart: &mut TimeChart<'a, DB>,
+    c: usize,
+    curves: &[Vec<(f64, f64)>],
+    name: &str,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let style = if c < NAMED {
+        color(c).stroke_width(2)
+    } else {
+        RGBColor(170, 170, 170).stroke_width(1)
+    };
+    let series = chart.draw_series(LineSeries::new(curves[c].iter().copied(), style))?;
+    if c < NAMED {
+        series
+            .label(name.to_string())
+            .legend(line_key(color(c).stroke_width(2)));
+    } else if c == NAMED {
+        series
+            .label(format!("{} other campaigns", curves.len() - NAMED))
+            .legend(line_key(RGBColor(170, 170, 170)));
+    }
+    Ok(())
+}
+
+/// Where the limiter's envelope is drawn: its slope, and the chart's right and top edges.
+#[derive(Clone, Copy)]
+struct Envelope {
+    rate_per_hour: f64,
+    end: f64,
+    y_max: f64,
+}
+
+/// Each outreach of named campaign `c`: the most the limiter lets it send from its start, and
+/// its cutoff. The first cutoff drawn gets the legend entry.
+fn draw_outreaches<'a, DB: DrawingBackend + 'a>(
+    chart: &mut TimeChart<'a, DB>,
+    c: usize,
+    outreaches: &[OutreachSpec],
+    Envelope {
+        rate_per_hour,
+        end,
+        y_max,
+    }: Envelope,
+    marked_cutoff: &mut bool,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    for outreach in outreaches {
+        let start = hours(outreach.start);
+        let n = outreach.recipients as f64;
+        let full = start + n / rate_per_hour;
+        chart.draw_series(DashedLineSeries::new(
+            [
+                (start, 0.0),
+                (full.min(end), n.min((end - start) * rate_per_hour)),
+            ],
+            6,
+            5,
+            color(c).mix(0.8).stroke_width(1),
+        ))?;
+        if let Some(cut) = outreach.end {
+            let x = hours(cut);
+            let line = chart.draw_series(LineSeries::new(
+                [(x, 0.0), (x, y_max)],
+                ALERT.stroke_width(2),
+            ))?;
+            if !*marked_cutoff {
+                *marked_cutoff = true;
+                line.label("end time (cutoff)")
+                    .legend(line_key(ALERT.stroke_width(2)));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The envelope's legend entry, drawn off-chart so it only shows in the legend.
+fn envelope_key<'a, DB: DrawingBackend + 'a>(
+    chart: &mut TimeChart<'a, DB>,
+    rate_per_hour: f64,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    chart
+        .draw_series(DashedLineSeries::new(
+            std::iter::empty::<(f64, f64)>(),
+            6,
+            5,
+            BLACK.stroke_width(1),
+        ))?
+        .label(format!("limiter envelope ({rate_per_hour:.0}/hour)"))
+        .legend(|(x, y)| {
+            PathElement::new(
+                vec![(x, y), (x + 6, y), (x + 11, y), (x + 18, y)],
+                BLACK.mix(0.6),
+            )
+        });
+    Ok(())
 }
 
 #[cfg(test)]
@@ -177,8 +243,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate as report;
-    use scenario::Scenario;
+    use crate::charts::ChartSpec;
 
     #[test]
     fn sends_fell_inside_bands_shaded_closed_on_the_company_clock() {
@@ -244,13 +309,7 @@ mod tests {
 
     /// The bands shaded closed, after checking that no send falls inside one.
     fn shaded_without_sends(scn: &Scenario, outcome: &sim::Outcome) -> Vec<(f64, f64)> {
-        let summary = report::summarize(scn, outcome);
-        let d = Data {
-            scn,
-            outcome,
-            summary: &summary,
-        };
-        let closed = closed_hours(&d, hours(outcome.end));
+        let closed = ChartSpec::of(scn, outcome).closed_hours;
         let sends = outcome
             .trace
             .iter()

@@ -1,12 +1,16 @@
 //! Per campaign, a stacked bar of recipients by fate: delivered, failed (by carrier error family),
 //! still in flight, skipped (opted out, duplicate), and unreached (cutoff, stop, horizon).
 
+use std::error::Error;
+
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{Data, DrawResult, Drawing, FONT, titled};
-use sim::metrics::CampaignMetrics;
+use crate::summary::CampaignSummary;
+use model::EndReason;
 
 /// More bars than this would not be readable: the campaigns with most unreached are shown.
 pub const MAX_CAMPAIGNS: usize = 30;
@@ -14,9 +18,9 @@ pub const MAX_CAMPAIGNS: usize = 30;
 pub struct Unreached<'a>(pub &'a Data<'a>);
 
 /// A fate, its color, and how many of a campaign's recipients met it.
-type Fate = (&'static str, RGBColor, fn(&CampaignMetrics) -> u64);
+type Fate = (&'static str, RGBColor, fn(&CampaignSummary) -> u64);
 
-fn code(m: &CampaignMetrics, c: u32) -> u64 {
+fn code(m: &CampaignSummary, c: u32) -> u64 {
     m.failed_by_code.get(&c).copied().unwrap_or(0)
 }
 
@@ -60,15 +64,15 @@ const FATES: [Fate; 13] = [
         m.skipped_duplicate
     }),
     ("unreached: end time", RGBColor(31, 119, 180), |m| {
-        m.unreached_cutoff
+        m.unreached_by(EndReason::Cutoff)
     }),
     ("unreached: stopped", RGBColor(23, 190, 207), |m| {
-        m.unreached_stopped
+        m.unreached_by(EndReason::Stopped)
     }),
     (
         "unreached: simulation horizon",
         RGBColor(174, 199, 232),
-        |m| m.unreached_horizon,
+        |m| m.unreached_by(EndReason::Horizon),
     ),
 ];
 
@@ -77,85 +81,25 @@ impl Drawing for Unreached<'_> {
     where
         DB::ErrorType: 'static,
     {
-        let d = self.0;
-        let metrics = &d.outcome.campaigns;
-        let mut shown: Vec<usize> = (0..metrics.len()).collect();
-        if shown.len() > MAX_CAMPAIGNS {
-            shown.sort_by_key(|&c| (std::cmp::Reverse(metrics[c].unreached), c));
-            shown.truncate(MAX_CAMPAIGNS);
-            shown.sort_unstable();
-        }
-        let title = if shown.len() < metrics.len() {
+        let campaigns = &self.0.summary.campaigns;
+        let shown = most_unreached(campaigns);
+        let title = if shown.len() < campaigns.len() {
             format!(
                 "{title} ({} of {} campaigns, most unreached)",
                 shown.len(),
-                metrics.len()
+                campaigns.len()
             )
         } else {
             title.to_string()
         };
         let area = titled(root.clone(), &title)?;
-        let n = shown.len() as i32;
-        let x_max = shown
-            .iter()
-            .map(|&c| metrics[c].recipients)
-            .max()
-            .unwrap_or(1)
-            .max(1) as f64
-            * 1.02;
-        let names: Vec<&str> = shown
-            .iter()
-            .map(|&c| d.scn.campaigns[c].name.as_str())
-            .collect();
-        let label_width = names
-            .iter()
-            .map(|n| n.chars().count())
-            .max()
-            .unwrap_or(8)
-            .min(40) as u32
-            * 8
-            + 20;
         let (plot, legend_area) = area.split_horizontally(area.dim_in_pixel().0 - 300);
-        let mut chart = ChartBuilder::on(&plot)
-            .margin(16)
-            .x_label_area_size(50)
-            .y_label_area_size(label_width)
-            .build_cartesian_2d(0.0..x_max, 0.0..f64::from(n))?;
-        // Campaign names are drawn by hand beside each bar: the mesh's own labels sit at
-        // "round" values, not at bar centres.
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(0)
-            .x_desc("recipients")
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .light_line_style(WHITE.mix(0.0))
-            .label_style((FONT, 14))
-            .axis_desc_style((FONT, 16))
-            .draw()?;
-        let label_style =
-            TextStyle::from((FONT, 14).into_font()).pos(Pos::new(HPos::Right, VPos::Center));
-        for (row, &c) in shown.iter().enumerate() {
-            let y = f64::from(n - 1 - row as i32);
-            let mut x = 0.0;
-            for (_, colour, count) in FATES {
-                let v = count(&metrics[c]) as f64;
-                if v > 0.0 {
-                    chart.draw_series(std::iter::once(Rectangle::new(
-                        [(x, y + 0.15), (x + v, y + 0.85)],
-                        colour.filled(),
-                    )))?;
-                    x += v;
-                }
-            }
-            let (px, py) = chart.backend_coord(&(0.0, y + 0.5));
-            let name: String = names[row].chars().take(40).collect();
-            root.draw(&Text::new(name, (px - 8, py), label_style.clone()))?;
-        }
+        let mut chart = bar_chart(&plot, &shown)?;
+        draw_bars(&mut chart, &root, &shown)?;
         // Legend: only the fates that occur, in stacking order.
         let mut y = 40;
         for (label, colour, count) in FATES {
-            if shown.iter().all(|&c| count(&metrics[c]) == 0) {
+            if shown.iter().all(|c| count(c) == 0) {
                 continue;
             }
             legend_area.draw(&Rectangle::new([(10, y), (28, y + 14)], colour.filled()))?;
@@ -165,4 +109,87 @@ impl Drawing for Unreached<'_> {
         area.present()?;
         Ok(())
     }
+}
+
+/// The campaigns to draw, in scenario order: all of them, or the [`MAX_CAMPAIGNS`] with most
+/// recipients unreached.
+fn most_unreached(campaigns: &[CampaignSummary]) -> Vec<&CampaignSummary> {
+    let mut shown: Vec<usize> = (0..campaigns.len()).collect();
+    if shown.len() > MAX_CAMPAIGNS {
+        shown.sort_by_key(|&c| (std::cmp::Reverse(campaigns[c].unreached), c));
+        shown.truncate(MAX_CAMPAIGNS);
+        shown.sort_unstable();
+    }
+    shown.into_iter().map(|c| &campaigns[c]).collect()
+}
+
+type BarChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Recipients across, one row per campaign, with room on the left for the campaigns' names.
+fn bar_chart<'a, DB: DrawingBackend + 'a>(
+    plot: &'a DrawingArea<DB, Shift>,
+    shown: &[&CampaignSummary],
+) -> Result<BarChart<'a, DB>, Box<dyn Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let x_max = shown.iter().map(|c| c.recipients).max().unwrap_or(1).max(1) as f64 * 1.02;
+    let label_width = shown
+        .iter()
+        .map(|c| c.name.chars().count())
+        .max()
+        .unwrap_or(8)
+        .min(40) as u32
+        * 8
+        + 20;
+    let mut chart = ChartBuilder::on(plot)
+        .margin(16)
+        .x_label_area_size(50)
+        .y_label_area_size(label_width)
+        .build_cartesian_2d(0.0..x_max, 0.0..shown.len() as f64)?;
+    // Campaign names are drawn by hand beside each bar: the mesh's own labels sit at
+    // "round" values, not at bar centres.
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(0)
+        .x_desc("recipients")
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .light_line_style(WHITE.mix(0.0))
+        .label_style((FONT, 14))
+        .axis_desc_style((FONT, 16))
+        .draw()?;
+    Ok(chart)
+}
+
+/// One stacked bar per campaign, first at the top, its name on `root` beside it.
+fn draw_bars<'a, DB: DrawingBackend + 'a>(
+    chart: &mut BarChart<'a, DB>,
+    root: &DrawingArea<DB, Shift>,
+    shown: &[&CampaignSummary],
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let n = shown.len() as i32;
+    let label_style =
+        TextStyle::from((FONT, 14).into_font()).pos(Pos::new(HPos::Right, VPos::Center));
+    for (row, c) in shown.iter().enumerate() {
+        let y = f64::from(n - 1 - row as i32);
+        let mut x = 0.0;
+        for (_, colour, count) in FATES {
+            let v = count(c) as f64;
+            if v > 0.0 {
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(x, y + 0.15), (x + v, y + 0.85)],
+                    colour.filled(),
+                )))?;
+                x += v;
+            }
+        }
+        let (px, py) = chart.backend_coord(&(0.0, y + 0.5));
+        let name: String = c.name.chars().take(40).collect();
+        root.draw(&Text::new(name, (px - 8, py), label_style.clone()))?;
+    }
+    Ok(())
 }

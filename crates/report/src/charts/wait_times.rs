@@ -5,9 +5,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    ALERT, Clock, Data, DrawResult, Drawing, FONT, color, hours, legend, line_key, time_axes,
+    ALERT, Data, DrawResult, Drawing, FONT, TimeAxis, color, hours, legend, line_key, time_axes,
 };
-use model::time::{HOUR, Instant, MINUTE, Span};
+use model::time::{HOUR, MINUTE, Span};
 use sim::metrics::timeline::{wait_interval, wait_percentiles};
 
 pub struct WaitTimes<'a>(pub &'a Data<'a>);
@@ -18,7 +18,7 @@ impl Drawing for WaitTimes<'_> {
         DB::ErrorType: 'static,
     {
         let d = self.0;
-        let end = d.outcome.end.max(Instant::START + HOUR);
+        let end = d.spec.end;
         let step = wait_interval(end);
         let area = super::titled(
             root,
@@ -27,16 +27,10 @@ impl Drawing for WaitTimes<'_> {
                 step.div_floor(MINUTE)
             ),
         )?;
-        let clock = Clock::new(d.scn);
+        let axis = TimeAxis::new(d.scn);
         let x_end = hours(end);
         let panels = area.split_evenly((d.scn.inboxes.len(), 1));
-        for ((inbox, line), panel) in d
-            .scn
-            .inboxes
-            .iter()
-            .zip(&d.outcome.timeline.inboxes)
-            .zip(panels)
-        {
+        for ((inbox, line), panel) in d.scn.inboxes.iter().zip(&d.timeline.inboxes).zip(panels) {
             let points = wait_percentiles(&line.waits, step);
             let minutes = |s: Span| s.as_millis() as f64 / MINUTE.as_millis() as f64;
             let sla = minutes(inbox.sla_within);
@@ -60,7 +54,7 @@ impl Drawing for WaitTimes<'_> {
                 .x_label_area_size(45)
                 .y_label_area_size(70)
                 .build_cartesian_2d(0.0..x_end, 0.0..y_max)?;
-            time_axes(&mut chart, &clock, "wait (minutes)", true)?;
+            time_axes(&mut chart, &axis, "wait (minutes)", true)?;
             let x_of =
                 |i: u64| (i as f64 + 0.5) * step.as_millis() as f64 / HOUR.as_millis() as f64;
             for (k, name) in ["p50", "p90", "p99"].into_iter().enumerate() {

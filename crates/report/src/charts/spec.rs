@@ -1,0 +1,66 @@
+//! What the charts need to know of a run beyond its summary and series, gathered once from the
+//! scenario and the outcome: the drawing code never reads the engine's configuration.
+
+use model::time::{HOUR, Instant};
+use scenario::Scenario;
+use sim::Outcome;
+
+use super::hours;
+
+pub struct ChartSpec {
+    /// Where every time axis ends: the run's end, but at least an hour in, so that a run of a
+    /// few minutes still has an axis to read.
+    pub end: Instant,
+    /// Per campaign, per outreach: what the send chart's limiter envelope and cutoffs start from.
+    pub outreaches: Vec<Vec<OutreachSpec>>,
+    /// Spans when no campaign could send to anyone (see [`sim::closed_hours`]), in hours from the
+    /// start.
+    pub closed_hours: Vec<(f64, f64)>,
+}
+
+pub struct OutreachSpec {
+    pub start: Instant,
+    /// The end time (cutoff), if the outreach has one.
+    pub end: Option<Instant>,
+    /// Rows on its list, as the engine was given them.
+    pub recipients: u64,
+}
+
+impl ChartSpec {
+    pub fn of(scn: &Scenario, outcome: &Outcome) -> ChartSpec {
+        let end = outcome.end.max(Instant::START + HOUR);
+        let outreaches = scn
+            .campaigns
+            .iter()
+            .zip(&outcome.config.campaigns)
+            .map(|(campaign, engine)| {
+                campaign
+                    .outreaches
+                    .iter()
+                    .zip(&engine.outreaches)
+                    .map(|(o, list)| OutreachSpec {
+                        start: o.start,
+                        end: o.end,
+                        recipients: list.recipients.len() as u64,
+                    })
+                    .collect()
+            })
+            .collect();
+        ChartSpec {
+            end,
+            outreaches,
+            closed_hours: closed_hours(outcome, hours(end)),
+        }
+    }
+}
+
+/// Hours (from the start) when no campaign could send to anyone, up to `end_h`. The bands are
+/// cut at the instant the axis' end reads back to, and the last one is drawn to the axis' end
+/// itself: hours and back can lose a millisecond, which would leave a gap or a sliver at the edge.
+fn closed_hours(outcome: &Outcome, end_h: f64) -> Vec<(f64, f64)> {
+    let end = Instant::from_millis((end_h * HOUR.as_millis() as f64) as u64);
+    sim::closed_hours(outcome, end)
+        .into_iter()
+        .map(|(s, e)| (hours(s), if e == end { end_h } else { hours(e) }))
+        .collect()
+}
