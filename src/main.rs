@@ -129,13 +129,24 @@ fn run(path: PathBuf, seed: Option<u64>, out: Option<PathBuf>, trace: bool) -> R
     let dir = out.unwrap_or_else(|| report::default_dir(&scn.name));
     report::check_target(&dir).map_err(|e| cannot_write("the report", &dir, e))?;
     let bar = progress_bar(&scn);
-    let outcome = sim::run_with_progress(&scn, &sim::Options { seed, trace }, &mut |now| {
+    let cannot_write_report = |e| cannot_write("the report", &dir, e);
+    // The trace goes to disk as the run makes it, never all in memory.
+    let writer = trace
+        .then(|| report::trace_beside(&dir, &scn))
+        .transpose()
+        .map_err(cannot_write_report)?;
+    let opts = sim::Options { seed, trace: false };
+    let (outcome, writer) = sim::run_with_progress(&scn, &opts, writer, &mut |now| {
         bar.set_position(now.as_millis() / 1000)
     });
     bar.finish_and_clear();
+    let trace_file = writer
+        .map(|w| w.close()?.into_inner().map_err(|e| e.into_error()))
+        .transpose()
+        .map_err(cannot_write_report)?;
     let summary = report::summarize(&scn, &outcome);
-    report::write_report(&dir, &scn, &outcome, &summary, trace)
-        .map_err(|e| cannot_write("the report", &dir, e))?;
+    report::write_report(&dir, &scn, &outcome, &summary, trace_file)
+        .map_err(cannot_write_report)?;
     let mut stdout = io::stdout().lock();
     let _ = report::print_table(&mut stdout, &summary);
     let _ = writeln!(stdout, "\nreport: {}", dir.display());

@@ -10,6 +10,8 @@ use std::fs;
 use std::io::{self, ErrorKind};
 use std::path::{Path, PathBuf};
 
+use tempfile::NamedTempFile;
+
 /// The file that marks a folder as a campaign-sim report, in every report folder (run and check).
 pub const MARKER: &str = ".campaign-sim-report";
 
@@ -179,6 +181,16 @@ fn entries(dir: &Path) -> io::Result<Vec<String>> {
 /// where it should see the link itself.
 fn bare(dir: &Path) -> PathBuf {
     dir.components().collect()
+}
+
+/// A hidden file beside report folder `dir`, for a file of the report written before the rest
+/// (the trace, while the run goes); removed when dropped unless [`write_folder`] moved it in.
+pub fn file_beside(dir: &Path) -> io::Result<NamedTempFile> {
+    let parent = parent_of(&bare(dir))?;
+    fs::create_dir_all(&parent)?;
+    tempfile::Builder::new()
+        .prefix(".campaign-sim-")
+        .tempfile_in(&parent)
 }
 
 /// The folder that holds `dir`, where staging happens so the final rename stays on one disk.

@@ -24,19 +24,21 @@ pub use measured::{CampaignMeasures, InboxMeasures, Measured, measure};
 pub use summary::{Summary, summarize};
 pub use table::print_table;
 pub use timeseries::write_timeseries;
-pub use trace_csv::{TraceWriter, write_trace};
+pub use trace_csv::{TraceWriter, trace_beside, write_trace};
 pub use verdict::{Verdict, judge};
 
 use scenario::Scenario;
 use sim::Outcome;
+use tempfile::NamedTempFile;
 
-/// Writes the report folder of one run: summary, charts, page, time series (and trace).
+/// Writes the report folder of one run: summary, charts, page, time series, and the trace when
+/// one was written during the run ([`trace_beside`]).
 pub fn write_report(
     dir: &Path,
     scn: &Scenario,
     outcome: &Outcome,
     summary: &Summary,
-    trace: bool,
+    trace: Option<NamedTempFile>,
 ) -> io::Result<()> {
     write_folder(dir, |staging| {
         let mut json = serde_json::to_string_pretty(summary).map_err(io::Error::other)?;
@@ -58,10 +60,10 @@ pub fn write_report(
         let mut series = io::BufWriter::new(fs::File::create(staging.join("timeseries.csv"))?);
         write_timeseries(&mut series, scn, outcome)?;
         series.flush()?;
-        if trace {
-            let mut out = io::BufWriter::new(fs::File::create(staging.join("trace.csv"))?);
-            write_trace(&mut out, scn, &outcome.trace)?;
-            out.flush()?;
+        if let Some(trace) = trace {
+            trace
+                .persist(staging.join("trace.csv"))
+                .map_err(|e| e.error)?;
         }
         Ok(())
     })

@@ -3,10 +3,15 @@
 //! kept trace.
 
 use std::io::{self, Write};
+use std::path::Path;
+
+use tempfile::NamedTempFile;
 
 use model::record::{Observer, Record};
 use model::time::Instant;
 use scenario::Scenario;
+
+use crate::folder::file_beside;
 
 pub struct TraceWriter<'a, W: Write> {
     out: W,
@@ -69,6 +74,15 @@ impl<W: Write> Observer for TraceWriter<'_, W> {
             self.error = Some(e);
         }
     }
+}
+
+/// A trace writer into a hidden file beside report folder `dir`: the run streams `trace.csv`
+/// there as it goes, so no trace is held in memory, and [`crate::write_report`] moves it in.
+pub fn trace_beside<'a>(
+    dir: &Path,
+    scn: &'a Scenario,
+) -> io::Result<TraceWriter<'a, io::BufWriter<NamedTempFile>>> {
+    TraceWriter::new(io::BufWriter::new(file_beside(dir)?), scn)
 }
 
 /// Writes a kept trace.

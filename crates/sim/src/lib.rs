@@ -105,13 +105,15 @@ pub fn run(scn: &Scenario, opts: &Options) -> Outcome {
     Run::new(scn, opts, ()).finish().0
 }
 
-/// Like [`run`], calling `progress` with the virtual time now and then (for progress bars).
-pub fn run_with_progress(
+/// Like [`run`], with `observer` watching every record, and `progress` called with the virtual
+/// time now and then (for progress bars).
+pub fn run_with_progress<O: Observer>(
     scn: &Scenario,
     opts: &Options,
+    observer: O,
     progress: &mut dyn FnMut(Instant),
-) -> Outcome {
-    let mut run = Run::new(scn, opts, ());
+) -> (Outcome, O) {
+    let mut run = Run::new(scn, opts, observer);
     let mut steps: u32 = 0;
     while run.step() {
         steps = steps.wrapping_add(1);
@@ -119,7 +121,7 @@ pub fn run_with_progress(
             progress(run.now());
         }
     }
-    run.finish().0
+    run.finish()
 }
 
 /// The observers every run has, plus the caller's.
