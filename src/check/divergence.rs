@@ -36,6 +36,8 @@ pub struct Comparison {
     /// Records one side produced that the other has not yet matched.
     ahead: VecDeque<(Instant, Record)>,
     ahead_side: Option<Side>,
+    /// A run that has no more records: anything the other offers beyond the matched ones differs.
+    ended: Option<Side>,
     matched: u64,
     divergence: Option<Divergence>,
 }
@@ -47,25 +49,52 @@ impl Comparison {
             return;
         }
         if self.ahead.is_empty() || self.ahead_side == Some(side) {
+            if self.ended.is_some_and(|ended| ended != side) {
+                self.diverge(side, Some(record), None);
+                return;
+            }
             self.ahead_side = Some(side);
             self.ahead.push_back(record);
             return;
         }
         let other = self.ahead.pop_front().expect("not empty");
         if other != record {
-            let (first, second) = match side {
-                Side::Second => (other, record),
-                Side::First => (record, other),
-            };
-            self.divergence = Some(Divergence {
-                index: self.matched,
-                first: Some(first),
-                second: Some(second),
-            });
-            self.ahead.clear();
+            self.diverge(side, Some(record), Some(other));
             return;
         }
         self.matched += 1;
+    }
+
+    /// `side`'s run is over: if the other has already gone further, they differ there.
+    pub fn ended(&mut self, side: Side) {
+        if self.divergence.is_some() || self.ended.is_some() {
+            return;
+        }
+        self.ended = Some(side);
+        if self.ahead_side.is_some_and(|ahead| ahead != side)
+            && let Some(other) = self.ahead.pop_front()
+        {
+            self.diverge(side, None, Some(other));
+        }
+    }
+
+    /// The runs differ at the next unmatched record: `mine` from `side`, `other` from the other.
+    fn diverge(
+        &mut self,
+        side: Side,
+        mine: Option<(Instant, Record)>,
+        other: Option<(Instant, Record)>,
+    ) {
+        let (first, second) = match side {
+            Side::First => (mine, other),
+            Side::Second => (other, mine),
+        };
+        self.divergence = Some(Divergence {
+            index: self.matched,
+            first,
+            second,
+        });
+        self.ahead.clear();
     }
 
     /// Both runs are over: where they first differ, if anywhere (one may have ended early).

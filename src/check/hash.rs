@@ -1,13 +1,15 @@
 //! A running SHA-256 of a run's records: `check.json` names every run's trace by it, without
-//! keeping the trace.
+//! keeping the trace. It covers each record's columns as `trace.csv` shows them, plus the company
+//! number; conversation ids and reply bodies are not in it (two runs can still be compared on
+//! those: `--verify-determinism` compares whole records).
 
 use sha2::{Digest, Sha256};
 
 use model::record::{Observer, Record};
 use model::time::Instant;
 
-/// How the hash writes a column a record does not have. The encoding is fixed so hashes stay
-/// comparable across versions.
+/// How the hash writes a column a record does not have: a value no id takes (see
+/// `model::ids`). The encoding is fixed so hashes stay comparable across versions.
 const ABSENT_U32: u32 = 0xFFFF_FFFF;
 const ABSENT_PHONE: u64 = 0xFFFF_FFFF_FFFF_FFFF;
 

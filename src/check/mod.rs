@@ -59,7 +59,8 @@ pub struct RunCheck {
     pub seed: u64,
     pub events: u64,
     pub violations: usize,
-    /// SHA-256 of the full trace.
+    /// SHA-256 of the run's records, column by column as `trace.csv` shows them (plus the
+    /// company number), computed while the run goes.
     pub trace_sha256: String,
     /// With `--verify-determinism`: whether a second run gave the same trace.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -226,7 +227,19 @@ fn run_one<L: SendLimit>(
         let mut first = sim::Run::with(scn, population, &sim_opts, watch, limiter);
         let mut second = sim::Run::with(scn, population, &sim_opts, tap(Side::Second), limiter);
         // Side by side, so only the records one run is ahead by are ever held.
-        while first.step() | second.step() {}
+        loop {
+            let (more_first, more_second) = (first.step(), second.step());
+            let mut compared = comparison.borrow_mut();
+            if !more_first {
+                compared.ended(Side::First);
+            }
+            if !more_second {
+                compared.ended(Side::Second);
+            }
+            if !(more_first || more_second) {
+                break;
+            }
+        }
         let (outcome, (watchers, _)) = first.finish();
         drop(second.finish());
         let divergence = Rc::into_inner(comparison)

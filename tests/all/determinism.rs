@@ -1,10 +1,16 @@
+use model::Observer;
+
 use crate::common::{scenario, shipped};
 
 fn report_bytes(scn: &scenario::Scenario, seed: u64) -> (Vec<u8>, Vec<u8>) {
     let o = sim::run(scn, &sim::Options { seed, trace: true });
     let summary = serde_json::to_vec_pretty(&report::summarize(scn, &o)).unwrap();
     let mut trace = Vec::new();
-    report::write_trace(&mut trace, scn, &o.trace).unwrap();
+    let mut writer = report::TraceWriter::new(&mut trace, scn).unwrap();
+    for (at, record) in &o.trace {
+        writer.observe(*at, record);
+    }
+    writer.close().unwrap();
     (summary, trace)
 }
 

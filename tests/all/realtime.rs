@@ -347,8 +347,16 @@ impl Replay {
             Record::Send { to, phone, number } => Action::Send { to, phone, number },
             Record::Skip { to, phone, reason } => Action::Skip { to, phone, reason },
             Record::Unreached { to, phone, reason } => Action::Unreached { to, phone, reason },
-            Record::OptOut { phone, number, .. } => Action::OptOut { phone, number },
-            Record::OptIn { phone, number, .. } => Action::OptIn { phone, number },
+            Record::OptOut { phone, number, .. } => Action::OptOut {
+                phone,
+                number,
+                customer: self.writing.expect("a keyword follows its message"),
+            },
+            Record::OptIn { phone, number, .. } => Action::OptIn {
+                phone,
+                number,
+                customer: self.writing.expect("a keyword follows its message"),
+            },
             Record::Route {
                 conversation,
                 inbox,

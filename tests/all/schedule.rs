@@ -32,14 +32,14 @@ fn recipients_roll_over_to_the_next_open_day() {
 fn the_window_opens_in_each_recipients_own_time_zone() {
     let text = one_campaign(0, "schedule = { daily = \"09:00-17:00\" }", "")
         .replace("recipients = { count = 0 }", "recipients = { count = 100, timezones = { \"America/New_York\" = 0.5, \"America/Los_Angeles\" = 0.5 } }");
-    let o = run_audited(&scenario(&text), 1);
-    let la = o
-        .config
+    let scn = scenario(&text);
+    let o = run_audited(&scn, 1);
+    let la = scn
         .zones
         .iter()
-        .position(|z| z.iana_name() == Some("America/Los_Angeles"))
+        .position(|z| z.tz.iana_name() == Some("America/Los_Angeles"))
         .unwrap() as u16;
-    let recipients = &o.config.campaigns[0].outreaches[0].recipients;
+    let recipients = &o.lists[0][0];
     let (first_la, _) = sends(&o.trace)
         .into_iter()
         .find(|(_, to)| recipients[to.row.index()].zone == la)

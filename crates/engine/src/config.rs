@@ -17,7 +17,7 @@ pub struct Config {
     pub pacing: Pacing,
     pub opt_out_scope: Scope,
     pub duplicates: Duplicates,
-    /// Sending numbers; `numbers[i]` is the inbox index linked to number `i`.
+    /// The inbox each sending number's replies go to, by number.
     pub number_inbox: Vec<InboxId>,
     pub inboxes: Vec<InboxConfig>,
     pub campaigns: Vec<CampaignConfig>,

@@ -60,13 +60,16 @@ pub enum Action {
         outreach: OutreachId,
         status: Status,
     },
+    /// The customer's keyword silenced their phone (under the opt-out scope).
     OptOut {
         phone: Phone,
         number: NumberId,
+        customer: CustomerId,
     },
     OptIn {
         phone: Phone,
         number: NumberId,
+        customer: CustomerId,
     },
     /// A conversation entered an inbox's queue.
     Route {
@@ -197,14 +200,6 @@ impl<L: SendLimit> Engine<L> {
         engine
     }
 
-    pub fn config(&self) -> &Config {
-        &self.config
-    }
-
-    pub fn into_config(self) -> Config {
-        self.config
-    }
-
     pub fn outreach_status(&self, campaign: CampaignId, outreach: OutreachId) -> Status {
         self.outreach(campaign, outreach).status
     }
@@ -250,7 +245,7 @@ impl<L: SendLimit> Engine<L> {
 
     fn inbound(&mut self, now: Instant, msg: Inbound<'_>, out: &mut Vec<Action>) {
         if let Destination::Number(number) = msg.to
-            && self.keyword(number, msg.phone, msg.body, out)
+            && self.keyword(number, &msg, out)
         {
             return;
         }
@@ -289,22 +284,25 @@ impl<L: SendLimit> Engine<L> {
         self.assign(inbox, out);
     }
 
-    /// Handles a one-word keyword message to `number`; whether `body` was one.
-    fn keyword(
-        &mut self,
-        number: NumberId,
-        phone: Phone,
-        body: &str,
-        out: &mut Vec<Action>,
-    ) -> bool {
-        match opt_out::classify(body) {
+    /// Handles a one-word keyword message to `number`; whether the message was one.
+    fn keyword(&mut self, number: NumberId, msg: &Inbound<'_>, out: &mut Vec<Action>) -> bool {
+        let (phone, customer) = (msg.phone, msg.customer);
+        match opt_out::classify(msg.body) {
             Some(Keyword::OptOut) => {
                 self.registry.opt_out(number, phone);
-                out.push(Action::OptOut { phone, number });
+                out.push(Action::OptOut {
+                    phone,
+                    number,
+                    customer,
+                });
             }
             Some(Keyword::OptIn) => {
                 self.registry.opt_in(number, phone);
-                out.push(Action::OptIn { phone, number });
+                out.push(Action::OptIn {
+                    phone,
+                    number,
+                    customer,
+                });
             }
             // The platform answers HELP/INFO itself; no agent sees it.
             Some(Keyword::Help) => {}

@@ -22,7 +22,7 @@ struct ZoneQueue {
     rows: Vec<Row>,
     next: usize,
     /// The zone's current or next send window; recomputed once `now` passes its end.
-    window: Option<(Instant, Instant)>,
+    window: Option<(Instant, Option<Instant>)>,
 }
 
 /// What the next send of this outreach can be.
@@ -90,7 +90,9 @@ impl Outreach {
                 continue;
             };
             any_left = true;
-            if q.window.is_none_or(|(_, end)| now >= end) {
+            if q.window
+                .is_none_or(|(_, end)| end.is_some_and(|end| now >= end))
+            {
                 q.window = window_after(schedule, &zones[q.zone as usize], epoch, now);
             }
             match q.window {

@@ -21,17 +21,16 @@ const MINUTE_MS: i64 = 60_000;
 const OFFSET_REACH_MS: i64 = 26 * 60 * MINUTE_MS;
 
 /// The first send window `[start, end)` (virtual time) whose end is after `at`, for a recipient in
-/// `tz`; `start` may be before `at` when the window is open at `at`. `None` schedule: always open
-/// (until [`Instant::END`]).
-/// `None` result: the schedule never opens again.
+/// `tz`; `start` may be before `at` when the window is open at `at`, and an end of `None` never
+/// comes (no schedule: always open). `None` result: the schedule never opens again.
 pub fn window_after(
     schedule: Option<&WeeklySchedule>,
     tz: &TimeZone,
     epoch: Epoch,
     at: Instant,
-) -> Option<(Instant, Instant)> {
+) -> Option<(Instant, Option<Instant>)> {
     let Some(schedule) = schedule else {
-        return Some((Instant::START, Instant::END));
+        return Some((Instant::START, None));
     };
     if schedule.is_never_open() {
         return None;
@@ -47,7 +46,11 @@ pub fn window_after(
     let mut best: Option<(i64, i64)> = None;
     for _ in 0..SEARCH_DAYS {
         // Every reading of this day or a later one is later than the best window found so far.
-        if best.is_some_and(|(start, _)| local_midnight_ms(day) - OFFSET_REACH_MS > start) {
+        let Some(midnight) = local_midnight_ms(day) else {
+            // Past the last date there is: no later window.
+            break;
+        };
+        if best.is_some_and(|(start, _)| midnight - OFFSET_REACH_MS > start) {
             break;
         }
         let weekday = day.weekday().to_monday_zero_offset() as usize;
@@ -64,22 +67,26 @@ pub fn window_after(
     best.map(|(start, end)| {
         let virtual_time =
             |ms: i64| Instant::from_millis(u64::try_from(ms - epoch_ms).unwrap_or(0));
-        (virtual_time(start), virtual_time(end))
+        (virtual_time(start), Some(virtual_time(end)))
     })
 }
 
-/// Local midnight of `day` as if the clock were UTC, in milliseconds since 1970.
-fn local_midnight_ms(day: Date) -> i64 {
+/// Local midnight of `day` as if the clock were UTC, in milliseconds since 1970 (`None` past the
+/// range of timestamps).
+fn local_midnight_ms(day: Date) -> Option<i64> {
     TimeZone::UTC
         .to_timestamp(day.to_datetime(jiff::civil::Time::midnight()))
-        .map_or(i64::MAX / 2, |ts| ts.as_millisecond())
+        .ok()
+        .map(|ts| ts.as_millisecond())
 }
 
 /// The instant intervals (ms since 1970, ascending, disjoint) during which a clock in `tz` reads a
 /// time of `day` in `[from, to)` minutes. Usually one interval; none when the range falls inside a
 /// daylight-saving gap; two when part of it is read twice.
 fn instants_reading(tz: &TimeZone, day: Date, from: u16, to: u16) -> Vec<(i64, i64)> {
-    let midnight = local_midnight_ms(day);
+    let Some(midnight) = local_midnight_ms(day) else {
+        return Vec::new();
+    };
     let (read_from, read_to) = (
         midnight + i64::from(from) * MINUTE_MS,
         midnight + i64::from(to) * MINUTE_MS,
@@ -142,7 +149,7 @@ mod tests {
         let ny = TimeZone::get("America/New_York").unwrap();
         let e = epoch("2026-12-01T08:00", &ny); // a Tuesday
         let w = window_after(Some(&weekdays_9_to_17()), &ny, e, Instant::START).unwrap();
-        assert_eq!(w, (after(HOUR), after(9 * HOUR)));
+        assert_eq!(w, (after(HOUR), Some(after(9 * HOUR))));
     }
 
     #[test]
@@ -159,7 +166,7 @@ mod tests {
         let la = TimeZone::get("America/Los_Angeles").unwrap();
         let e = epoch("2026-12-01T09:00", &ny);
         let (start, end) = window_after(Some(&weekdays_9_to_17()), &la, e, Instant::START).unwrap();
-        assert_eq!((start, end), (after(3 * HOUR), after(11 * HOUR)));
+        assert_eq!((start, end), (after(3 * HOUR), Some(after(11 * HOUR))));
     }
 
     #[test]
@@ -178,7 +185,7 @@ mod tests {
             after(23 * HOUR),
             "only 23 hours pass between 09:00 and 09:00 across the change"
         );
-        assert_eq!(end - start, 8 * HOUR);
+        assert_eq!(end.unwrap() - start, 8 * HOUR);
     }
 
     /// The instant `span` after the start.
@@ -199,7 +206,8 @@ mod tests {
 
     fn window(s: &WeeklySchedule, zone: &str, e: Epoch, from: &str) -> (Instant, Instant) {
         let tz = TimeZone::get(zone).unwrap();
-        window_after(Some(s), &tz, e, at(e, from)).unwrap()
+        let (start, end) = window_after(Some(s), &tz, e, at(e, from)).unwrap();
+        (start, end.expect("a weekly window ends"))
     }
 
     #[test]

@@ -10,9 +10,13 @@ macro_rules! id {
         pub struct $name(u32);
 
         impl $name {
-            /// The id of the `index`-th item of its kind (scenario order).
+            /// The id of the `index`-th item of its kind (scenario order). The largest `u32` is
+            /// never an id: record hashes write an absent column as that value.
             pub fn new(index: usize) -> Self {
-                Self(u32::try_from(index).expect(concat!("fewer than 2^32 of ", stringify!($name))))
+                match u32::try_from(index) {
+                    Ok(i) if i < u32::MAX => Self(i),
+                    _ => panic!(concat!("fewer than 2^32 - 1 of ", stringify!($name))),
+                }
             }
 
             /// Its position in scenario order, for indexing a `Vec`.

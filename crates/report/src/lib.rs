@@ -24,7 +24,7 @@ pub use measured::{CampaignMeasures, InboxMeasures, Measured, measure};
 pub use summary::{Summary, summarize};
 pub use table::print_table;
 pub use timeseries::write_timeseries;
-pub use trace_csv::{TraceWriter, trace_beside, write_trace};
+pub use trace_csv::{TraceWriter, trace_beside};
 pub use verdict::{Verdict, judge};
 
 use scenario::Scenario;

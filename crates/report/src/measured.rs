@@ -123,16 +123,16 @@ impl Measured<'_> {
     /// attainment and utilization, else a count.
     pub fn value(&self, target: Target, metric: Metric) -> f64 {
         match target {
-            Target::Campaign(c) => self.campaigns[c as usize].value(metric),
-            Target::Inbox(i) => self.inboxes[i as usize].value(metric),
+            Target::Campaign(c) => self.campaigns[c.index()].value(metric),
+            Target::Inbox(i) => self.inboxes[i.index()].value(metric),
         }
     }
 
     /// The campaign's or inbox's name.
     pub fn name(&self, target: Target) -> &str {
         match target {
-            Target::Campaign(c) => self.campaigns[c as usize].name,
-            Target::Inbox(i) => self.inboxes[i as usize].name,
+            Target::Campaign(c) => self.campaigns[c.index()].name,
+            Target::Inbox(i) => self.inboxes[i.index()].name,
         }
     }
 }

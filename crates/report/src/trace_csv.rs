@@ -85,19 +85,6 @@ pub fn trace_beside<'a>(
     TraceWriter::new(io::BufWriter::new(file_beside(dir)?), scn)
 }
 
-/// Writes a kept trace.
-pub fn write_trace(
-    out: &mut impl Write,
-    scn: &Scenario,
-    trace: &[(Instant, Record)],
-) -> io::Result<()> {
-    let mut writer = TraceWriter::new(out, scn)?;
-    for (at, record) in trace {
-        writer.observe(*at, record);
-    }
-    writer.close().map(drop)
-}
-
 /// Quotes a name only when it needs it.
 fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
     if s.contains([',', '"', '\n']) {

@@ -31,7 +31,7 @@ pub struct Verdict {
 pub fn judge(e: &Expectation, m: &Measured) -> Verdict {
     let (observed, worst_interval) = match (e.interval, e.target) {
         (Some(iv), Target::Inbox(i)) => {
-            match worst_interval(&m.clock, &m.inboxes[i as usize], iv, e.metric, e.op) {
+            match worst_interval(&m.clock, &m.inboxes[i.index()], iv, e.metric, e.op) {
                 Some((v, at)) => (v, Some(at)),
                 // No conversation arrived in any interval: nothing can have missed the mark.
                 None => (0.0, None),

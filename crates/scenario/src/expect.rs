@@ -2,11 +2,13 @@
 
 use std::fmt;
 
+use model::{CampaignId, InboxId};
+
 /// What a threshold is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
-    Campaign(u32),
-    Inbox(u32),
+    Campaign(CampaignId),
+    Inbox(InboxId),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -655,11 +655,11 @@ fn resolve_expectations(
             };
         let target = match (name_of("campaign")?, name_of("inbox")?) {
             (Some((n, span)), None) => match campaigns.iter().position(|c| c.name == *n) {
-                Some(i) => Target::Campaign(i as u32),
+                Some(i) => Target::Campaign(CampaignId::new(i)),
                 None => return cx.err(span, format!("unknown campaign {n:?}")),
             },
             (None, Some((n, span))) => match inboxes.iter().position(|i| i.name == *n) {
-                Some(i) => Target::Inbox(i as u32),
+                Some(i) => Target::Inbox(InboxId::new(i)),
                 None => return cx.err(span, format!("unknown inbox {n:?}")),
             },
             _ => {

@@ -6,6 +6,8 @@ use std::collections::BTreeSet;
 use engine::schedule::window_after;
 use model::time::Instant;
 
+use scenario::Scenario;
+
 use crate::Outcome;
 
 /// Spans of virtual time when no campaign may send to any of its recipients: schedules are read
@@ -15,33 +17,37 @@ use crate::Outcome;
 /// finished campaign's open hours do not hide that the others are closed. A campaign without a
 /// schedule is open at every hour of that span; before the first start and after the last
 /// campaign is done, nothing is open.
-pub fn closed_hours(outcome: &Outcome, end: Instant) -> Vec<(Instant, Instant)> {
-    let config = &outcome.config;
+pub fn closed_hours(scn: &Scenario, outcome: &Outcome, end: Instant) -> Vec<(Instant, Instant)> {
     let mut open: Vec<(Instant, Instant)> = Vec::new();
-    for (c, m) in config.campaigns.iter().zip(&outcome.campaigns) {
+    for ((c, lists), m) in scn
+        .campaigns
+        .iter()
+        .zip(&outcome.lists)
+        .zip(&outcome.campaigns)
+    {
         let done = if m.unreached == 0 {
             m.last_send.unwrap_or(Instant::START).min(end)
         } else {
             end
         };
-        for o in &c.outreaches {
+        for (o, list) in c.outreaches.iter().zip(lists) {
             let until = [o.end, o.stop_at]
                 .into_iter()
                 .flatten()
                 .fold(done, Instant::min);
-            let zones: BTreeSet<u16> = o.recipients.iter().map(|r| r.zone).collect();
+            let zones: BTreeSet<u16> = list.iter().map(|r| r.zone).collect();
             for zone in zones {
-                let tz = &config.zones[zone as usize];
+                let tz = &scn.zones[usize::from(zone)].tz;
                 let mut t = o.start;
                 while t < until {
-                    let Some((s, e)) = window_after(c.schedule.as_ref(), tz, config.epoch, t)
-                    else {
+                    let Some((s, e)) = window_after(c.schedule.as_ref(), tz, scn.epoch, t) else {
                         break;
                     };
                     if s >= until {
                         break;
                     }
-                    open.push((s.max(o.start), e.min(until)));
+                    let e = e.map_or(until, |e| e.min(until));
+                    open.push((s.max(o.start), e));
                     t = e;
                 }
             }

@@ -73,7 +73,9 @@ impl<W: World<L>, L: SendLimit> Driver<W, L> {
     pub fn next(&self) -> Option<(Instant, Actor)> {
         let platform = self.engine.next_wakeup();
         let world = self.world.next_at();
-        // At equal times the platform acts first: its timers were set before the world's news.
+        // At equal times the platform acts first: its end times and stops then hold against news
+        // of the same millisecond, and every run orders a tie the same way whatever was
+        // scheduled first. (Outputs depend on this order; it is the one they were made with.)
         let next = match (platform, world) {
             (Some(p), Some(w)) if w < p => (w, Actor::World),
             (Some(p), _) => (p, Actor::Platform),

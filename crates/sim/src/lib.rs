@@ -33,7 +33,8 @@ use population::Population;
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub seed: u64,
-    /// Keep every record in [`Outcome::trace`] (for `--trace` and tests).
+    /// Keep every record in memory, in [`Outcome::trace`] (tests and library callers; `run
+    /// --trace` streams the records to a file instead).
     pub trace: bool,
 }
 
@@ -54,8 +55,8 @@ pub struct Outcome {
     pub shared_phones: u64,
     /// Every record, with `Options::trace`; else empty.
     pub trace: Trace,
-    /// What the engine ran with (recipient lists included).
-    pub config: engine::Config,
+    /// Who each outreach texted, `[campaign][outreach][row]`.
+    pub lists: Lists,
 }
 
 /// The engine's configuration for a scenario, with the recipient `lists` built for it.
@@ -131,6 +132,7 @@ type Watchers<O> = ((Metrics, Timeline), (Option<Trace>, O));
 pub struct Run<'a, O, L: SendLimit = Limiter> {
     driver: Driver<MockWorld<'a, Watchers<O>>, L>,
     seed: u64,
+    lists: Lists,
     shared_phones: u64,
 }
 
@@ -170,6 +172,7 @@ impl<'a, O: Observer, L: SendLimit> Run<'a, O, L> {
         let world = MockWorld::new(scn, opts.seed, outreaches, models, watchers);
         Run {
             driver: Driver::new(Engine::with_limiters(config, limiter), world, scn.until),
+            lists: population.lists.clone(),
             seed: opts.seed,
             shared_phones: population.shared_phones,
         }
@@ -189,14 +192,12 @@ impl<'a, O: Observer, L: SendLimit> Run<'a, O, L> {
     pub fn finish(self) -> (Outcome, O) {
         let done = self.driver.finish();
         let ((metrics, timeline), (trace, observer)) = done.world.observer;
-        let statuses = done
-            .engine
-            .config()
-            .campaigns
+        let statuses = self
+            .lists
             .iter()
             .enumerate()
-            .map(|(c, cfg)| {
-                OutreachId::all(cfg.outreaches.len())
+            .map(|(c, outreaches)| {
+                OutreachId::all(outreaches.len())
                     .map(|o| done.engine.outreach_status(CampaignId::new(c), o))
                     .collect()
             })
@@ -211,7 +212,7 @@ impl<'a, O: Observer, L: SendLimit> Run<'a, O, L> {
             timeline,
             shared_phones: self.shared_phones,
             trace: trace.unwrap_or_default(),
-            config: done.engine.into_config(),
+            lists: self.lists,
         };
         (outcome, observer)
     }

@@ -72,8 +72,6 @@ pub struct MockWorld<'a, O> {
     /// Who opened each conversation.
     sources: Vec<Source>,
     open_outreaches: usize,
-    /// Whose message the engine is handling (opt-outs are counted for that campaign).
-    replying: Source,
 }
 
 /// Each campaign's customers in a run of `seed`, their reply rate drawn.
@@ -128,7 +126,6 @@ impl<'a, O: Observer> MockWorld<'a, O> {
             customers: Vec::new(),
             sources: Vec::new(),
             open_outreaches: outreaches,
-            replying: Source::Background,
         };
         for (i, b) in world.background.iter_mut().enumerate() {
             if let Some(t) = b.next_arrival(Instant::START) {
@@ -218,7 +215,6 @@ impl<'a, O: Observer> MockWorld<'a, O> {
                 body: first_campaign_reply.then_some(body),
             },
         );
-        self.replying = source;
         // Field borrows (not `self.model`), so the engine can be driven while `body` lives.
         let model = match source {
             Source::Campaign(c) => &self.models[c.index()],
@@ -364,13 +360,21 @@ impl<'a, O: Observer> MockWorld<'a, O> {
                     Record::Start { campaign, outreach }
                 }
             }
-            Action::OptOut { phone, number } => Record::OptOut {
-                source: self.replying,
+            Action::OptOut {
+                phone,
+                number,
+                customer,
+            } => Record::OptOut {
+                source: self.customers[customer.index()].source,
                 phone,
                 number,
             },
-            Action::OptIn { phone, number } => Record::OptIn {
-                source: self.replying,
+            Action::OptIn {
+                phone,
+                number,
+                customer,
+            } => Record::OptIn {
+                source: self.customers[customer.index()].source,
                 phone,
                 number,
             },

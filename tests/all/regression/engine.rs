@@ -4,7 +4,7 @@
 use model::OutreachId;
 use model::record::Record;
 use model::time::{HOUR, Instant};
-use scenario::Dist;
+use scenario::{Dist, Scenario};
 use sim::{self, Outcome};
 
 use crate::common::{after, one_campaign, run_audited, scenario};
@@ -38,9 +38,9 @@ recipients = {{ count = {count} }}
 }
 
 /// Virtual time of a zoned instant such as `2026-03-08T03:00-04:00[America/New_York]`.
-fn at(o: &Outcome, zoned: &str) -> Instant {
+fn at(scn: &Scenario, zoned: &str) -> Instant {
     let z: jiff::ZonedDateTime = zoned.parse().unwrap();
-    o.config.epoch.instant(z.timestamp())
+    scn.epoch.instant(z.timestamp())
 }
 
 fn sends(o: &Outcome) -> Vec<Instant> {
@@ -59,10 +59,11 @@ fn a_range_starting_inside_the_spring_gap_opened_a_quarter_hour_late() {
         "sun = \"02:15-04:00\"",
         100,
     );
-    let o = run_audited(&scenario(&text), 1);
+    let scn = scenario(&text);
+    let o = run_audited(&scn, 1);
     assert_eq!(
         o.campaigns[0].first_send,
-        Some(at(&o, "2026-03-08T03:00-04:00[America/New_York]"))
+        Some(at(&scn, "2026-03-08T03:00-04:00[America/New_York]"))
     );
 }
 
@@ -76,10 +77,11 @@ fn a_weekly_window_lost_to_the_gap_stopped_the_campaign_for_good() {
         "sun = \"02:00-03:00\"",
         1000,
     );
-    let o = run_audited(&scenario(&text), 1);
+    let scn = scenario(&text);
+    let o = run_audited(&scn, 1);
     let m = &o.campaigns[0];
     assert_eq!((m.sent, m.unreached), (1000, 0));
-    let third_week = at(&o, "2026-03-15T02:00-04:00[America/New_York]");
+    let third_week = at(&scn, "2026-03-15T02:00-04:00[America/New_York]");
     assert_eq!(
         sends(&o)
             .iter()
@@ -99,9 +101,10 @@ fn the_repeated_hour_after_fall_back_was_sent_outside_the_range() {
         "sun = \"01:30-03:00\"",
         2000,
     );
-    let o = run_audited(&scenario(&text), 1);
-    let closed = at(&o, "2026-11-01T01:00-05:00[America/New_York]")
-        ..at(&o, "2026-11-01T01:30-05:00[America/New_York]");
+    let scn = scenario(&text);
+    let o = run_audited(&scn, 1);
+    let closed = at(&scn, "2026-11-01T01:00-05:00[America/New_York]")
+        ..at(&scn, "2026-11-01T01:30-05:00[America/New_York]");
     assert!(sends(&o).iter().all(|t| !closed.contains(t)));
     assert!(o.campaigns[0].sent > 0);
 }
@@ -115,9 +118,10 @@ fn a_reading_that_occurs_twice_was_open_only_once() {
         "sun = \"00:30-01:30\"",
         2000,
     );
-    let o = run_audited(&scenario(&text), 1);
-    let second = at(&o, "2026-11-01T01:00-05:00[America/New_York]")
-        ..at(&o, "2026-11-01T01:30-05:00[America/New_York]");
+    let scn = scenario(&text);
+    let o = run_audited(&scn, 1);
+    let second = at(&scn, "2026-11-01T01:00-05:00[America/New_York]")
+        ..at(&scn, "2026-11-01T01:30-05:00[America/New_York]");
     let in_second = sends(&o).iter().filter(|t| second.contains(t)).count();
     assert_eq!(in_second, 240, "half an hour at 480 per hour");
 }
@@ -131,10 +135,11 @@ fn a_midnight_range_sent_at_one_on_a_day_whose_midnight_is_skipped() {
         "daily = \"00:00-00:30\"",
         1000,
     );
-    let o = run_audited(&scenario(&text), 1);
+    let scn = scenario(&text);
+    let o = run_audited(&scn, 1);
     assert_eq!(
         o.campaigns[0].first_send,
-        Some(at(&o, "2026-09-07T00:00-03:00[America/Santiago]"))
+        Some(at(&scn, "2026-09-07T00:00-03:00[America/Santiago]"))
     );
 }
 

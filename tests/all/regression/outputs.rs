@@ -542,6 +542,18 @@ fn verify_determinism_says_where_two_runs_first_differ() {
         assert!(text.contains(part), "{part:?} in {text}");
     }
 
+    // A run that ends early differs where the other goes on: known at once, nothing held.
+    let mut c = Comparison::default();
+    for &r in &first[..3] {
+        c.offer(Side::First, r);
+        c.offer(Side::Second, r);
+    }
+    c.ended(Side::Second);
+    c.offer(Side::First, first[3]);
+    c.offer(Side::First, first[0]);
+    let d = c.finish().expect("the second run ended early");
+    assert_eq!((d.index, d.first, d.second), (3, Some(first[3]), None));
+
     let d = compare(&first, &first[..3]).expect("one is shorter");
     assert_eq!((d.index, d.second), (3, None));
     assert!(

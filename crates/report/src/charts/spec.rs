@@ -32,16 +32,16 @@ impl ChartSpec {
         let outreaches = scn
             .campaigns
             .iter()
-            .zip(&outcome.config.campaigns)
-            .map(|(campaign, engine)| {
+            .zip(&outcome.lists)
+            .map(|(campaign, lists)| {
                 campaign
                     .outreaches
                     .iter()
-                    .zip(&engine.outreaches)
+                    .zip(lists)
                     .map(|(o, list)| OutreachSpec {
                         start: o.start,
                         end: o.end,
-                        recipients: list.recipients.len() as u64,
+                        recipients: list.len() as u64,
                     })
                     .collect()
             })
@@ -49,7 +49,7 @@ impl ChartSpec {
         ChartSpec {
             end,
             outreaches,
-            closed_hours: closed_hours(outcome, hours(end)),
+            closed_hours: closed_hours(scn, outcome, hours(end)),
         }
     }
 }
@@ -57,9 +57,9 @@ impl ChartSpec {
 /// Hours (from the start) when no campaign could send to anyone, up to `end_h`. The bands are
 /// cut at the instant the axis' end reads back to, and the last one is drawn to the axis' end
 /// itself: hours and back can lose a millisecond, which would leave a gap or a sliver at the edge.
-fn closed_hours(outcome: &Outcome, end_h: f64) -> Vec<(f64, f64)> {
+fn closed_hours(scn: &Scenario, outcome: &Outcome, end_h: f64) -> Vec<(f64, f64)> {
     let end = Instant::from_millis((end_h * HOUR.as_millis() as f64) as u64);
-    sim::closed_hours(outcome, end)
+    sim::closed_hours(scn, outcome, end)
         .into_iter()
         .map(|(s, e)| (hours(s), if e == end { end_h } else { hours(e) }))
         .collect()
