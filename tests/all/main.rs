@@ -7,6 +7,7 @@ mod bad_input;
 mod check;
 mod common;
 mod determinism;
+mod erlang;
 mod golden;
 mod limits;
 mod opt_out;
