@@ -105,7 +105,10 @@ fn resolve_when(
         let why = first.lines().last().unwrap_or("invalid pattern");
         return cx.err(
             pattern.span(),
-            format!("`body_regex` does not compile: {}", why.trim()),
+            format!(
+                "`body_regex` does not compile: {}",
+                why.trim().trim_start_matches("error: ")
+            ),
         );
     }
     Ok(When {
