@@ -360,6 +360,9 @@ fn rules_naming_what_does_not_exist_are_rejected_where_written() {
         "when = {}",
         "a rule needs at least one condition",
     );
+    let bad_sla = with_rule("{ campaign = \"A\" }", close)
+        .replace("inbox = \"Replies\"", "inbox = \"Replies\"\nsla = \"soon\"");
+    assert_rejected_at(&bad_sla, "sla = \"soon\"", "duration");
     assert_rejected_at(
         &with_rule("{ body_contains = \"refund\" }", "{}"),
         "then = {}",

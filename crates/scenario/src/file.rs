@@ -162,7 +162,7 @@ pub struct NumberFile {
     pub number: Spanned<String>,
     pub inbox: Spanned<String>,
     /// Entry-point SLA: overrides the inbox's for conversations this number routes there.
-    pub sla: Option<Spanned<Duration>>,
+    pub sla: Option<Duration>,
 }
 
 #[derive(Deserialize)]

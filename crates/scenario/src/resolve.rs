@@ -141,7 +141,7 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
         numbers.push(Number {
             number: n.number.get_ref().clone(),
             inbox: inbox_of(&n.inbox)?,
-            sla: n.sla.as_ref().map(|d| d.get_ref().0),
+            sla: n.sla.as_ref().map(|d| d.0),
         });
     }
 
