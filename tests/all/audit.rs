@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 use audit::{self, Invariant};
 use model::time::{Instant, SECOND, Span};
 use model::{
-    CampaignId, Destination, EndReason, NumberId, Phone, RecipientRef, Record, SkipReason, Source,
+    AgentId, CampaignId, ConversationId, Destination, EndReason, InboxId, NumberId, Phone,
+    RecipientRef, Record, SkipReason, Source,
 };
 use scenario::Scenario;
 
@@ -293,4 +294,74 @@ fn without_a_horizon_nobody_may_be_left_for_the_horizon() {
         && v.campaign == Some(CampaignId::new(0))
         && v.detail.contains("no horizon")));
     run_audited(&scn, 1);
+}
+
+/// `one_campaign` where every delivered recipient replies once, with `extra` (rules, inboxes)
+/// appended.
+fn everyone_replies(extra: &str) -> Scenario {
+    let customers = "[customers]\nreply_rate = { dist = \"fixed\", value = 1 }\nfollow_ups = { dist = \"fixed\", value = 1 }\n[[numbers]]";
+    scenario(&format!(
+        "{}\n{extra}",
+        one_campaign(30, "", "").replace("[[numbers]]", customers)
+    ))
+}
+
+fn position(trace: &[(Instant, Record)], pick: impl Fn(&Record) -> bool) -> usize {
+    trace.iter().position(|(_, r)| pick(r)).unwrap()
+}
+
+#[test]
+fn a_transfer_to_an_inbox_the_scenario_lacks_breaks_the_transfer_target() {
+    let scn = everyone_replies(
+        "[[inboxes]]\nname = \"Orders\"\nagents = 1\n[[rules]]\nname = \"All to Orders\"\nwhen = { campaign = \"A\" }\nthen = { move_to_inbox = \"Orders\" }",
+    );
+    let mut trace = good_trace(&scn);
+    let i = position(&trace, |r| matches!(r, Record::Transfer { .. }));
+    if let Record::Transfer { to, .. } = &mut trace[i].1 {
+        *to = InboxId::new(7);
+    }
+    assert_only(&scn, &trace, Invariant::TransferTarget);
+}
+
+#[test]
+fn a_rule_firing_after_it_was_switched_off_breaks_disabled_rule() {
+    let scn = everyone_replies(
+        "[[inboxes]]\nname = \"Orders\"\nagents = 1\n[[rules]]\nname = \"To Orders\"\nwhen = { inbox = \"Replies\" }\nthen = { move_to_inbox = \"Orders\" }\n[[rules]]\nname = \"Back\"\nwhen = { inbox = \"Orders\" }\nthen = { move_to_inbox = \"Replies\" }",
+    );
+    let mut trace = good_trace(&scn);
+    let i = position(&trace, |r| matches!(r, Record::RuleDisabled { .. }));
+    let Record::RuleDisabled { rule } = trace[i].1 else {
+        unreachable!()
+    };
+    let conversation = ConversationId::new(0);
+    trace.insert(
+        i + 1,
+        (trace[i].0, Record::RuleFired { rule, conversation }),
+    );
+    assert_only(&scn, &trace, Invariant::DisabledRule);
+}
+
+#[test]
+fn an_agent_on_a_conversation_a_rule_closed_breaks_closed_by_rule() {
+    let scn = everyone_replies(
+        "[[rules]]\nname = \"Close all\"\nwhen = { campaign = \"A\" }\nthen = { close = true }",
+    );
+    let mut trace = good_trace(&scn);
+    let i = position(&trace, |r| matches!(r, Record::ClosedByRule { .. }));
+    let Record::ClosedByRule {
+        conversation,
+        inbox,
+    } = trace[i].1
+    else {
+        unreachable!()
+    };
+    let handle = Record::Handle {
+        conversation,
+        source: Source::Campaign(CampaignId::new(0)),
+        phone: Phone(15550000000),
+        inbox,
+        agent: AgentId::new(0),
+    };
+    trace.insert(i + 1, (trace[i].0, handle));
+    assert_only(&scn, &trace, Invariant::ClosedByRule);
 }

@@ -15,4 +15,5 @@ mod properties;
 mod realtime;
 mod regression;
 mod reports;
+mod routing;
 mod schedule;

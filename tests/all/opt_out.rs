@@ -34,6 +34,8 @@ fn two_campaigns(scope: Scope) -> Engine {
         opt_out_scope: scope,
         duplicates: Duplicates::SendOnce,
         number_inbox: vec![InboxId::new(0); 2],
+        number_sla: vec![None; 2],
+        rules: Vec::new(),
         inboxes: vec![InboxConfig {
             agents: 1,
             capacity: 1,
@@ -63,6 +65,7 @@ impl World for Customer {
             body,
             customer: CustomerId::new(0),
             conversation: None,
+            campaign: None,
         };
         engine.on_inbound(now, msg, decided);
     }

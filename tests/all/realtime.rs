@@ -330,6 +330,12 @@ impl Replay {
                 return None;
             }
             Record::Deliver { .. } | Record::Fail { .. } => return None,
+            // The scenarios replayed here have no routing rules.
+            Record::RuleFired { .. }
+            | Record::Transfer { .. }
+            | Record::AutoReply { .. }
+            | Record::ClosedByRule { .. }
+            | Record::RuleDisabled { .. } => unreachable!("no rules in the replayed scenarios"),
             Record::Start { campaign, outreach } => Action::Status {
                 campaign,
                 outreach,

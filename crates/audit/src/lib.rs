@@ -17,6 +17,7 @@ mod clock;
 mod fates;
 mod liveness;
 mod opt_out;
+mod routing;
 mod windows;
 
 #[cfg(test)]
@@ -34,6 +35,7 @@ use agents::Agents;
 use fates::{Fates, Phonebook};
 use liveness::Liveness;
 use opt_out::OptOuts;
+use routing::Routing;
 use windows::SendWindows;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +68,12 @@ pub enum Invariant {
     /// A free slot left unused while a recipient was due (eager pacing), or work left at the end
     /// of a run without a horizon.
     Liveness,
+    /// A routing rule moved a conversation to an inbox the scenario does not have.
+    TransferTarget,
+    /// A rule fired after it was switched off for looping.
+    DisabledRule,
+    /// A conversation a rule closed (or marked "no reply needed") reached an agent.
+    ClosedByRule,
 }
 
 impl Invariant {
@@ -80,6 +88,9 @@ impl Invariant {
             Invariant::AgentCapacity => "agent_capacity",
             Invariant::MonotonicTime => "monotonic_time",
             Invariant::Liveness => "liveness",
+            Invariant::TransferTarget => "transfer_target",
+            Invariant::DisabledRule => "disabled_rule",
+            Invariant::ClosedByRule => "closed_by_rule",
         }
     }
 }
@@ -153,6 +164,7 @@ pub struct Auditor<'a> {
     opt_outs: OptOuts<'a>,
     fates: Fates<'a>,
     agents: Agents,
+    routing: Routing,
     /// Every finding, once the run is finished.
     found: Option<Vec<Violation>>,
 }
@@ -176,14 +188,15 @@ impl<'a> Auditor<'a> {
             opt_outs: OptOuts::new(scn),
             fates: Fates::new(roster),
             agents: Agents::new(scn),
+            routing: Routing::new(scn.inboxes.len()),
             found: None,
         }
     }
 
     /// Every violation of the run, in a fixed order: monotonic time; send windows by campaign
     /// and window; outreach times and schedules, opt-outs and duplicates in record order;
-    /// conservation by campaign and outreach; agent capacity in record order; liveness by
-    /// campaign. Panics before [`Observer::finish`], when the end-of-run rules are not judged yet.
+    /// conservation by campaign and outreach; agent capacity, then routing, in record order;
+    /// liveness by campaign. Panics before [`Observer::finish`], when the end-of-run rules are not judged yet.
     pub fn violations(&self) -> &[Violation] {
         self.found
             .as_deref()
@@ -295,8 +308,23 @@ impl Observer for Auditor<'_> {
                 body: Some(body),
                 ..
             } => self.opt_outs.reply(c, phone, to, body),
-            Record::Assign { inbox, agent, .. } => self.agents.assign(at, inbox, agent),
+            Record::Assign {
+                conversation,
+                inbox,
+                agent,
+                ..
+            } => {
+                self.routing.agent(at, conversation);
+                self.agents.assign(at, inbox, agent);
+            }
+            Record::Handle { conversation, .. } => self.routing.agent(at, conversation),
             Record::Release { inbox, agent, .. } => self.agents.release(inbox, agent),
+            Record::Transfer {
+                conversation, to, ..
+            } => self.routing.transfer(at, conversation, to),
+            Record::RuleFired { rule, .. } => self.routing.fired(at, rule),
+            Record::RuleDisabled { rule } => self.routing.disabled(rule),
+            Record::ClosedByRule { conversation, .. } => self.routing.closed(conversation),
             _ => {}
         }
     }
@@ -318,6 +346,7 @@ impl Observer for Auditor<'_> {
         found.append(&mut self.fates.take_duplicates());
         found.append(&mut self.fates.conservation(end));
         found.append(&mut self.agents.take_found());
+        found.append(&mut self.routing.take_found());
         found.extend(
             liveness
                 .into_iter()

@@ -7,7 +7,7 @@ use model::record::Trace;
 use model::time::{Instant, MAX_RUN, MINUTE, SECOND, Span};
 use model::{
     AgentId, CampaignId, ConversationId, Destination, EndReason, InboxId, Lists, NumberId,
-    Observer, OutreachId, Phone, Recipient, RecipientRef, Record, Row, SkipReason, Source,
+    Observer, OutreachId, Phone, Recipient, RecipientRef, Record, Row, RuleId, SkipReason, Source,
 };
 use scenario::{Recipients, Scenario};
 
@@ -777,4 +777,68 @@ fn auditors_of_many_seeds_can_run_on_many_threads() {
         runs.into_iter().map(|r| r.join().unwrap()).collect()
     });
     assert_eq!(found.iter().map(Vec::len).collect::<Vec<_>>(), [1, 1, 0]);
+}
+
+fn rule_fired(t: Instant, rule: usize, conversation: usize) -> (Instant, Record) {
+    let record = Record::RuleFired {
+        rule: RuleId::new(rule),
+        conversation: ConversationId::new(conversation),
+    };
+    (t, record)
+}
+
+fn transfer(t: Instant, conversation: usize, to: usize) -> (Instant, Record) {
+    let record = Record::Transfer {
+        conversation: ConversationId::new(conversation),
+        from: InboxId::new(0),
+        to: InboxId::new(to),
+    };
+    (t, record)
+}
+
+fn closed_by_rule(t: Instant, conversation: usize) -> (Instant, Record) {
+    let record = Record::ClosedByRule {
+        conversation: ConversationId::new(conversation),
+        inbox: InboxId::new(0),
+    };
+    (t, record)
+}
+
+#[test]
+fn a_transfer_must_land_in_an_inbox_of_the_scenario() {
+    let mut trace = all_sent(3);
+    trace.push(transfer(at(MINUTE), 0, 0));
+    assert_eq!(run(&plain(), &trace), []);
+    trace.push(transfer(at(2 * MINUTE), 1, 1));
+    let v = only(run(&plain(), &trace), Invariant::TransferTarget);
+    assert!(v.detail.contains("inbox #1"), "{}", v.detail);
+}
+
+#[test]
+fn a_rule_switched_off_never_fires_again() {
+    let mut trace = all_sent(3);
+    trace.extend([
+        rule_fired(at(MINUTE), 0, 0),
+        (
+            at(MINUTE),
+            Record::RuleDisabled {
+                rule: RuleId::new(0),
+            },
+        ),
+        rule_fired(at(2 * MINUTE), 1, 1),
+    ]);
+    assert_eq!(run(&plain(), &trace), []);
+    trace.push(rule_fired(at(3 * MINUTE), 0, 2));
+    let v = only(run(&plain(), &trace), Invariant::DisabledRule);
+    assert_eq!(v.t, at(3 * MINUTE));
+}
+
+#[test]
+fn a_conversation_closed_by_a_rule_never_reaches_an_agent() {
+    let mut trace = all_sent(3);
+    trace.extend([closed_by_rule(at(MINUTE), 0), assign(at(MINUTE), 1, 0)]);
+    assert_eq!(run(&plain(), &trace), []);
+    trace.push(assign(at(2 * MINUTE), 0, 1));
+    let v = only(run(&plain(), &trace), Invariant::ClosedByRule);
+    assert_eq!(v.t, at(2 * MINUTE));
 }

@@ -3,6 +3,7 @@
 use jiff::tz::TimeZone;
 
 use model::List;
+use model::rules::Rule;
 use model::schedule::WeeklySchedule;
 use model::time::{Epoch, Instant, Span};
 use model::{Duplicates, Pacing, Scope, Window};
@@ -19,6 +20,10 @@ pub struct Config {
     pub duplicates: Duplicates,
     /// The inbox each sending number's replies go to, by number.
     pub number_inbox: Vec<InboxId>,
+    /// Each number's entry-point SLA, if it overrides the inbox's.
+    pub number_sla: Vec<Option<Span>>,
+    /// Routing rules in sort order.
+    pub rules: Vec<Rule>,
     pub inboxes: Vec<InboxConfig>,
     pub campaigns: Vec<CampaignConfig>,
 }

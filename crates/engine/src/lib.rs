@@ -10,6 +10,7 @@ mod inbox;
 pub mod limiter;
 pub mod opt_out;
 pub mod outreach;
+mod rules;
 pub mod schedule;
 
 use std::cmp::Reverse;
@@ -22,10 +23,11 @@ use inbox::Inbox;
 use model::time::Instant;
 use model::{
     AgentId, CampaignId, ConversationId, CustomerId, Destination, EndReason, InboxId, NumberId,
-    OutreachId, Pacing, Phone, RecipientRef, Row, SkipReason, Status, Window,
+    OutreachId, Pacing, Phone, RecipientRef, Row, RuleId, SkipReason, Status, Window,
 };
 use opt_out::{Keyword, Registry};
 use outreach::{Outreach, Pick};
+use rules::{Message, Routing, Rules};
 
 pub struct Inbound<'a> {
     pub phone: Phone,
@@ -35,6 +37,8 @@ pub struct Inbound<'a> {
     pub customer: CustomerId,
     /// The conversation this message continues, if the customer had one.
     pub conversation: Option<ConversationId>,
+    /// The campaign this message answers (routing rules may ask).
+    pub campaign: Option<CampaignId>,
 }
 
 /// What the campaign system does; the driver carries it out (and may record it).
@@ -97,6 +101,29 @@ pub enum Action {
         inbox: InboxId,
         agent: AgentId,
     },
+    /// A routing rule's actions ran for the message opening `conversation`.
+    RuleFired {
+        rule: RuleId,
+        conversation: ConversationId,
+    },
+    /// A rule moved the conversation to another inbox before it was routed.
+    Transfer {
+        conversation: ConversationId,
+        from: InboxId,
+        to: InboxId,
+    },
+    /// A rule answers the customer at once; the SMS counts toward no send limit.
+    AutoReply {
+        conversation: ConversationId,
+        customer: CustomerId,
+    },
+    /// A rule closed the conversation: it was routed, but no agent will take it.
+    ClosedByRule {
+        conversation: ConversationId,
+        inbox: InboxId,
+    },
+    /// A rule looped too often and is off for the rest of the run.
+    RuleDisabled { rule: RuleId },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -149,6 +176,7 @@ pub struct Engine<L = Limiter> {
     campaigns: Vec<Campaign<L>>,
     registry: Registry,
     inboxes: Vec<Inbox>,
+    rules: Rules,
     conversations: Vec<Conversation>,
     timers: BinaryHeap<Reverse<(Instant, u8, u64, Timer)>>,
     timer_seq: u64,
@@ -188,6 +216,7 @@ impl<L: SendLimit> Engine<L> {
         let mut engine = Engine {
             registry: Registry::new(config.opt_out_scope),
             inboxes: config.inboxes.iter().map(Inbox::new).collect(),
+            rules: Rules::new(&config.rules),
             campaigns,
             conversations: Vec::new(),
             timers: BinaryHeap::new(),
@@ -264,23 +293,54 @@ impl<L: SendLimit> Engine<L> {
                 return;
             }
         }
-        let inbox = match msg.to {
-            Destination::Number(n) => self.config.number_inbox[n.index()],
-            Destination::Inbox(i) => i,
+        self.open_conversation(now, &msg, out);
+    }
+
+    /// A message that continues no live session opens a conversation: the rules run on it, then
+    /// it waits in the inbox they leave it in, due by that inbox's SLA (or the number's
+    /// entry-point SLA, in the inbox the number routes to).
+    fn open_conversation(&mut self, now: Instant, msg: &Inbound<'_>, out: &mut Vec<Action>) {
+        let (entry, number) = match msg.to {
+            Destination::Number(n) => (self.config.number_inbox[n.index()], Some(n)),
+            Destination::Inbox(i) => (i, None),
         };
         let conversation = ConversationId::new(self.conversations.len());
+        let mut routing = Routing::entering(entry);
+        let message = Message {
+            body: msg.body,
+            number,
+            campaign: msg.campaign,
+            conversation,
+            customer: msg.customer,
+        };
+        self.rules.run(&message, &mut routing, out);
+        let inbox = routing.inbox;
         self.conversations.push(Conversation {
             inbox,
             customer: msg.customer,
-            state: ConversationState::Waiting,
+            state: if routing.ends {
+                ConversationState::Closed
+            } else {
+                ConversationState::Waiting
+            },
         });
         out.push(Action::Route {
             conversation,
             inbox,
             customer: msg.customer,
         });
-        let due = now.saturating_add(self.config.inboxes[inbox.index()].sla);
-        self.inboxes[inbox.index()].enqueue(due, conversation);
+        if routing.ends {
+            out.push(Action::ClosedByRule {
+                conversation,
+                inbox,
+            });
+            return;
+        }
+        let entry_sla = number
+            .filter(|_| inbox == entry)
+            .and_then(|n| self.config.number_sla[n.index()]);
+        let sla = entry_sla.unwrap_or(self.config.inboxes[inbox.index()].sla);
+        self.inboxes[inbox.index()].enqueue(now.saturating_add(sla), conversation);
         self.assign(inbox, out);
     }
 

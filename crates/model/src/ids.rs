@@ -76,6 +76,19 @@ id!(
     CustomerId
 );
 
+id!(
+    /// A routing rule, in scenario (sort) order.
+    RuleId
+);
+id!(
+    /// A conversation topic, in the order the scenario's rules first name it.
+    TopicId
+);
+id!(
+    /// An agent skill a conversation may need, in the order the scenario's rules first name it.
+    SkillId
+);
+
 /// One recipient row of one outreach of one campaign.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RecipientRef {

@@ -10,6 +10,7 @@ pub mod ids;
 pub mod limits;
 pub mod phone;
 pub mod record;
+pub mod rules;
 pub mod schedule;
 pub mod status;
 pub mod time;
@@ -17,7 +18,7 @@ pub mod time;
 pub use clock::CompanyClock;
 pub use ids::{
     AgentId, CampaignId, ConversationId, CustomerId, Destination, InboxId, NumberId, OutreachId,
-    RecipientRef, Row, Source,
+    RecipientRef, Row, RuleId, SkillId, Source, TopicId,
 };
 pub use limits::{Duplicates, PLATFORM_WINDOWS, Pacing, Scope, Window};
 pub use phone::{List, Lists, Phone, Recipient};

@@ -5,7 +5,7 @@
 
 use crate::ids::{
     AgentId, CampaignId, ConversationId, Destination, InboxId, NumberId, OutreachId, RecipientRef,
-    Row, Source,
+    Row, RuleId, Source,
 };
 use crate::time::Instant;
 use crate::{EndReason, Phone, SkipReason, Status};
@@ -103,6 +103,31 @@ pub enum Record {
         inbox: InboxId,
         agent: AgentId,
     },
+    /// A routing rule's actions ran for the message that opened `conversation`.
+    RuleFired {
+        rule: RuleId,
+        conversation: ConversationId,
+    },
+    /// A rule moved the conversation from one inbox to another (before it was routed).
+    Transfer {
+        conversation: ConversationId,
+        from: InboxId,
+        to: InboxId,
+    },
+    /// A rule answered the customer at once: an SMS outside every send limit.
+    AutoReply {
+        conversation: ConversationId,
+        phone: Phone,
+        /// The number the customer wrote to; `None` for other channels.
+        number: Option<NumberId>,
+    },
+    /// A rule closed the conversation (or marked it "no reply needed"): no agent will see it.
+    ClosedByRule {
+        conversation: ConversationId,
+        inbox: InboxId,
+    },
+    /// A rule looped too often and is switched off for the rest of the run.
+    RuleDisabled { rule: RuleId },
 }
 
 /// A record's columns as `trace.csv` writes them; a column a record does not have is `None`.
@@ -148,6 +173,11 @@ impl Record {
             Record::Assign { .. } => "assign",
             Record::Handle { .. } => "handle",
             Record::Release { .. } => "release",
+            Record::RuleFired { .. } => "rule_fired",
+            Record::Transfer { .. } => "transfer",
+            Record::AutoReply { .. } => "auto_reply",
+            Record::ClosedByRule { .. } => "closed_by_rule",
+            Record::RuleDisabled { .. } => "rule_disabled",
         }
     }
 
@@ -161,6 +191,17 @@ impl Record {
             } => "follow_up".into(),
             Record::Finish { status, .. } => status.as_str().into(),
             Record::Unreached { reason, .. } => reason.as_str().into(),
+            // trace.csv has no rule or conversation column: the detail names them.
+            Record::RuleFired { rule, conversation } => {
+                format!("rule {rule} conversation {conversation}")
+            }
+            Record::Transfer {
+                conversation, from, ..
+            } => format!("conversation {conversation} from inbox {from}"),
+            Record::AutoReply { conversation, .. } | Record::ClosedByRule { conversation, .. } => {
+                format!("conversation {conversation}")
+            }
+            Record::RuleDisabled { rule } => format!("rule {rule}"),
             _ => String::new(),
         }
     }
@@ -252,6 +293,16 @@ impl Record {
                 agent: Some(agent),
                 ..Columns::default()
             },
+            Record::Transfer { to: inbox, .. } | Record::ClosedByRule { inbox, .. } => Columns {
+                inbox: Some(inbox),
+                ..Columns::default()
+            },
+            Record::AutoReply { phone, number, .. } => Columns {
+                phone: Some(phone),
+                number,
+                ..Columns::default()
+            },
+            Record::RuleFired { .. } | Record::RuleDisabled { .. } => Columns::default(),
         }
     }
 }

@@ -4,7 +4,7 @@
 use model::time::{Instant, Span};
 use model::{CompanyClock, Status};
 use scenario::{Metric, Scenario, Target};
-use sim::{CampaignMetrics, InboxMetrics, Outcome};
+use sim::{CampaignMetrics, InboxMetrics, Outcome, RuleMetrics};
 
 pub struct Measured<'a> {
     pub seed: u64,
@@ -15,6 +15,7 @@ pub struct Measured<'a> {
     pub clock: CompanyClock,
     pub campaigns: Vec<CampaignMeasures<'a>>,
     pub inboxes: Vec<InboxMeasures<'a>>,
+    pub rules: &'a [RuleMetrics],
 }
 
 pub struct CampaignMeasures<'a> {
@@ -115,6 +116,7 @@ pub fn measure<'a>(scn: &'a Scenario, o: &'a Outcome) -> Measured<'a> {
                 }
             })
             .collect(),
+        rules: &o.rules,
     }
 }
 

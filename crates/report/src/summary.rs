@@ -14,6 +14,7 @@ use model::time::MAX_RUN;
 use model::{CompanyClock, EndReason, Status};
 use scenario::{Inbox, Scenario};
 use sim::Outcome;
+use sim::metrics::nearest_rank;
 
 #[derive(Serialize)]
 pub struct Summary {
@@ -28,7 +29,24 @@ pub struct Summary {
     pub warnings: Vec<String>,
     pub campaigns: Vec<CampaignSummary>,
     pub inboxes: Vec<InboxSummary>,
+    pub rules: Vec<RuleSummary>,
     pub expectations: Vec<Verdict>,
+}
+
+#[derive(Serialize)]
+pub struct RuleSummary {
+    pub name: String,
+    pub fired: u64,
+    /// `None` while the rule stayed on.
+    pub disabled_after_loops: Option<u32>,
+}
+
+#[derive(Serialize)]
+pub struct TopicSummary {
+    pub arrivals: u64,
+    /// `None` when no conversation of the topic waited (every one closed by a rule).
+    pub wait_p50_s: Option<f64>,
+    pub wait_p90_s: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -78,6 +96,16 @@ pub struct InboxSummary {
     pub utilization: f64,
     /// Conversations no agent had taken when the run ended (their waits count up to the end).
     pub unanswered: u64,
+    pub transfers_in: u64,
+    pub transfers_out: u64,
+    pub closed_by_rules: u64,
+    /// By topic name, in the order the scenario names topics.
+    #[serde(serialize_with = "in_order")]
+    pub topics: Vec<(String, TopicSummary)>,
+}
+
+fn in_order<S: Serializer>(topics: &[(String, TopicSummary)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(topics.iter().map(|(name, t)| (name, t)))
 }
 
 fn status_name<S: Serializer>(status: &Status, s: S) -> Result<S::Ok, S::Error> {
@@ -124,7 +152,17 @@ impl Summary {
                 .inboxes
                 .iter()
                 .zip(&m.inboxes)
-                .map(|(i, measured)| InboxSummary::view(i, measured))
+                .map(|(i, measured)| InboxSummary::view(i, measured, &scn.topics))
+                .collect(),
+            rules: scn
+                .rules
+                .iter()
+                .zip(m.rules)
+                .map(|(r, counts)| RuleSummary {
+                    name: r.name.clone(),
+                    fired: counts.fired,
+                    disabled_after_loops: counts.disabled_after_loops,
+                })
                 .collect(),
             expectations: verdicts,
         }
@@ -172,7 +210,7 @@ impl CampaignSummary {
 }
 
 impl InboxSummary {
-    fn view(i: &Inbox, m: &InboxMeasures) -> InboxSummary {
+    fn view(i: &Inbox, m: &InboxMeasures, topic_names: &[String]) -> InboxSummary {
         let [p50, p90, p99] = m.waits.map(seconds);
         InboxSummary {
             name: i.name.clone(),
@@ -190,6 +228,25 @@ impl InboxSummary {
             sla_attainment: m.sla_attainment,
             unanswered: m.counts.unanswered,
             utilization: m.utilization,
+            transfers_in: m.counts.transfers_in,
+            transfers_out: m.counts.transfers_out,
+            closed_by_rules: m.counts.closed_by_rules,
+            topics: m
+                .counts
+                .topics
+                .iter()
+                .map(|(topic, t)| {
+                    let mut waits = t.waits.clone();
+                    waits.sort_unstable();
+                    let at = |p| nearest_rank(&waits, p).map(seconds);
+                    let summary = TopicSummary {
+                        arrivals: t.arrivals,
+                        wait_p50_s: at(50),
+                        wait_p90_s: at(90),
+                    };
+                    (topic_names[topic.index()].clone(), summary)
+                })
+                .collect(),
         }
     }
 }

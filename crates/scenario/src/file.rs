@@ -27,6 +27,8 @@ pub struct ScenarioFile {
     pub inboxes: Vec<InboxFile>,
     pub campaigns: Vec<CampaignFile>,
     #[serde(default)]
+    pub rules: Vec<RuleFile>,
+    #[serde(default)]
     pub expect: Vec<Spanned<BTreeMap<String, Spanned<toml::Value>>>>,
 }
 
@@ -159,6 +161,50 @@ pub struct ReplyFile {
 pub struct NumberFile {
     pub number: Spanned<String>,
     pub inbox: Spanned<String>,
+    /// Entry-point SLA: overrides the inbox's for conversations this number routes there.
+    pub sla: Option<Duration>,
+}
+
+#[derive(Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a [[rules]] table like { name = \"Orders\", when = { body_words = [\"order\"] }, then = { move_to_inbox = \"Orders\" } }"
+)]
+pub struct RuleFile {
+    pub name: Spanned<String>,
+    pub when: Spanned<WhenFile>,
+    pub then: Spanned<ThenFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table like when = { body_contains = \"refund\", inbox = \"Campaign Replies\" }"
+)]
+pub struct WhenFile {
+    pub body_contains: Option<Spanned<String>>,
+    pub body_words: Option<Spanned<Vec<String>>>,
+    pub body_regex: Option<Spanned<String>>,
+    pub inbox: Option<Spanned<String>>,
+    pub number: Option<Spanned<String>>,
+    pub topic: Option<Spanned<String>>,
+    pub campaign: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table like then = { move_to_inbox = \"Orders\", add_topic = \"Order status\" }"
+)]
+pub struct ThenFile {
+    pub move_to_inbox: Option<Spanned<String>>,
+    pub add_topic: Option<Spanned<String>>,
+    pub needs_skill: Option<Spanned<String>>,
+    pub auto_reply: Option<Spanned<String>>,
+    #[serde(default)]
+    pub no_reply_needed: bool,
+    #[serde(default)]
+    pub close: bool,
 }
 
 #[derive(Deserialize)]

@@ -11,6 +11,7 @@ mod expect;
 mod file;
 mod recipients;
 mod resolve;
+mod rules;
 pub mod values;
 
 use std::path::{Path, PathBuf};
@@ -25,6 +26,7 @@ use model::CompanyClock;
 use model::Duplicates;
 use model::Recipient;
 use model::Scope;
+use model::rules::Rule;
 use model::schedule::WeeklySchedule;
 use model::time::{Epoch, Instant, Span};
 use model::{CampaignId, InboxId, NumberId};
@@ -50,6 +52,11 @@ pub struct Scenario {
     pub inboxes: Vec<Inbox>,
     pub campaigns: Vec<Campaign>,
     pub expectations: Vec<Expectation>,
+    /// Routing rules in file (sort) order.
+    pub rules: Vec<Rule>,
+    /// Topic and skill names, by `TopicId` and `SkillId`.
+    pub topics: Vec<String>,
+    pub skills: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -88,6 +95,8 @@ pub struct Customers {
 pub struct Number {
     pub number: String,
     pub inbox: InboxId,
+    /// Entry-point SLA: overrides the inbox's for conversations this number routes there.
+    pub sla: Option<Span>,
 }
 
 #[derive(Debug, Clone)]

@@ -13,7 +13,7 @@ use super::file::{self, CustomersFile, ScenarioFile};
 use super::values::{self, DateTimeValue, Zone, non_negative};
 use super::{
     Campaign, Carrier, Customers, Inbox, Limits, Number, Outreach, Overlap, Recipients, Scenario,
-    ScenarioError, recipients,
+    ScenarioError, recipients, rules,
 };
 use model::Duplicates;
 use model::Scope;
@@ -26,7 +26,7 @@ const MAX_RECIPIENTS: u32 = 100_000_000;
 /// Most agents in one inbox: far above any contact centre, and each agent is state in the run.
 const MAX_AGENTS: u32 = 100_000;
 
-struct Ctx<'a> {
+pub(super) struct Ctx<'a> {
     path: &'a Path,
     text: &'a str,
 }
@@ -39,7 +39,7 @@ impl Ctx<'_> {
 
     /// Fails on a name that could print as something else: names go to the console, reports and
     /// CI logs verbatim, where a newline forges a line and a bidirectional override reorders one.
-    fn name(&self, name: &Spanned<String>) -> Result<(), ScenarioError> {
+    pub(super) fn name(&self, name: &Spanned<String>) -> Result<(), ScenarioError> {
         match name.get_ref().chars().find(|&c| {
             c.is_control()
                 || matches!(
@@ -61,7 +61,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn err<T>(
+    pub(super) fn err<T>(
         &self,
         span: std::ops::Range<usize>,
         msg: impl Into<String>,
@@ -141,6 +141,7 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
         numbers.push(Number {
             number: n.number.get_ref().clone(),
             inbox: inbox_of(&n.inbox)?,
+            sla: n.sla.as_ref().map(|d| d.0),
         });
     }
 
@@ -258,6 +259,7 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
     check_overlap_cycles(&cx, &f.campaigns, &campaigns)?;
 
     let expectations = resolve_expectations(&cx, &f.expect, &campaigns, &inboxes)?;
+    let routing = rules::resolve_rules(&cx, &f.rules, &inboxes, &numbers, &campaigns)?;
 
     Ok(Scenario {
         name: f.name.into_inner(),
@@ -277,10 +279,13 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
         inboxes,
         campaigns,
         expectations,
+        rules: routing.rules,
+        topics: routing.topics,
+        skills: routing.skills,
     })
 }
 
-fn names<'a>(it: impl Iterator<Item = &'a String>) -> String {
+pub(super) fn names<'a>(it: impl Iterator<Item = &'a String>) -> String {
     it.map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ")
 }
 

@@ -23,7 +23,7 @@ use model::{CampaignId, Lists, OutreachId, Pacing, Status, Window};
 use scenario::Scenario;
 
 pub use closed_hours::closed_hours;
-pub use metrics::{CampaignMetrics, InboxMetrics, Metrics, Timeline};
+pub use metrics::{CampaignMetrics, InboxMetrics, Metrics, RuleMetrics, Timeline, TopicMetrics};
 pub use plan::{CampaignPlan, Plan, plan};
 
 use driver::Driver;
@@ -49,6 +49,8 @@ pub struct Outcome {
     /// Final status of each outreach, `[campaign][outreach]`.
     pub statuses: Vec<Vec<Status>>,
     pub inboxes: Vec<InboxMetrics>,
+    /// How often each routing rule fired, and whether it was switched off.
+    pub rules: Vec<RuleMetrics>,
     /// Per-minute series for charts.
     pub timeline: Timeline,
     /// Phones listed in more than one campaign.
@@ -69,6 +71,8 @@ pub fn engine_config(scn: &Scenario, lists: Lists) -> engine::Config {
         opt_out_scope: scn.limits.opt_out_scope,
         duplicates: scn.limits.duplicates,
         number_inbox: scn.numbers.iter().map(|n| n.inbox).collect(),
+        number_sla: scn.numbers.iter().map(|n| n.sla).collect(),
+        rules: scn.rules.clone(),
         inboxes: scn
             .inboxes
             .iter()
@@ -209,6 +213,7 @@ impl<'a, O: Observer, L: SendLimit> Run<'a, O, L> {
             campaigns: metrics.campaigns,
             statuses,
             inboxes: metrics.inboxes,
+            rules: metrics.rules,
             timeline,
             shared_phones: self.shared_phones,
             trace: trace.unwrap_or_default(),

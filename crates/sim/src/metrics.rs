@@ -8,8 +8,9 @@ pub use timeline::Timeline;
 use std::collections::BTreeMap;
 
 use model::record::{Observer, Record};
+use model::rules::MAX_LOOPS;
 use model::time::{Instant, Span};
-use model::{ConversationId, EndReason, InboxId, SkipReason, Source};
+use model::{ConversationId, EndReason, InboxId, RuleId, SkipReason, Source, TopicId};
 use scenario::Scenario;
 
 /// The wait percentiles every report shows: p50, p90, p99.
@@ -72,6 +73,28 @@ pub struct InboxMetrics {
     /// Integral of busy slots over time, in slot-milliseconds.
     pub busy_slot_ms: u128,
     last_change: Instant,
+    /// Conversations routing rules moved out of and into this inbox.
+    pub transfers_out: u64,
+    pub transfers_in: u64,
+    /// Conversations a rule closed (or marked "no reply needed") here: they never wait.
+    pub closed_by_rules: u64,
+    /// Conversations routed here with each topic, and their waits.
+    pub topics: BTreeMap<TopicId, TopicMetrics>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TopicMetrics {
+    pub arrivals: u64,
+    /// Waits of the topic's conversations, as the inbox's `waits` counts them.
+    pub waits: Vec<Span>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RuleMetrics {
+    /// Messages whose rounds ran the rule's actions (a loop counts each time).
+    pub fired: u64,
+    /// The loops after which the rule was switched off, if it was.
+    pub disabled_after_loops: Option<u32>,
 }
 
 impl InboxMetrics {
@@ -90,8 +113,9 @@ impl InboxMetrics {
     }
 
     /// Records a first assignment after waiting `wait`.
-    fn assign(&mut self, now: Instant, wait: Span, sla: Span) {
+    fn assign(&mut self, now: Instant, wait: Span, sla: Span, topics: &[TopicId]) {
         self.queue -= 1;
+        self.topic_waits(topics, wait);
         self.waits.push(wait);
         if wait <= sla {
             self.within_sla += 1;
@@ -100,11 +124,18 @@ impl InboxMetrics {
     }
 
     /// Records a conversation still waiting when the run ended, `wait` after it arrived.
-    pub fn unanswered(&mut self, wait: Span, sla: Span) {
+    pub fn unanswered(&mut self, wait: Span, sla: Span, topics: &[TopicId]) {
         self.unanswered += 1;
+        self.topic_waits(topics, wait);
         self.waits.push(wait);
         if wait <= sla {
             self.within_sla += 1;
+        }
+    }
+
+    fn topic_waits(&mut self, topics: &[TopicId], wait: Span) {
+        for topic in topics {
+            self.topics.entry(*topic).or_default().waits.push(wait);
         }
     }
 
@@ -134,11 +165,14 @@ impl InboxMetrics {
 }
 
 /// A conversation as the metrics follow it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Entry {
     entered: Instant,
     /// The inbox it waits in, until an agent takes it.
     waiting_in: Option<InboxId>,
+    /// Its SLA: the inbox's, or the entry-point SLA of the number it came in by.
+    sla: Span,
+    topics: Vec<TopicId>,
 }
 
 /// Counts everything per campaign and per inbox from the record stream.
@@ -146,7 +180,14 @@ struct Entry {
 pub struct Metrics {
     pub campaigns: Vec<CampaignMetrics>,
     pub inboxes: Vec<InboxMetrics>,
+    pub rules: Vec<RuleMetrics>,
     sla: Vec<Span>,
+    /// The entry-point SLA each campaign's replies get, with the inbox it applies in.
+    campaign_sla: Vec<Option<(InboxId, Span)>>,
+    /// The topic each rule adds, if any.
+    rule_topics: Vec<Option<TopicId>>,
+    /// Topics the rules gave the conversation about to be routed.
+    pending_topics: Vec<TopicId>,
     conversations: Vec<Entry>,
     /// Inboxes a conversation entered since the last settle.
     routed: Vec<InboxId>,
@@ -166,7 +207,18 @@ impl Metrics {
                 })
                 .collect(),
             inboxes: vec![InboxMetrics::new(); scn.inboxes.len()],
+            rules: vec![RuleMetrics::default(); scn.rules.len()],
             sla: scn.inboxes.iter().map(|i| i.sla_within).collect(),
+            campaign_sla: scn
+                .campaigns
+                .iter()
+                .map(|c| {
+                    let number = &scn.numbers[c.number.index()];
+                    number.sla.map(|sla| (number.inbox, sla))
+                })
+                .collect(),
+            rule_topics: scn.rules.iter().map(|r| r.then.add_topic).collect(),
+            pending_topics: Vec::new(),
             conversations: Vec::new(),
             routed: Vec::new(),
         }
@@ -184,11 +236,24 @@ impl Metrics {
         now: Instant,
     ) {
         debug_assert_eq!(self.conversations.len(), conversation.index());
+        // Campaign replies come in by the campaign's number; its entry-point SLA holds in the
+        // inbox it routes to, and a rule that moved the conversation elsewhere drops it.
+        let entry_sla = source
+            .campaign()
+            .and_then(|c| self.campaign_sla[c.index()])
+            .filter(|&(entry, _)| entry == inbox)
+            .map(|(_, sla)| sla);
+        let topics = std::mem::take(&mut self.pending_topics);
+        let m = &mut self.inboxes[inbox.index()];
+        for topic in &topics {
+            m.topics.entry(*topic).or_default().arrivals += 1;
+        }
         self.conversations.push(Entry {
             entered: now,
             waiting_in: Some(inbox),
+            sla: entry_sla.unwrap_or(self.sla[inbox.index()]),
+            topics,
         });
-        let m = &mut self.inboxes[inbox.index()];
         m.arrivals += 1;
         if source.campaign().is_some() {
             m.arrivals_from_campaigns += 1;
@@ -201,7 +266,39 @@ impl Metrics {
         let entry = &mut self.conversations[conversation.index()];
         entry.waiting_in = None;
         let wait = now - entry.entered;
-        self.inboxes[inbox.index()].assign(now, wait, self.sla[inbox.index()]);
+        self.inboxes[inbox.index()].assign(now, wait, entry.sla, &entry.topics);
+    }
+
+    /// What routing rules did: counted per rule and per inbox.
+    fn by_rule(&mut self, record: &Record) {
+        match *record {
+            Record::RuleFired { rule, .. } => {
+                self.rules[rule.index()].fired += 1;
+                let topic = self.rule_topics[rule.index()];
+                if let Some(t) = topic.filter(|t| !self.pending_topics.contains(t)) {
+                    self.pending_topics.push(t);
+                }
+            }
+            Record::RuleDisabled { rule } => self.disable(rule),
+            Record::Transfer { from, to, .. } => {
+                self.inboxes[from.index()].transfers_out += 1;
+                self.inboxes[to.index()].transfers_in += 1;
+            }
+            Record::ClosedByRule {
+                conversation,
+                inbox,
+            } => {
+                self.conversations[conversation.index()].waiting_in = None;
+                let m = &mut self.inboxes[inbox.index()];
+                m.queue -= 1;
+                m.closed_by_rules += 1;
+            }
+            _ => {}
+        }
+    }
+
+    fn disable(&mut self, rule: RuleId) {
+        self.rules[rule.index()].disabled_after_loops = Some(MAX_LOOPS);
     }
 
     fn count_recipient(&mut self, record: &Record, now: Instant) {
@@ -273,6 +370,10 @@ impl Observer for Metrics {
                 ..
             } => self.assign(conversation, inbox, now),
             Record::Release { inbox, .. } => self.inboxes[inbox.index()].release(now),
+            Record::RuleFired { .. }
+            | Record::RuleDisabled { .. }
+            | Record::Transfer { .. }
+            | Record::ClosedByRule { .. } => self.by_rule(record),
             _ => self.count_recipient(record, now),
         }
     }
@@ -289,7 +390,7 @@ impl Observer for Metrics {
         for entry in &self.conversations {
             if let Some(inbox) = entry.waiting_in {
                 let wait = end.saturating_since(entry.entered);
-                self.inboxes[inbox.index()].unanswered(wait, self.sla[inbox.index()]);
+                self.inboxes[inbox.index()].unanswered(wait, entry.sla, &entry.topics);
             }
         }
         for m in &mut self.inboxes {

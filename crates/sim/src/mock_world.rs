@@ -231,6 +231,7 @@ impl<'a, O: Observer> MockWorld<'a, O> {
             body,
             customer,
             conversation,
+            campaign: source.campaign(),
         };
         engine.on_inbound(now, msg, decided);
     }
@@ -445,6 +446,46 @@ impl<'a, O: Observer> MockWorld<'a, O> {
                 inbox,
                 agent,
             },
+            _ => self.by_rule(action),
+        }
+    }
+
+    /// What a routing rule did, as a record.
+    fn by_rule(&self, action: Action) -> Record {
+        match action {
+            Action::AutoReply {
+                conversation,
+                customer,
+            } => {
+                let c = &self.customers[customer.index()];
+                let number = match c.to {
+                    Destination::Number(n) => Some(n),
+                    Destination::Inbox(_) => None,
+                };
+                Record::AutoReply {
+                    conversation,
+                    phone: c.phone,
+                    number,
+                }
+            }
+            Action::RuleFired { rule, conversation } => Record::RuleFired { rule, conversation },
+            Action::Transfer {
+                conversation,
+                from,
+                to,
+            } => Record::Transfer {
+                conversation,
+                from,
+                to,
+            },
+            Action::ClosedByRule {
+                conversation,
+                inbox,
+            } => Record::ClosedByRule {
+                conversation,
+                inbox,
+            },
+            Action::RuleDisabled { rule } => Record::RuleDisabled { rule },
             _ => unreachable!("not about a conversation: {action:?}"),
         }
     }

@@ -157,6 +157,9 @@ impl<A: Agents> World for Live<'_, A> {
                     body: &m.body,
                     customer: m.customer,
                     conversation: m.conversation,
+                    // A live message comes without the campaign it answers; rules on
+                    // `campaign` do not match it.
+                    campaign: None,
                 };
                 engine.on_inbound(now, msg, decided);
             }

@@ -142,6 +142,14 @@ impl Observer for Timeline {
                 self.busy_change(inbox, source, now, true);
             }
             Record::Release { source, inbox, .. } => self.busy_change(inbox, source, now, false),
+            // Routed, then closed at once: it leaves the queue without a wait.
+            Record::ClosedByRule {
+                conversation,
+                inbox,
+            } => {
+                self.conversations[conversation.index()].waiting_in = None;
+                self.queue_change(inbox, now, false);
+            }
             _ => {}
         }
     }
