@@ -172,7 +172,6 @@ struct Entry {
     waiting_in: Option<InboxId>,
     /// Its SLA: the inbox's, or the entry-point SLA of the number it came in by.
     sla: Span,
-    topics: Vec<TopicId>,
 }
 
 /// Counts everything per campaign and per inbox from the record stream.
@@ -189,6 +188,8 @@ pub struct Metrics {
     /// Topics the rules gave the conversation about to be routed.
     pending_topics: Vec<TopicId>,
     conversations: Vec<Entry>,
+    /// The topics of the conversations that have any (most have none, so they are kept apart).
+    topics: BTreeMap<ConversationId, Box<[TopicId]>>,
     /// Inboxes a conversation entered since the last settle.
     routed: Vec<InboxId>,
 }
@@ -220,6 +221,7 @@ impl Metrics {
             rule_topics: scn.rules.iter().map(|r| r.then.add_topic).collect(),
             pending_topics: Vec::new(),
             conversations: Vec::new(),
+            topics: BTreeMap::new(),
             routed: Vec::new(),
         }
     }
@@ -252,8 +254,10 @@ impl Metrics {
             entered: now,
             waiting_in: Some(inbox),
             sla: entry_sla.unwrap_or(self.sla[inbox.index()]),
-            topics,
         });
+        if !topics.is_empty() {
+            self.topics.insert(conversation, topics.into());
+        }
         m.arrivals += 1;
         if source.campaign().is_some() {
             m.arrivals_from_campaigns += 1;
@@ -266,7 +270,8 @@ impl Metrics {
         let entry = &mut self.conversations[conversation.index()];
         entry.waiting_in = None;
         let wait = now - entry.entered;
-        self.inboxes[inbox.index()].assign(now, wait, entry.sla, &entry.topics);
+        let topics = self.topics.get(&conversation).map_or(&[][..], |t| t);
+        self.inboxes[inbox.index()].assign(now, wait, entry.sla, topics);
     }
 
     /// What routing rules did: counted per rule and per inbox.
@@ -387,10 +392,12 @@ impl Observer for Metrics {
     /// Customers still waiting when the run ends waited at least until then: their waits count
     /// (as lower bounds), so an inbox that answers nobody cannot report short waits.
     fn finish(&mut self, end: Instant) {
-        for entry in &self.conversations {
+        for (c, entry) in self.conversations.iter().enumerate() {
             if let Some(inbox) = entry.waiting_in {
                 let wait = end.saturating_since(entry.entered);
-                self.inboxes[inbox.index()].unanswered(wait, entry.sla, &entry.topics);
+                let topics = self.topics.get(&ConversationId::new(c));
+                let topics = topics.map_or(&[][..], |t| t);
+                self.inboxes[inbox.index()].unanswered(wait, entry.sla, topics);
             }
         }
         for m in &mut self.inboxes {
