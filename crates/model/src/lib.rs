@@ -5,6 +5,7 @@
 //! It depends on nothing of ours, so the engine, the simulator, the auditor and the report can
 //! share words without sharing code.
 
+pub mod boosts;
 pub mod clock;
 pub mod ids;
 pub mod limits;

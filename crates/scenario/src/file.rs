@@ -9,6 +9,7 @@ use serde::de::{SeqAccess, Unexpected, Visitor};
 use serde::{Deserialize, Deserializer};
 use toml::Spanned;
 
+use super::boosts::BoostFile;
 use super::dist::DistTable;
 use super::values::{DateTimeValue, Duration, Schedule, Zone};
 
@@ -28,6 +29,8 @@ pub struct ScenarioFile {
     pub campaigns: Vec<CampaignFile>,
     #[serde(default)]
     pub rules: Vec<RuleFile>,
+    #[serde(default)]
+    pub boosts: Vec<BoostFile>,
     #[serde(default)]
     pub expect: Vec<Spanned<BTreeMap<String, Spanned<toml::Value>>>>,
 }

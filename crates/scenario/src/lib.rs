@@ -5,6 +5,7 @@
 //! `values.rs` and `dist.rs`, and broken cross-references (an unknown inbox, an end before its
 //! start) from `resolve.rs`.
 
+mod boosts;
 mod dist;
 mod error;
 mod expect;
@@ -26,6 +27,7 @@ use model::CompanyClock;
 use model::Duplicates;
 use model::Recipient;
 use model::Scope;
+use model::boosts::Boost;
 use model::rules::Rule;
 use model::schedule::WeeklySchedule;
 use model::time::{Epoch, Instant, Span};
@@ -57,6 +59,8 @@ pub struct Scenario {
     /// Topic and skill names, by `TopicId` and `SkillId`.
     pub topics: Vec<String>,
     pub skills: Vec<String>,
+    /// People Match boosts in file order.
+    pub boosts: Vec<Boost>,
 }
 
 #[derive(Debug, Clone)]

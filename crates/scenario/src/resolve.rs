@@ -13,7 +13,7 @@ use super::file::{self, CustomersFile, ScenarioFile};
 use super::values::{self, DateTimeValue, Zone, non_negative};
 use super::{
     Campaign, Carrier, Customers, Inbox, Limits, Number, Outreach, Overlap, Recipients, Scenario,
-    ScenarioError, recipients, rules,
+    ScenarioError, boosts, recipients, rules,
 };
 use model::Duplicates;
 use model::Scope;
@@ -260,6 +260,8 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
 
     let expectations = resolve_expectations(&cx, &f.expect, &campaigns, &inboxes)?;
     let routing = rules::resolve_rules(&cx, &f.rules, &inboxes, &numbers, &campaigns)?;
+    let boosts =
+        boosts::resolve_boosts(&cx, &f.boosts, &inboxes, &routing.topics, &routing.skills)?;
 
     Ok(Scenario {
         name: f.name.into_inner(),
@@ -282,6 +284,7 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
         rules: routing.rules,
         topics: routing.topics,
         skills: routing.skills,
+        boosts,
     })
 }
 
