@@ -36,6 +36,7 @@ fn two_campaigns(scope: Scope) -> Engine {
         number_inbox: vec![InboxId::new(0); 2],
         number_sla: vec![None; 2],
         rules: Vec::new(),
+        boosts: Vec::new(),
         inboxes: vec![InboxConfig {
             agents: 1,
             capacity: 1,

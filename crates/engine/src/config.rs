@@ -3,6 +3,7 @@
 use jiff::tz::TimeZone;
 
 use model::List;
+use model::boosts::Boost;
 use model::rules::Rule;
 use model::schedule::WeeklySchedule;
 use model::time::{Epoch, Instant, Span};
@@ -24,6 +25,8 @@ pub struct Config {
     pub number_sla: Vec<Option<Span>>,
     /// Routing rules in sort order.
     pub rules: Vec<Rule>,
+    /// People Match boosts.
+    pub boosts: Vec<Boost>,
     pub inboxes: Vec<InboxConfig>,
     pub campaigns: Vec<CampaignConfig>,
 }

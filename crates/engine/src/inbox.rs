@@ -1,9 +1,7 @@
 //! An inbox: conversations waiting by due date, and agents taking them up to their capacity.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
 use super::config::InboxConfig;
+use super::people_match::{Queue, Score};
 use model::time::Instant;
 use model::{AgentId, ConversationId};
 
@@ -13,9 +11,8 @@ pub struct Inbox {
     load: Vec<u32>,
     capacity: u32,
     free_slots: u32,
-    /// Earliest due date first; the sequence number keeps equal due dates first-come first-served.
-    waiting: BinaryHeap<Reverse<(Instant, u64, ConversationId)>>,
-    seq: u64,
+    /// In People Match order.
+    waiting: Queue,
 }
 
 impl Inbox {
@@ -24,23 +21,21 @@ impl Inbox {
             load: vec![0; cfg.agents as usize],
             capacity: cfg.capacity,
             free_slots: cfg.agents * cfg.capacity,
-            waiting: BinaryHeap::new(),
-            seq: 0,
+            waiting: Queue::default(),
         }
     }
 
-    pub fn enqueue(&mut self, due: Instant, conversation: ConversationId) {
-        self.seq += 1;
-        self.waiting.push(Reverse((due, self.seq, conversation)));
+    pub fn enqueue(&mut self, due: Instant, conversation: ConversationId, score: Score) {
+        self.waiting.push(due, conversation, score);
     }
 
     /// The next (conversation, agent) pair if a conversation waits and an agent has room: the
     /// "next most available" agent is the one holding the fewest conversations (lowest index on ties).
-    pub fn assign_next(&mut self) -> Option<(ConversationId, AgentId)> {
+    pub fn assign_next(&mut self, now: Instant) -> Option<(ConversationId, AgentId)> {
         if self.free_slots == 0 {
             return None;
         }
-        let Reverse((_, _, conversation)) = self.waiting.pop()?;
+        let conversation = self.waiting.pop(now)?;
         let (agent, _) = self
             .load
             .iter()
@@ -73,13 +68,17 @@ mod tests {
             same_agent_window: Span::ZERO,
         });
         let (conv, agent) = (ConversationId::new, AgentId::new);
-        ib.enqueue(Instant::from_millis(50), conv(1));
-        ib.enqueue(Instant::from_millis(10), conv(2));
-        ib.enqueue(Instant::from_millis(30), conv(3));
-        assert_eq!(ib.assign_next(), Some((conv(2), agent(0))));
-        assert_eq!(ib.assign_next(), Some((conv(3), agent(1))));
-        assert_eq!(ib.assign_next(), None, "both agents are at capacity");
+        ib.enqueue(Instant::from_millis(50), conv(1), Score::default());
+        ib.enqueue(Instant::from_millis(10), conv(2), Score::default());
+        ib.enqueue(Instant::from_millis(30), conv(3), Score::default());
+        assert_eq!(ib.assign_next(Instant::START), Some((conv(2), agent(0))));
+        assert_eq!(ib.assign_next(Instant::START), Some((conv(3), agent(1))));
+        assert_eq!(
+            ib.assign_next(Instant::START),
+            None,
+            "both agents are at capacity"
+        );
         ib.release(agent(1));
-        assert_eq!(ib.assign_next(), Some((conv(1), agent(1))));
+        assert_eq!(ib.assign_next(Instant::START), Some((conv(1), agent(1))));
     }
 }

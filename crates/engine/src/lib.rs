@@ -10,6 +10,7 @@ mod inbox;
 pub mod limiter;
 pub mod opt_out;
 pub mod outreach;
+mod people_match;
 mod rules;
 pub mod schedule;
 
@@ -23,10 +24,11 @@ use inbox::Inbox;
 use model::time::Instant;
 use model::{
     AgentId, CampaignId, ConversationId, CustomerId, Destination, EndReason, InboxId, NumberId,
-    OutreachId, Pacing, Phone, RecipientRef, Row, RuleId, SkipReason, Status, Window,
+    OutreachId, Pacing, Phone, RecipientRef, Row, RuleId, SkillId, SkipReason, Status, Window,
 };
 use opt_out::{Keyword, Registry};
 use outreach::{Outreach, Pick};
+use people_match::{Facts, Score};
 use rules::{Message, Routing, Rules};
 
 pub struct Inbound<'a> {
@@ -166,6 +168,8 @@ enum ConversationState {
 struct Conversation {
     inbox: InboxId,
     customer: CustomerId,
+    /// The skill the rules say it needs: People Match boosts (and agents' skills) look at it.
+    skill: Option<SkillId>,
     state: ConversationState,
 }
 
@@ -318,6 +322,7 @@ impl<L: SendLimit> Engine<L> {
         self.conversations.push(Conversation {
             inbox,
             customer: msg.customer,
+            skill: routing.skill,
             state: if routing.ends {
                 ConversationState::Closed
             } else {
@@ -340,8 +345,17 @@ impl<L: SendLimit> Engine<L> {
             .filter(|_| inbox == entry)
             .and_then(|n| self.config.number_sla[n.index()]);
         let sla = entry_sla.unwrap_or(self.config.inboxes[inbox.index()].sla);
-        self.inboxes[inbox.index()].enqueue(now.saturating_add(sla), conversation);
-        self.assign(inbox, out);
+        let due = now.saturating_add(sla);
+        let facts = Facts {
+            inbox,
+            topics: &routing.topics,
+            skill: self.conversations[conversation.index()].skill,
+            entered: now,
+            due,
+        };
+        let score = Score::of(&self.config.boosts, &facts);
+        self.inboxes[inbox.index()].enqueue(due, conversation, score);
+        self.assign(inbox, now, out);
     }
 
     /// Handles a one-word keyword message to `number`; whether the message was one.
@@ -384,7 +398,7 @@ impl<L: SendLimit> Engine<L> {
             panic!("an agent replied in conversation {conversation}, which no agent handles");
         };
         if close {
-            self.release(conversation, out);
+            self.release(conversation, now, out);
         } else {
             let until =
                 now.saturating_add(self.config.inboxes[conv.inbox.index()].same_agent_window);
@@ -645,8 +659,8 @@ impl<L: SendLimit> Engine<L> {
         });
     }
 
-    fn assign(&mut self, inbox: InboxId, out: &mut Vec<Action>) {
-        while let Some((conversation, agent)) = self.inboxes[inbox.index()].assign_next() {
+    fn assign(&mut self, inbox: InboxId, now: Instant, out: &mut Vec<Action>) {
+        while let Some((conversation, agent)) = self.inboxes[inbox.index()].assign_next(now) {
             let conv = &mut self.conversations[conversation.index()];
             conv.state = ConversationState::Handling(agent);
             out.push(Action::Assign {
@@ -663,11 +677,11 @@ impl<L: SendLimit> Engine<L> {
             self.conversations[conversation.index()].state
             && now > until
         {
-            self.release(conversation, out);
+            self.release(conversation, now, out);
         }
     }
 
-    fn release(&mut self, conversation: ConversationId, out: &mut Vec<Action>) {
+    fn release(&mut self, conversation: ConversationId, now: Instant, out: &mut Vec<Action>) {
         let conv = &mut self.conversations[conversation.index()];
         let agent = match conv.state {
             ConversationState::Handling(agent)
@@ -684,6 +698,6 @@ impl<L: SendLimit> Engine<L> {
             inbox,
             agent,
         });
-        self.assign(inbox, out);
+        self.assign(inbox, now, out);
     }
 }

@@ -73,6 +73,7 @@ pub fn engine_config(scn: &Scenario, lists: Lists) -> engine::Config {
         number_inbox: scn.numbers.iter().map(|n| n.inbox).collect(),
         number_sla: scn.numbers.iter().map(|n| n.sla).collect(),
         rules: scn.rules.clone(),
+        boosts: scn.boosts.clone(),
         inboxes: scn
             .inboxes
             .iter()
