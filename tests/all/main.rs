@@ -11,6 +11,7 @@ mod erlang;
 mod golden;
 mod limits;
 mod opt_out;
+mod people_match;
 mod properties;
 mod realtime;
 mod regression;
