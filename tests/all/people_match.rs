@@ -257,3 +257,81 @@ fn boosts_naming_what_does_not_exist_are_rejected_where_written() {
         "a boost needs at least one condition",
     );
 }
+
+/// 400 recipients who all reply at once to two agents: a long queue. Replies about orders are
+/// VIPs; every conversation gains once it waited 10 minutes, and once it is due within 2 minutes.
+fn busy_desk() -> scenario::Scenario {
+    crate::common::scenario(
+        r#"
+name = "people match"
+[simulation]
+start = "2026-12-01T09:00"
+[customers]
+reply_rate = { dist = "fixed", value = 1 }
+replies = [ { body = "Where is my order?", weight = 1 }, { body = "Thanks!", weight = 3 } ]
+[[numbers]]
+number = "+15550100"
+inbox = "Replies"
+[[inboxes]]
+name = "Replies"
+agents = 2
+sla = { within = "30m", target = 0.8 }
+[[campaigns]]
+name = "Shipping delay notice"
+number = "+15550100"
+[[campaigns.outreaches]]
+start = "2026-12-01T09:00"
+recipients = { count = 400 }
+[[rules]]
+name = "Order questions are VIPs"
+when = { body_words = ["order"] }
+then = { add_topic = "VIP" }
+[[boosts]]
+name = "VIP"
+size = "large"
+when = { topic = "VIP" }
+[[boosts]]
+name = "Waited long"
+size = "very_large"
+when = { waited_longer_than = "10m", inbox = "Replies" }
+[[boosts]]
+name = "Nearly due"
+size = "small"
+when = { due_within = "2m" }
+"#,
+    )
+}
+
+#[test]
+fn in_a_busy_run_every_assignment_keeps_the_people_match_order() {
+    use model::record::Record;
+    let scn = busy_desk();
+    // The auditor re-derives every waiting conversation's score at each assignment.
+    let o = crate::common::run_audited(&scn, 3);
+    let vips: std::collections::BTreeSet<ConversationId> = o
+        .trace
+        .iter()
+        .filter_map(|(_, r)| match *r {
+            Record::RuleFired { conversation, .. } => Some(conversation),
+            _ => None,
+        })
+        .collect();
+    // VIPs jump the queue: some VIP is taken before a customer who entered the queue earlier.
+    let mut waiting: Vec<(ConversationId, Instant)> = Vec::new();
+    let mut overtakes = 0;
+    for (t, r) in &o.trace {
+        match *r {
+            Record::Route { conversation, .. } => waiting.push((conversation, *t)),
+            Record::Assign { conversation, .. } => {
+                let entered = waiting.iter().find(|w| w.0 == conversation).unwrap().1;
+                if vips.contains(&conversation) && waiting.iter().any(|w| w.1 < entered) {
+                    overtakes += 1;
+                }
+                waiting.retain(|w| w.0 != conversation);
+            }
+            _ => {}
+        }
+    }
+    assert!(vips.len() > 50, "{}", vips.len());
+    assert!(overtakes > 10, "{overtakes}");
+}

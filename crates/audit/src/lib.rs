@@ -17,6 +17,7 @@ mod clock;
 mod fates;
 mod liveness;
 mod opt_out;
+mod people_match;
 mod routing;
 mod windows;
 
@@ -35,6 +36,7 @@ use agents::Agents;
 use fates::{Fates, Phonebook};
 use liveness::Liveness;
 use opt_out::OptOuts;
+use people_match::PeopleMatch;
 use routing::Routing;
 use windows::SendWindows;
 
@@ -74,6 +76,9 @@ pub enum Invariant {
     DisabledRule,
     /// A conversation a rule closed (or marked "no reply needed") reached an agent.
     ClosedByRule,
+    /// An agent took a conversation while one of the same inbox with a higher People Match
+    /// score waited.
+    PeopleMatch,
 }
 
 impl Invariant {
@@ -91,6 +96,7 @@ impl Invariant {
             Invariant::TransferTarget => "transfer_target",
             Invariant::DisabledRule => "disabled_rule",
             Invariant::ClosedByRule => "closed_by_rule",
+            Invariant::PeopleMatch => "people_match",
         }
     }
 }
@@ -165,6 +171,7 @@ pub struct Auditor<'a> {
     fates: Fates<'a>,
     agents: Agents,
     routing: Routing,
+    people_match: PeopleMatch<'a>,
     /// Every finding, once the run is finished.
     found: Option<Vec<Violation>>,
 }
@@ -189,14 +196,15 @@ impl<'a> Auditor<'a> {
             fates: Fates::new(roster),
             agents: Agents::new(scn),
             routing: Routing::new(scn.inboxes.len()),
+            people_match: PeopleMatch::new(scn),
             found: None,
         }
     }
 
     /// Every violation of the run, in a fixed order: monotonic time; send windows by campaign
     /// and window; outreach times and schedules, opt-outs and duplicates in record order;
-    /// conservation by campaign and outreach; agent capacity, then routing, in record order;
-    /// liveness by campaign. Panics before [`Observer::finish`], when the end-of-run rules are not judged yet.
+    /// conservation by campaign and outreach; agent capacity, then routing, then People Match, in
+    /// record order; liveness by campaign. Panics before [`Observer::finish`], when the end-of-run rules are not judged yet.
     pub fn violations(&self) -> &[Violation] {
         self.found
             .as_deref()
@@ -302,12 +310,22 @@ impl Observer for Auditor<'_> {
                 self.fate(to);
             }
             Record::Reply {
-                source: Source::Campaign(c),
+                source,
                 phone,
                 to,
-                body: Some(body),
+                body,
                 ..
-            } => self.opt_outs.reply(c, phone, to, body),
+            } => {
+                self.people_match.reply(to);
+                if let (Source::Campaign(c), Some(body)) = (source, body) {
+                    self.opt_outs.reply(c, phone, to, body);
+                }
+            }
+            Record::Route {
+                conversation,
+                inbox,
+                ..
+            } => self.people_match.route(at, conversation, inbox),
             Record::Assign {
                 conversation,
                 inbox,
@@ -315,6 +333,7 @@ impl Observer for Auditor<'_> {
                 ..
             } => {
                 self.routing.agent(at, conversation);
+                self.people_match.assign(at, conversation, inbox);
                 self.agents.assign(at, inbox, agent);
             }
             Record::Handle { conversation, .. } => self.routing.agent(at, conversation),
@@ -322,9 +341,15 @@ impl Observer for Auditor<'_> {
             Record::Transfer {
                 conversation, to, ..
             } => self.routing.transfer(at, conversation, to),
-            Record::RuleFired { rule, .. } => self.routing.fired(at, rule),
+            Record::RuleFired { rule, conversation } => {
+                self.routing.fired(at, rule);
+                self.people_match.fired(rule, conversation);
+            }
             Record::RuleDisabled { rule } => self.routing.disabled(rule),
-            Record::ClosedByRule { conversation, .. } => self.routing.closed(conversation),
+            Record::ClosedByRule { conversation, .. } => {
+                self.routing.closed(conversation);
+                self.people_match.closed(conversation);
+            }
             _ => {}
         }
     }
@@ -347,6 +372,7 @@ impl Observer for Auditor<'_> {
         found.append(&mut self.fates.conservation(end));
         found.append(&mut self.agents.take_found());
         found.append(&mut self.routing.take_found());
+        found.append(&mut self.people_match.take_found());
         found.extend(
             liveness
                 .into_iter()

@@ -842,3 +842,73 @@ fn a_conversation_closed_by_a_rule_never_reaches_an_agent() {
     let v = only(run(&plain(), &trace), Invariant::ClosedByRule);
     assert_eq!(v.t, at(2 * MINUTE));
 }
+
+fn route(t: Instant, conversation: usize) -> (Instant, Record) {
+    let record = Record::Route {
+        conversation: ConversationId::new(conversation),
+        source: Source::Campaign(CampaignId::new(0)),
+        phone: phone(conversation),
+        inbox: InboxId::new(0),
+    };
+    (t, record)
+}
+
+/// `plain` with a rule giving every reply the topic VIP and one boost on that topic.
+fn boosted(size: &str, extra: &str) -> Scenario {
+    let boost = format!(
+        "[[rules]]\nname = \"VIPs\"\nwhen = {{ body_contains = \"thanks\" }}\nthen = {{ add_topic = \"VIP\" }}\n[[boosts]]\nname = \"VIP\"\nsize = \"{size}\"\nwhen = {{ topic = \"VIP\"{extra} }}"
+    );
+    scenario(
+        "",
+        "",
+        "",
+        &format!("recipients = {{ count = 3 }}\n{boost}"),
+    )
+}
+
+/// Customer 0 routed without topics at 1 min, customer 1 routed at 2 min as a VIP.
+fn plain_then_vip() -> Vec<(Instant, Record)> {
+    let mut trace = all_sent(3);
+    trace.extend([
+        reply(at(MINUTE), 0, 0, 0),
+        route(at(MINUTE), 0),
+        reply(at(2 * MINUTE), 1, 0, 0),
+        rule_fired(at(2 * MINUTE), 0, 1),
+        route(at(2 * MINUTE), 1),
+    ]);
+    trace
+}
+
+#[test]
+fn an_agent_taking_an_older_customer_while_a_vip_waits_breaks_people_match() {
+    let scn = boosted("very_large", "");
+    let mut served = plain_then_vip();
+    served.extend([assign(at(3 * MINUTE), 1, 0), assign(at(3 * MINUTE), 0, 1)]);
+    assert_eq!(run(&scn, &served), []);
+    let mut skipped = plain_then_vip();
+    skipped.push(assign(at(3 * MINUTE), 0, 0));
+    let v = only(run(&scn, &skipped), Invariant::PeopleMatch);
+    assert!(v.detail.contains("score 10"), "{}", v.detail);
+    assert_eq!(
+        run(&plain(), &skipped),
+        [],
+        "no boosts: due order is not judged here"
+    );
+}
+
+#[test]
+fn a_wait_boost_counts_from_exactly_entered_plus_its_duration() {
+    let scn = boosted("small", ", waited_longer_than = \"10m\"");
+    let vip_entered = at(2 * MINUTE);
+    let mut before = plain_then_vip();
+    before.push(assign(
+        vip_entered + (10 * MINUTE - Span::from_millis(1)),
+        0,
+        0,
+    ));
+    assert_eq!(run(&scn, &before), []);
+    let mut after = plain_then_vip();
+    after.push(assign(vip_entered + 10 * MINUTE, 0, 0));
+    let v = only(run(&scn, &after), Invariant::PeopleMatch);
+    assert_eq!(v.t, vip_entered + 10 * MINUTE);
+}
