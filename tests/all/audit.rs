@@ -365,3 +365,38 @@ fn an_agent_on_a_conversation_a_rule_closed_breaks_closed_by_rule() {
     trace.insert(i + 1, (trace[i].0, handle));
     assert_only(&scn, &trace, Invariant::ClosedByRule);
 }
+
+#[test]
+fn an_agent_taking_an_older_customer_before_a_waiting_vip_breaks_people_match() {
+    let scn = crate::people_match::busy_desk();
+    let mut trace = good_trace(&scn);
+    let vip = |trace: &[(Instant, Record)], c| {
+        trace
+            .iter()
+            .any(|(_, r)| matches!(*r, Record::RuleFired { conversation, .. } if conversation == c))
+    };
+    let assigned = |r: &Record| match *r {
+        Record::Assign { conversation, .. } => Some(conversation),
+        _ => None,
+    };
+    // The first VIP taken while an older plain customer (routed before it) still waited.
+    let (i, overtaken) = (0..trace.len())
+        .find_map(|i| {
+            let v = assigned(&trace[i].1).filter(|&c| vip(&trace, c))?;
+            let older = (i + 1..trace.len())
+                .filter_map(|j| assigned(&trace[j].1))
+                .find(|&c| c < v && !vip(&trace, c))?;
+            Some((i, older))
+        })
+        .expect("a VIP jumps the queue in a busy run");
+    let j = position(&trace, |r| assigned(r) == Some(overtaken));
+    let swap = |r: &mut Record, to: ConversationId| {
+        if let Record::Assign { conversation, .. } = r {
+            *conversation = to;
+        }
+    };
+    let v = assigned(&trace[i].1).unwrap();
+    swap(&mut trace[i].1, overtaken);
+    swap(&mut trace[j].1, v);
+    assert_only(&scn, &trace, Invariant::PeopleMatch);
+}

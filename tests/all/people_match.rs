@@ -260,7 +260,7 @@ fn boosts_naming_what_does_not_exist_are_rejected_where_written() {
 
 /// 400 recipients who all reply at once to two agents: a long queue. Replies about orders are
 /// VIPs; every conversation gains once it waited 10 minutes, and once it is due within 2 minutes.
-fn busy_desk() -> scenario::Scenario {
+pub(crate) fn busy_desk() -> scenario::Scenario {
     crate::common::scenario(
         r#"
 name = "people match"
