@@ -38,6 +38,7 @@ fn two_campaigns(scope: Scope) -> Engine {
         rules: Vec::new(),
         inboxes: vec![InboxConfig {
             agents: 1,
+            shifts: Vec::new(),
             capacity: 1,
             sla: 5 * MINUTE,
             same_agent_window: 15 * MINUTE,

@@ -5,6 +5,7 @@
 //! did ([`Engine::on_inbound`], [`Engine::on_agent_reply`]) and carries out the [`Action`]s the
 //! engine answers with.
 
+mod agents;
 pub mod config;
 mod inbox;
 pub mod limiter;
@@ -133,6 +134,8 @@ enum Timer {
     OutreachEnd(CampaignId, OutreachId),
     OutreachStop(CampaignId, OutreachId),
     SessionEnd(ConversationId),
+    /// Conversations wait in the inbox and a shift group comes on: it may take them.
+    ShiftStart(InboxId),
 }
 
 impl Timer {
@@ -143,7 +146,7 @@ impl Timer {
         match self {
             Timer::OutreachEnd(..) | Timer::OutreachStop(..) => 0,
             Timer::OutreachStart(..) => 1,
-            Timer::Campaign(_) | Timer::SessionEnd(_) => 2,
+            Timer::Campaign(_) | Timer::SessionEnd(_) | Timer::ShiftStart(_) => 2,
         }
     }
 }
@@ -176,6 +179,8 @@ pub struct Engine<L = Limiter> {
     campaigns: Vec<Campaign<L>>,
     registry: Registry,
     inboxes: Vec<Inbox>,
+    /// Per inbox, the one pending shift-start timer that counts; older heap entries are stale.
+    shift_wake: Vec<Option<Instant>>,
     rules: Rules,
     conversations: Vec<Conversation>,
     timers: BinaryHeap<Reverse<(Instant, u8, u64, Timer)>>,
@@ -215,7 +220,12 @@ impl<L: SendLimit> Engine<L> {
         }
         let mut engine = Engine {
             registry: Registry::new(config.opt_out_scope),
-            inboxes: config.inboxes.iter().map(Inbox::new).collect(),
+            inboxes: config
+                .inboxes
+                .iter()
+                .map(|i| Inbox::new(i, config.zones[0].clone(), config.epoch))
+                .collect(),
+            shift_wake: vec![None; config.inboxes.len()],
             rules: Rules::new(&config.rules),
             campaigns,
             conversations: Vec::new(),
@@ -261,6 +271,12 @@ impl<L: SendLimit> Engine<L> {
                     self.end_outreach(c, o, EndReason::Stopped, Status::Stopped, out)
                 }
                 Timer::SessionEnd(conversation) => self.end_session(conversation, t, out),
+                Timer::ShiftStart(inbox) => {
+                    if self.shift_wake[inbox.index()] == Some(t) {
+                        self.shift_wake[inbox.index()] = None;
+                        self.assign(inbox, t, out);
+                    }
+                }
             }
         }
         self.drop_stale_timers();
@@ -341,7 +357,7 @@ impl<L: SendLimit> Engine<L> {
             .and_then(|n| self.config.number_sla[n.index()]);
         let sla = entry_sla.unwrap_or(self.config.inboxes[inbox.index()].sla);
         self.inboxes[inbox.index()].enqueue(now.saturating_add(sla), conversation);
-        self.assign(inbox, out);
+        self.assign(inbox, now, out);
     }
 
     /// Handles a one-word keyword message to `number`; whether the message was one.
@@ -384,7 +400,7 @@ impl<L: SendLimit> Engine<L> {
             panic!("an agent replied in conversation {conversation}, which no agent handles");
         };
         if close {
-            self.release(conversation, out);
+            self.release(conversation, now, out);
         } else {
             let until =
                 now.saturating_add(self.config.inboxes[conv.inbox.index()].same_agent_window);
@@ -440,6 +456,7 @@ impl<L: SendLimit> Engine<L> {
                 self.conversations[conversation.index()].state,
                 ConversationState::AwaitingCustomer { until, .. } if t > until
             ),
+            Timer::ShiftStart(inbox) => self.shift_wake[inbox.index()] != Some(t),
         }
     }
 
@@ -645,8 +662,10 @@ impl<L: SendLimit> Engine<L> {
         });
     }
 
-    fn assign(&mut self, inbox: InboxId, out: &mut Vec<Action>) {
-        while let Some((conversation, agent)) = self.inboxes[inbox.index()].assign_next() {
+    /// Gives waiting conversations to agents while any can take one; if some still wait, wakes
+    /// the inbox at the next shift start (a release wakes it anyway).
+    fn assign(&mut self, inbox: InboxId, now: Instant, out: &mut Vec<Action>) {
+        while let Some((conversation, agent)) = self.inboxes[inbox.index()].assign_next(now) {
             let conv = &mut self.conversations[conversation.index()];
             conv.state = ConversationState::Handling(agent);
             out.push(Action::Assign {
@@ -656,6 +675,12 @@ impl<L: SendLimit> Engine<L> {
                 customer: conv.customer,
             });
         }
+        if let Some(t) = self.inboxes[inbox.index()].wake_for_waiting(now)
+            && self.shift_wake[inbox.index()].is_none_or(|w| t < w)
+        {
+            self.shift_wake[inbox.index()] = Some(t);
+            self.set_timer(t, Timer::ShiftStart(inbox));
+        }
     }
 
     fn end_session(&mut self, conversation: ConversationId, now: Instant, out: &mut Vec<Action>) {
@@ -663,11 +688,11 @@ impl<L: SendLimit> Engine<L> {
             self.conversations[conversation.index()].state
             && now > until
         {
-            self.release(conversation, out);
+            self.release(conversation, now, out);
         }
     }
 
-    fn release(&mut self, conversation: ConversationId, out: &mut Vec<Action>) {
+    fn release(&mut self, conversation: ConversationId, now: Instant, out: &mut Vec<Action>) {
         let conv = &mut self.conversations[conversation.index()];
         let agent = match conv.state {
             ConversationState::Handling(agent)
@@ -684,6 +709,6 @@ impl<L: SendLimit> Engine<L> {
             inbox,
             agent,
         });
-        self.assign(inbox, out);
+        self.assign(inbox, now, out);
     }
 }

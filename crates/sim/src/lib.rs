@@ -78,6 +78,7 @@ pub fn engine_config(scn: &Scenario, lists: Lists) -> engine::Config {
             .iter()
             .map(|i| engine::InboxConfig {
                 agents: i.agents,
+                shifts: i.shifts.clone(),
                 capacity: i.capacity,
                 sla: i.sla_within,
                 same_agent_window: i.same_agent_window,
