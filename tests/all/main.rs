@@ -17,3 +17,4 @@ mod regression;
 mod reports;
 mod routing;
 mod schedule;
+mod shifts;

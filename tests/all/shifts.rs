@@ -1,0 +1,111 @@
+//! Agents on shifts (issue 9): who may take work when, judged from the records on the company
+//! clock, and by the auditor (`off_shift`, `agent_capacity`).
+
+use model::record::Record;
+use model::time::{HOUR, Instant};
+use scenario::Scenario;
+
+use crate::common::{after, run_audited, scenario};
+
+/// The run starts Tuesday 1 December 2026, 08:00 New York (the company clock). 300 recipients
+/// texted from 08:00, everyone delivered replies and writes three times; the inbox's only agents
+/// work `shifts`.
+fn staffed(shifts: &str) -> Scenario {
+    scenario(&format!(
+        r#"
+name = "shifts"
+[simulation]
+timezone = "America/New_York"
+start = "2026-12-01T08:00"
+until = "2026-12-03T00:00"
+[customers]
+reply_rate = {{ dist = "fixed", value = 1 }}
+reply_delay = {{ dist = "fixed", value = "5m" }}
+follow_ups = {{ dist = "fixed", value = 3 }}
+replies = [ {{ body = "Where is my order?", weight = 1 }} ]
+[[numbers]]
+number = "+15550100"
+inbox = "Campaign Replies"
+[[inboxes]]
+name = "Campaign Replies"
+capacity = {{ standard = 2 }}
+{shifts}
+[[campaigns]]
+name = "Shipping delay notice"
+number = "+15550100"
+[[campaigns.outreaches]]
+start = "2026-12-01T08:00"
+recipients = {{ count = 300 }}
+"#
+    ))
+}
+
+const TEN_TO_NOON: &str =
+    "[[inboxes.shifts]]\nagents = 3\ndays = \"mon-fri\"\nhours = \"10:00-12:00\"";
+
+/// Times of the records that `pick` selects.
+fn times(trace: &[(Instant, Record)], pick: impl Fn(&Record) -> bool) -> Vec<Instant> {
+    trace
+        .iter()
+        .filter(|(_, r)| pick(r))
+        .map(|&(t, _)| t)
+        .collect()
+}
+
+/// Whether `t` is inside 10:00-12:00 of a day of the run (run start = 08:00 of day 1).
+fn between_ten_and_noon(t: Instant) -> bool {
+    let of_day = (t.as_millis() + 8 * HOUR.as_millis()) % (24 * HOUR.as_millis());
+    (10 * HOUR.as_millis()..12 * HOUR.as_millis()).contains(&of_day)
+}
+
+#[test]
+fn nothing_is_assigned_outside_the_agents_shift() {
+    let scn = staffed(TEN_TO_NOON);
+    let outcome = run_audited(&scn, 1);
+    let assigned = times(&outcome.trace, |r| matches!(r, Record::Assign { .. }));
+    assert!(!assigned.is_empty());
+    // Replies from 08:05 on wait for the shift: the first are taken the instant it starts.
+    assert_eq!(assigned[0], after(2 * HOUR));
+    let outside: Vec<_> = assigned
+        .iter()
+        .filter(|&&t| !between_ten_and_noon(t))
+        .collect();
+    assert_eq!(outside, Vec::<&Instant>::new(), "assigned off shift");
+    // The next morning's shift takes what waited overnight.
+    assert!(assigned.iter().any(|&t| t == after(26 * HOUR)));
+}
+
+#[test]
+fn overtime_agents_finish_what_they_hold_after_their_shift_but_take_nothing_new() {
+    let outcome = run_audited(&staffed(TEN_TO_NOON), 1);
+    let noon = after(4 * HOUR);
+    let handled_after_noon = times(&outcome.trace, |r| matches!(r, Record::Handle { .. }))
+        .into_iter()
+        .filter(|&t| t >= noon && t < after(26 * HOUR))
+        .count();
+    assert!(
+        handled_after_noon > 0,
+        "agents holding conversations at noon answer their follow-ups"
+    );
+    let assigned_after_noon = times(&outcome.trace, |r| matches!(r, Record::Assign { .. }))
+        .into_iter()
+        .filter(|&t| t >= noon && t < after(26 * HOUR))
+        .count();
+    assert_eq!(assigned_after_noon, 0);
+}
+
+#[test]
+fn capacity_is_never_exceeded_by_overlapping_shifts() {
+    let two_groups = format!(
+        "{TEN_TO_NOON}\n[[inboxes.shifts]]\nagents = 2\ndays = \"daily\"\nhours = \"11:00-14:00\""
+    );
+    let scn = staffed(&two_groups);
+    assert_eq!(scn.inboxes[0].agents, 5);
+    let outcome = run_audited(&scn, 3);
+    // Agents 3 and 4 (the second group) take work from 11:00, never before.
+    let second_group_first = outcome.trace.iter().find_map(|&(t, r)| match r {
+        Record::Assign { agent, .. } if agent.index() >= 3 => Some(t),
+        _ => None,
+    });
+    assert_eq!(second_group_first, Some(after(3 * HOUR)));
+}
