@@ -109,3 +109,53 @@ fn capacity_is_never_exceeded_by_overlapping_shifts() {
     });
     assert_eq!(second_group_first, Some(after(3 * HOUR)));
 }
+
+/// Two always-on groups: agents 0 and 1 without skills, agent 2 speaking Spanish; a rule marks
+/// conversations whose first message says "hola" as needing Spanish. Half the customers write it.
+fn with_a_spanish_speaker() -> Scenario {
+    let mut scn = staffed(
+        "[[inboxes.shifts]]\nagents = 2\ndays = \"daily\"\nhours = \"00:00-24:00\"\n\
+         [[inboxes.shifts]]\nagents = 1\ndays = \"daily\"\nhours = \"00:00-24:00\"\nskills = [\"spanish\"]\n\
+         [[rules]]\nname = \"Spanish\"\nwhen = { body_words = [\"hola\"] }\nthen = { needs_skill = \"spanish\" }",
+    );
+    scn.campaigns[0].customers.replies = vec![
+        ("Hola, donde esta mi pedido?".to_string(), 1.0),
+        ("Where is my order?".to_string(), 1.0),
+    ];
+    scn.campaigns[0].customers.follow_ups = scenario::Dist::Fixed(1.0);
+    scn
+}
+
+#[test]
+fn a_skilled_agent_is_preferred_whenever_they_have_room() {
+    let scn = with_a_spanish_speaker();
+    let outcome = run_audited(&scn, 2);
+    let mut said_hola = std::collections::BTreeMap::new();
+    let mut load = [0u32; 3];
+    let (mut to_speaker, mut skipped_speaker_with_room) = (0, 0);
+    for &(_, r) in outcome.trace.iter() {
+        match r {
+            Record::Reply {
+                phone,
+                body: Some(b),
+                ..
+            } => {
+                said_hola.insert(phone, b == 0);
+            }
+            Record::Assign { phone, agent, .. } => {
+                if said_hola.get(&phone) == Some(&true) {
+                    if agent.index() == 2 {
+                        to_speaker += 1;
+                    } else if load[2] < 2 {
+                        skipped_speaker_with_room += 1;
+                    }
+                }
+                load[agent.index()] += 1;
+            }
+            Record::Release { agent, .. } => load[agent.index()] -= 1,
+            _ => {}
+        }
+    }
+    assert!(to_speaker > 20, "only {to_speaker} to the Spanish speaker");
+    assert_eq!(skipped_speaker_with_room, 0);
+}

@@ -548,10 +548,12 @@ fn on_shifts() -> Scenario {
         Shift {
             agents: 1,
             hours: daily(9 * 60, 10 * 60),
+            skills: Vec::new(),
         },
         Shift {
             agents: 1,
             hours: daily(10 * 60, 11 * 60),
+            skills: Vec::new(),
         },
     ];
     scn

@@ -8,13 +8,14 @@ use jiff::tz::TimeZone;
 
 use model::schedule::WeeklySchedule;
 use model::time::{Epoch, Instant};
-use model::{AgentId, Shift, ShiftId};
+use model::{AgentId, Shift, ShiftId, SkillId};
 
 use super::schedule::window_after;
 
 #[derive(Debug)]
 struct Group {
     hours: WeeklySchedule,
+    skills: Vec<SkillId>,
     /// The first window `[start, end)` whose end is after the last reading; `None` before the
     /// first reading, and also once the hours never open again.
     window: Option<(Instant, Option<Instant>)>,
@@ -55,6 +56,7 @@ impl Agents {
                 .iter()
                 .map(|s| Group {
                     hours: s.hours.clone(),
+                    skills: s.skills.clone(),
                     window: None,
                 })
                 .collect(),
@@ -65,9 +67,10 @@ impl Agents {
         }
     }
 
-    /// The "next most available" agent at `now`: on shift and under capacity, holding the fewest
-    /// conversations (lowest index on ties).
-    pub fn pick(&mut self, now: Instant) -> Option<AgentId> {
+    /// The "next most available" agent at `now`: on shift and under capacity; one with the
+    /// `needed` skill first (skills raise a match, they do not filter), then the one holding the
+    /// fewest conversations, then the lowest index.
+    pub fn pick(&mut self, now: Instant, needed: Option<SkillId>) -> Option<AgentId> {
         if self.free_slots == 0 {
             return None;
         }
@@ -77,8 +80,16 @@ impl Agents {
             .iter()
             .enumerate()
             .filter(|&(i, &l)| l < self.capacity && self.on_shift(i, now))
-            .min_by_key(|&(i, &l)| (l, i))?;
+            .min_by_key(|&(i, &l)| (!self.has(i, needed), l, i))?;
         Some(AgentId::new(agent))
+    }
+
+    /// Whether agent `i` has the `needed` skill (false when none is needed: no one is preferred).
+    fn has(&self, i: usize, needed: Option<SkillId>) -> bool {
+        match (needed, self.group_of[i]) {
+            (Some(skill), Some(g)) => self.groups[g.index()].skills.contains(&skill),
+            _ => false,
+        }
     }
 
     pub fn take(&mut self, agent: AgentId) {
@@ -132,12 +143,17 @@ mod tests {
     use super::*;
     use model::time::{HOUR, MINUTE};
 
-    /// Two groups of one agent each, working 09:00-10:00 and
-    /// 09:30-12:00 every day; the company clock is UTC and the run starts at midnight.
+    /// Two groups of one agent each, working 09:00-10:00 and 09:30-12:00 (with skill 0) every
+    /// day; the company clock is UTC and the run starts at midnight.
     fn two_groups() -> Agents {
         let daily = |from: u16, to: u16| Shift {
             agents: 1,
             hours: WeeklySchedule::new(std::array::from_fn(|_| vec![(from, to)])),
+            skills: if from == 9 * 60 {
+                Vec::new()
+            } else {
+                vec![SkillId::new(0)]
+            },
         };
         let epoch = Epoch("2026-12-01T00:00Z".parse().unwrap());
         let shifts = [daily(9 * 60, 10 * 60), daily(9 * 60 + 30, 12 * 60)];
@@ -149,32 +165,47 @@ mod tests {
     }
 
     #[test]
+    fn an_agent_with_the_needed_skill_is_preferred_even_when_busier() {
+        let mut agents = two_groups();
+        let t = at(9 * HOUR + 30 * MINUTE);
+        assert_eq!(agents.pick(t, None), Some(AgentId::new(0)));
+        assert_eq!(agents.pick(t, Some(SkillId::new(0))), Some(AgentId::new(1)));
+        agents.take(AgentId::new(1));
+        // A preference, not a filter: with the skilled agent full, the other one takes it.
+        assert_eq!(agents.pick(t, Some(SkillId::new(0))), Some(AgentId::new(0)));
+    }
+
+    #[test]
     fn nobody_is_picked_before_the_first_shift_and_the_inbox_wakes_at_its_start() {
         let mut agents = two_groups();
-        assert_eq!(agents.pick(at(8 * HOUR)), None);
+        assert_eq!(agents.pick(at(8 * HOUR), None), None);
         assert_eq!(agents.next_shift_start(at(8 * HOUR)), Some(at(9 * HOUR)));
-        assert_eq!(agents.pick(at(9 * HOUR)), Some(AgentId::new(0)));
+        assert_eq!(agents.pick(at(9 * HOUR), None), Some(AgentId::new(0)));
     }
 
     #[test]
     fn an_agent_past_the_end_of_their_shift_takes_nothing_new() {
         let mut agents = two_groups();
-        assert_eq!(agents.pick(at(9 * HOUR)), Some(AgentId::new(0)));
+        assert_eq!(agents.pick(at(9 * HOUR), None), Some(AgentId::new(0)));
         agents.take(AgentId::new(0));
         assert_eq!(
-            agents.pick(at(9 * HOUR + 30 * MINUTE)),
+            agents.pick(at(9 * HOUR + 30 * MINUTE), None),
             Some(AgentId::new(1))
         );
         agents.release(AgentId::new(0));
         // Both free at 09:45: the least loaded, then the lowest index.
         assert_eq!(
-            agents.pick(at(9 * HOUR + 45 * MINUTE)),
+            agents.pick(at(9 * HOUR + 45 * MINUTE), None),
             Some(AgentId::new(0))
         );
         // 10:00 ends agent 0's shift: only agent 1 is on.
-        assert_eq!(agents.pick(at(10 * HOUR)), Some(AgentId::new(1)));
+        assert_eq!(agents.pick(at(10 * HOUR), None), Some(AgentId::new(1)));
         agents.take(AgentId::new(1));
-        assert_eq!(agents.pick(at(10 * HOUR)), None, "agent 0 is off shift");
+        assert_eq!(
+            agents.pick(at(10 * HOUR), None),
+            None,
+            "agent 0 is off shift"
+        );
         // The next start is agent 0's tomorrow; agent 1 is on shift (its release wakes the inbox).
         assert_eq!(agents.next_shift_start(at(10 * HOUR)), Some(at(33 * HOUR)));
     }

@@ -9,7 +9,7 @@ use jiff::tz::TimeZone;
 use super::agents::Agents;
 use super::config::InboxConfig;
 use model::time::{Epoch, Instant};
-use model::{AgentId, ConversationId};
+use model::{AgentId, ConversationId, SkillId};
 
 #[derive(Debug)]
 pub struct Inbox {
@@ -35,13 +35,15 @@ impl Inbox {
     }
 
     /// The next (conversation, agent) pair at `now` if a conversation waits and an agent on
-    /// shift has room (see [`Agents::pick`]).
-    pub fn assign_next(&mut self, now: Instant) -> Option<(ConversationId, AgentId)> {
-        if self.waiting.is_empty() {
-            return None;
-        }
-        let agent = self.agents.pick(now)?;
-        let Reverse((_, _, conversation)) = self.waiting.pop()?;
+    /// shift has room (see [`Agents::pick`]); `skill_of` names the skill a conversation needs.
+    pub fn assign_next(
+        &mut self,
+        now: Instant,
+        skill_of: impl Fn(ConversationId) -> Option<SkillId>,
+    ) -> Option<(ConversationId, AgentId)> {
+        let &Reverse((_, _, conversation)) = self.waiting.peek()?;
+        let agent = self.agents.pick(now, skill_of(conversation))?;
+        self.waiting.pop();
         self.agents.take(agent);
         Some((conversation, agent))
     }
@@ -82,14 +84,23 @@ mod tests {
         ib.enqueue(Instant::from_millis(50), conv(1));
         ib.enqueue(Instant::from_millis(10), conv(2));
         ib.enqueue(Instant::from_millis(30), conv(3));
-        assert_eq!(ib.assign_next(Instant::START), Some((conv(2), agent(0))));
-        assert_eq!(ib.assign_next(Instant::START), Some((conv(3), agent(1))));
         assert_eq!(
-            ib.assign_next(Instant::START),
+            ib.assign_next(Instant::START, |_| None),
+            Some((conv(2), agent(0)))
+        );
+        assert_eq!(
+            ib.assign_next(Instant::START, |_| None),
+            Some((conv(3), agent(1)))
+        );
+        assert_eq!(
+            ib.assign_next(Instant::START, |_| None),
             None,
             "both agents are at capacity"
         );
         ib.release(agent(1));
-        assert_eq!(ib.assign_next(Instant::START), Some((conv(1), agent(1))));
+        assert_eq!(
+            ib.assign_next(Instant::START, |_| None),
+            Some((conv(1), agent(1)))
+        );
     }
 }

@@ -24,7 +24,7 @@ use inbox::Inbox;
 use model::time::Instant;
 use model::{
     AgentId, CampaignId, ConversationId, CustomerId, Destination, EndReason, InboxId, NumberId,
-    OutreachId, Pacing, Phone, RecipientRef, Row, RuleId, SkipReason, Status, Window,
+    OutreachId, Pacing, Phone, RecipientRef, Row, RuleId, SkillId, SkipReason, Status, Window,
 };
 use opt_out::{Keyword, Registry};
 use outreach::{Outreach, Pick};
@@ -169,6 +169,8 @@ enum ConversationState {
 struct Conversation {
     inbox: InboxId,
     customer: CustomerId,
+    /// A rule's `needs_skill`: agents with it are preferred.
+    skill: Option<SkillId>,
     state: ConversationState,
 }
 
@@ -334,6 +336,7 @@ impl<L: SendLimit> Engine<L> {
         self.conversations.push(Conversation {
             inbox,
             customer: msg.customer,
+            skill: routing.skill,
             state: if routing.ends {
                 ConversationState::Closed
             } else {
@@ -665,7 +668,14 @@ impl<L: SendLimit> Engine<L> {
     /// Gives waiting conversations to agents while any can take one; if some still wait, wakes
     /// the inbox at the next shift start (a release wakes it anyway).
     fn assign(&mut self, inbox: InboxId, now: Instant, out: &mut Vec<Action>) {
-        while let Some((conversation, agent)) = self.inboxes[inbox.index()].assign_next(now) {
+        loop {
+            let conversations = &self.conversations;
+            let skill_of = |c: ConversationId| conversations[c.index()].skill;
+            let Some((conversation, agent)) =
+                self.inboxes[inbox.index()].assign_next(now, skill_of)
+            else {
+                break;
+            };
             let conv = &mut self.conversations[conversation.index()];
             conv.state = ConversationState::Handling(agent);
             out.push(Action::Assign {

@@ -43,4 +43,6 @@ impl WeeklySchedule {
 pub struct Shift {
     pub agents: u32,
     pub hours: WeeklySchedule,
+    /// What its agents are good at: routing prefers them for conversations needing one.
+    pub skills: Vec<crate::SkillId>,
 }

@@ -105,6 +105,7 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
     let carrier = resolve_carrier(&cx, f.carrier)?;
     let default_customers = merge_customers(&cx, base_customers(), &f.customers)?;
 
+    let shift_skills = shifts::skill_names(&f.inboxes);
     let mut inboxes: Vec<Inbox> = Vec::new();
     for ib in f.inboxes {
         cx.name(&ib.name)?;
@@ -260,7 +261,8 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
     check_overlap_cycles(&cx, &f.campaigns, &campaigns)?;
 
     let expectations = resolve_expectations(&cx, &f.expect, &campaigns, &inboxes)?;
-    let routing = rules::resolve_rules(&cx, &f.rules, &inboxes, &numbers, &campaigns)?;
+    let mut routing = rules::resolve_rules(&cx, &f.rules, &inboxes, &numbers, &campaigns)?;
+    shifts::add_skills(&cx, &mut inboxes, &shift_skills, &mut routing.skills)?;
 
     Ok(Scenario {
         name: f.name.into_inner(),

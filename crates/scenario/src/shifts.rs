@@ -21,6 +21,41 @@ pub struct ShiftFile {
     pub agents: Spanned<u32>,
     pub days: Spanned<String>,
     pub hours: Spanned<String>,
+    #[serde(default)]
+    pub skills: Vec<Spanned<String>>,
+}
+
+/// Each shift group's skill names, `[inbox][group]`, kept until the rules have named theirs:
+/// skill ids follow the rules' order first, so adding skills to shifts renumbers nothing.
+pub(super) fn skill_names(inboxes: &[super::file::InboxFile]) -> Vec<Vec<Vec<Spanned<String>>>> {
+    inboxes
+        .iter()
+        .map(|ib| {
+            ib.shifts
+                .iter()
+                .flat_map(|s| s.get_ref().iter().map(|g| g.skills.clone()))
+                .collect()
+        })
+        .collect()
+}
+
+/// Gives each shift group its skills, interning names the rules did not use.
+pub(super) fn add_skills(
+    cx: &Ctx,
+    inboxes: &mut [super::Inbox],
+    names: &[Vec<Vec<Spanned<String>>>],
+    skills: &mut Vec<String>,
+) -> Result<(), ScenarioError> {
+    for (inbox, groups) in inboxes.iter_mut().zip(names) {
+        for (shift, names) in inbox.shifts.iter_mut().zip(groups) {
+            for name in names {
+                cx.name(name)?;
+                let id = super::rules::intern(skills, name);
+                shift.skills.push(model::SkillId::new(id));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Reads an inbox's shift groups; the total agent count is checked by the caller.
@@ -39,6 +74,7 @@ fn resolve_shift(cx: &Ctx, s: &ShiftFile) -> Result<Shift, ScenarioError> {
         Ok(schedule) => Ok(Shift {
             agents: *s.agents.get_ref(),
             hours: schedule.0,
+            skills: Vec::new(),
         }),
         Err(e) => {
             // Name the key at fault: a day problem at `days`, anything else at `hours`.
