@@ -159,3 +159,53 @@ fn a_skilled_agent_is_preferred_whenever_they_have_room() {
     assert!(to_speaker > 20, "only {to_speaker} to the Spanish speaker");
     assert_eq!(skipped_speaker_with_room, 0);
 }
+
+#[test]
+fn overtime_is_the_time_agents_hold_conversations_past_their_shift() {
+    let outcome = run_audited(&staffed(TEN_TO_NOON), 1);
+    // Busy stretches (at least one conversation held) per agent, from the records.
+    let (mut load, mut since) = ([0u32; 3], [Instant::START; 3]);
+    let mut busy: Vec<(u64, u64)> = Vec::new();
+    for &(t, r) in outcome.trace.iter() {
+        match r {
+            Record::Assign { agent, .. } => {
+                let i = agent.index();
+                if load[i] == 0 {
+                    since[i] = t;
+                }
+                load[i] += 1;
+            }
+            Record::Release { agent, .. } => {
+                let i = agent.index();
+                load[i] -= 1;
+                if load[i] == 0 {
+                    busy.push((since[i].as_millis(), t.as_millis()));
+                }
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(
+        load, [0; 3],
+        "the horizon is far after the last conversation"
+    );
+    let h = HOUR.as_millis();
+    // The shifts of the run: Tuesday and Wednesday 10:00-12:00 (run time 2h-4h, 26h-28h).
+    let on_shift = [(2 * h, 4 * h), (26 * h, 28 * h)];
+    let overlap = |(a, b): (u64, u64), (s, e): (u64, u64)| b.min(e).saturating_sub(a.max(s));
+    let expected: u64 = busy
+        .iter()
+        .map(|&stretch| {
+            stretch.1 - stretch.0 - on_shift.iter().map(|&w| overlap(stretch, w)).sum::<u64>()
+        })
+        .sum();
+    assert!(expected > 0, "agents finish conversations after noon");
+    assert_eq!(outcome.inboxes[0].overtime.as_millis(), expected);
+}
+
+#[test]
+fn always_on_agents_work_no_overtime() {
+    let outcome = run_audited(&staffed("agents = 3"), 1);
+    assert!(outcome.inboxes[0].handled > 0);
+    assert_eq!(outcome.inboxes[0].overtime, model::time::Span::ZERO);
+}

@@ -99,6 +99,8 @@ pub struct InboxSummary {
     pub transfers_in: u64,
     pub transfers_out: u64,
     pub closed_by_rules: u64,
+    /// Agents' time holding conversations after their shift ended, summed over agents.
+    pub overtime_s: f64,
     /// By topic name, in the order the scenario names topics.
     #[serde(serialize_with = "in_order")]
     pub topics: Vec<(String, TopicSummary)>,
@@ -231,6 +233,7 @@ impl InboxSummary {
             transfers_in: m.counts.transfers_in,
             transfers_out: m.counts.transfers_out,
             closed_by_rules: m.counts.closed_by_rules,
+            overtime_s: seconds(m.counts.overtime),
             topics: m
                 .counts
                 .topics

@@ -1,6 +1,7 @@
 //! What a run measured: counters per campaign, waits and load per inbox, counted by watching
 //! the run's records.
 
+mod overtime;
 pub mod timeline;
 
 pub use timeline::Timeline;
@@ -80,6 +81,8 @@ pub struct InboxMetrics {
     pub closed_by_rules: u64,
     /// Conversations routed here with each topic, and their waits.
     pub topics: BTreeMap<TopicId, TopicMetrics>,
+    /// Time agents held conversations after their shift ended (finishing what they held).
+    pub overtime: Span,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -192,6 +195,7 @@ pub struct Metrics {
     topics: BTreeMap<ConversationId, Box<[TopicId]>>,
     /// Inboxes a conversation entered since the last settle.
     routed: Vec<InboxId>,
+    overtime: overtime::Overtime,
 }
 
 impl Metrics {
@@ -223,6 +227,7 @@ impl Metrics {
             conversations: Vec::new(),
             topics: BTreeMap::new(),
             routed: Vec::new(),
+            overtime: overtime::Overtime::new(scn),
         }
     }
 
@@ -372,9 +377,17 @@ impl Observer for Metrics {
             Record::Assign {
                 conversation,
                 inbox,
+                agent,
                 ..
-            } => self.assign(conversation, inbox, now),
-            Record::Release { inbox, .. } => self.inboxes[inbox.index()].release(now),
+            } => {
+                self.overtime.assign(inbox, agent, now);
+                self.assign(conversation, inbox, now);
+            }
+            Record::Release { inbox, agent, .. } => {
+                let m = &mut self.inboxes[inbox.index()];
+                m.overtime = m.overtime + self.overtime.release(inbox, agent, now);
+                m.release(now);
+            }
             Record::RuleFired { .. }
             | Record::RuleDisabled { .. }
             | Record::Transfer { .. }
@@ -400,8 +413,9 @@ impl Observer for Metrics {
                 self.inboxes[inbox.index()].unanswered(wait, entry.sla, topics);
             }
         }
-        for m in &mut self.inboxes {
+        for (m, overtime) in self.inboxes.iter_mut().zip(self.overtime.finish(end)) {
             m.advance(end);
+            m.overtime = m.overtime + overtime;
         }
     }
 }
