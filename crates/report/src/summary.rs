@@ -101,6 +101,8 @@ pub struct InboxSummary {
     pub closed_by_rules: u64,
     /// Agents' time holding conversations after their shift ended, summed over agents.
     pub overtime_s: f64,
+    /// Messages from opted-out customers that reached an agent, who cannot answer them by SMS.
+    pub cannot_reply: u64,
     /// By topic name, in the order the scenario names topics.
     #[serde(serialize_with = "in_order")]
     pub topics: Vec<(String, TopicSummary)>,
@@ -234,6 +236,7 @@ impl InboxSummary {
             transfers_out: m.counts.transfers_out,
             closed_by_rules: m.counts.closed_by_rules,
             overtime_s: seconds(m.counts.overtime),
+            cannot_reply: m.counts.cannot_reply,
             topics: m
                 .counts
                 .topics

@@ -1,6 +1,7 @@
 //! What a run measured: counters per campaign, waits and load per inbox, counted by watching
 //! the run's records.
 
+mod cannot_reply;
 mod overtime;
 pub mod timeline;
 
@@ -11,7 +12,7 @@ use std::collections::BTreeMap;
 use model::record::{Observer, Record};
 use model::rules::MAX_LOOPS;
 use model::time::{Instant, Span};
-use model::{ConversationId, EndReason, InboxId, RuleId, SkipReason, Source, TopicId};
+use model::{ConversationId, EndReason, InboxId, Phone, RuleId, SkipReason, Source, TopicId};
 use scenario::Scenario;
 
 /// The wait percentiles every report shows: p50, p90, p99.
@@ -83,6 +84,8 @@ pub struct InboxMetrics {
     pub topics: BTreeMap<TopicId, TopicMetrics>,
     /// Time agents held conversations after their shift ended (finishing what they held).
     pub overtime: Span,
+    /// Customer messages that reached an agent (assigned or handled) from an opted-out customer.
+    pub cannot_reply: u64,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -196,6 +199,7 @@ pub struct Metrics {
     /// Inboxes a conversation entered since the last settle.
     routed: Vec<InboxId>,
     overtime: overtime::Overtime,
+    silenced: cannot_reply::Silenced,
 }
 
 impl Metrics {
@@ -228,6 +232,14 @@ impl Metrics {
             topics: BTreeMap::new(),
             routed: Vec::new(),
             overtime: overtime::Overtime::new(scn),
+            silenced: cannot_reply::Silenced::new(scn),
+        }
+    }
+
+    /// A customer message reached an agent, who cannot answer it by SMS if the customer opted out.
+    fn reaches_agent(&mut self, phone: Phone, source: Source, inbox: InboxId) {
+        if self.silenced.cannot_reply(phone, source) {
+            self.inboxes[inbox.index()].cannot_reply += 1;
         }
     }
 
@@ -358,12 +370,22 @@ impl Observer for Metrics {
                     m.replies += 1;
                 }
             }
-            Record::OptOut { source, .. } => {
+            Record::OptOut {
+                source,
+                phone,
+                number,
+            } => {
+                self.silenced.opt_out(phone, number);
                 if let Some(m) = self.campaign(source) {
                     m.opt_outs += 1;
                 }
             }
-            Record::OptIn { source, .. } => {
+            Record::OptIn {
+                source,
+                phone,
+                number,
+            } => {
+                self.silenced.opt_in(phone, number);
                 if let Some(m) = self.campaign(source) {
                     m.opt_ins += 1;
                 }
@@ -376,13 +398,21 @@ impl Observer for Metrics {
             } => self.route(conversation, source, inbox, now),
             Record::Assign {
                 conversation,
+                source,
+                phone,
                 inbox,
                 agent,
-                ..
             } => {
+                self.reaches_agent(phone, source, inbox);
                 self.overtime.assign(inbox, agent, now);
                 self.assign(conversation, inbox, now);
             }
+            Record::Handle {
+                source,
+                phone,
+                inbox,
+                ..
+            } => self.reaches_agent(phone, source, inbox),
             Record::Release { inbox, agent, .. } => {
                 let m = &mut self.inboxes[inbox.index()];
                 m.overtime = m.overtime + self.overtime.release(inbox, agent, now);
