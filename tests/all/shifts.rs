@@ -209,3 +209,30 @@ fn always_on_agents_work_no_overtime() {
     assert!(outcome.inboxes[0].handled > 0);
     assert_eq!(outcome.inboxes[0].overtime, model::time::Span::ZERO);
 }
+
+#[test]
+fn occupancy_counts_busy_slots_only_while_the_group_is_on_shift() {
+    let outcome = run_audited(&staffed(TEN_TO_NOON), 1);
+    let h = HOUR.as_millis();
+    let end = outcome.end.as_millis();
+    let on_shift = [(2 * h, 4 * h), (26 * h, 28 * h)];
+    let overlap = |(a, b): (u64, u64), (s, e): (u64, u64)| b.min(e).saturating_sub(a.max(s));
+    let on = |stretch: (u64, u64)| on_shift.iter().map(|&w| overlap(stretch, w)).sum::<u64>();
+    // Held conversations x time, from the records, counted only on shift.
+    let (mut load, mut last, mut busy) = (0u64, 0u64, 0u128);
+    for &(t, r) in outcome.trace.iter() {
+        let change: i64 = match r {
+            Record::Assign { .. } => 1,
+            Record::Release { .. } => -1,
+            _ => continue,
+        };
+        busy += u128::from(load) * u128::from(on((last, t.as_millis())));
+        last = t.as_millis();
+        load = load.checked_add_signed(change).unwrap();
+    }
+    let staffed = 3 * 2 * u128::from(on((0, end)));
+    let group = outcome.inboxes[0].shift_groups[0];
+    assert_eq!((group.busy_slot_ms, group.staffed_slot_ms), (busy, staffed));
+    // Everyone who replied is waiting at 10:00: the shift is busy.
+    assert!(busy * 2 > staffed, "occupancy {busy}/{staffed}");
+}

@@ -549,11 +549,15 @@ fn on_shifts() -> Scenario {
             agents: 1,
             hours: daily(9 * 60, 10 * 60),
             skills: Vec::new(),
+            days_text: String::new(),
+            hours_text: String::new(),
         },
         Shift {
             agents: 1,
             hours: daily(10 * 60, 11 * 60),
             skills: Vec::new(),
+            days_text: String::new(),
+            hours_text: String::new(),
         },
     ];
     scn

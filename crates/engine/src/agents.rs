@@ -154,6 +154,8 @@ mod tests {
             } else {
                 vec![SkillId::new(0)]
             },
+            days_text: String::new(),
+            hours_text: String::new(),
         };
         let epoch = Epoch("2026-12-01T00:00Z".parse().unwrap());
         let shifts = [daily(9 * 60, 10 * 60), daily(9 * 60 + 30, 12 * 60)];

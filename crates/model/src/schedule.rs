@@ -45,4 +45,7 @@ pub struct Shift {
     pub hours: WeeklySchedule,
     /// What its agents are good at: routing prefers them for conversations needing one.
     pub skills: Vec<crate::SkillId>,
+    /// `days` and `hours` as the scenario wrote them, for reports.
+    pub days_text: String,
+    pub hours_text: String,
 }

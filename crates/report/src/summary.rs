@@ -29,8 +29,20 @@ pub struct Summary {
     pub warnings: Vec<String>,
     pub campaigns: Vec<CampaignSummary>,
     pub inboxes: Vec<InboxSummary>,
+    /// Every `[[inboxes.shifts]]` group, inbox by inbox in file order.
+    pub shift_groups: Vec<ShiftGroupSummary>,
     pub rules: Vec<RuleSummary>,
     pub expectations: Vec<Verdict>,
+}
+
+#[derive(Serialize)]
+pub struct ShiftGroupSummary {
+    pub inbox: String,
+    pub days: String,
+    pub hours: String,
+    pub agents: u32,
+    /// Busy slot-time / staffed slot-time while the group was on shift; `None` if it never was.
+    pub occupancy: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -158,6 +170,7 @@ impl Summary {
                 .zip(&m.inboxes)
                 .map(|(i, measured)| InboxSummary::view(i, measured, &scn.topics))
                 .collect(),
+            shift_groups: ShiftGroupSummary::all(scn, m),
             rules: scn
                 .rules
                 .iter()
@@ -210,6 +223,28 @@ impl CampaignSummary {
             .iter()
             .find(|(reason, _)| *reason == why)
             .map_or(0, |(_, n)| *n)
+    }
+}
+
+impl ShiftGroupSummary {
+    fn all(scn: &Scenario, m: &Measured) -> Vec<ShiftGroupSummary> {
+        let mut out = Vec::new();
+        for (inbox, measured) in scn.inboxes.iter().zip(&m.inboxes) {
+            for (shift, time) in inbox.shifts.iter().zip(&measured.counts.shift_groups) {
+                out.push(ShiftGroupSummary {
+                    inbox: inbox.name.clone(),
+                    days: shift.days_text.clone(),
+                    hours: shift.hours_text.clone(),
+                    agents: shift.agents,
+                    occupancy: (time.staffed_slot_ms > 0).then(|| {
+                        super::measured::round6(
+                            time.busy_slot_ms as f64 / time.staffed_slot_ms as f64,
+                        )
+                    }),
+                });
+            }
+        }
+        out
     }
 }
 

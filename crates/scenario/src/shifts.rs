@@ -75,6 +75,8 @@ fn resolve_shift(cx: &Ctx, s: &ShiftFile) -> Result<Shift, ScenarioError> {
             agents: *s.agents.get_ref(),
             hours: schedule.0,
             skills: Vec::new(),
+            days_text: s.days.get_ref().clone(),
+            hours_text: s.hours.get_ref().clone(),
         }),
         Err(e) => {
             // Name the key at fault: a day problem at `days`, anything else at `hours`.

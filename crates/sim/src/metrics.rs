@@ -2,8 +2,10 @@
 //! the run's records.
 
 mod cannot_reply;
-mod overtime;
+mod shift_time;
 pub mod timeline;
+
+pub use shift_time::GroupTime;
 
 pub use timeline::Timeline;
 
@@ -84,6 +86,8 @@ pub struct InboxMetrics {
     pub topics: BTreeMap<TopicId, TopicMetrics>,
     /// Time agents held conversations after their shift ended (finishing what they held).
     pub overtime: Span,
+    /// Each shift group's busy and staffed slot-time on shift (empty without shifts).
+    pub shift_groups: Vec<shift_time::GroupTime>,
     /// Customer messages that reached an agent (assigned or handled) from an opted-out customer.
     pub cannot_reply: u64,
 }
@@ -198,7 +202,7 @@ pub struct Metrics {
     topics: BTreeMap<ConversationId, Box<[TopicId]>>,
     /// Inboxes a conversation entered since the last settle.
     routed: Vec<InboxId>,
-    overtime: overtime::Overtime,
+    shift_time: shift_time::ShiftTime,
     silenced: cannot_reply::Silenced,
 }
 
@@ -231,7 +235,7 @@ impl Metrics {
             conversations: Vec::new(),
             topics: BTreeMap::new(),
             routed: Vec::new(),
-            overtime: overtime::Overtime::new(scn),
+            shift_time: shift_time::ShiftTime::new(scn),
             silenced: cannot_reply::Silenced::new(scn),
         }
     }
@@ -404,7 +408,7 @@ impl Observer for Metrics {
                 agent,
             } => {
                 self.reaches_agent(phone, source, inbox);
-                self.overtime.assign(inbox, agent, now);
+                self.shift_time.assign(inbox, agent, now);
                 self.assign(conversation, inbox, now);
             }
             Record::Handle {
@@ -415,7 +419,7 @@ impl Observer for Metrics {
             } => self.reaches_agent(phone, source, inbox),
             Record::Release { inbox, agent, .. } => {
                 let m = &mut self.inboxes[inbox.index()];
-                m.overtime = m.overtime + self.overtime.release(inbox, agent, now);
+                m.overtime = m.overtime + self.shift_time.release(inbox, agent, now);
                 m.release(now);
             }
             Record::RuleFired { .. }
@@ -443,9 +447,10 @@ impl Observer for Metrics {
                 self.inboxes[inbox.index()].unanswered(wait, entry.sla, topics);
             }
         }
-        for (m, overtime) in self.inboxes.iter_mut().zip(self.overtime.finish(end)) {
+        for (m, (overtime, groups)) in self.inboxes.iter_mut().zip(self.shift_time.finish(end)) {
             m.advance(end);
             m.overtime = m.overtime + overtime;
+            m.shift_groups = groups;
         }
     }
 }
