@@ -15,6 +15,7 @@ mod queue;
 pub mod realtime;
 pub mod rng;
 mod sampler;
+pub mod staffing;
 
 use engine::{Engine, Limiter, SendLimit};
 use model::record::{Observer, Trace};
