@@ -238,6 +238,51 @@ fn an_agent_given_one_conversation_too_many_breaks_capacity() {
 }
 
 #[test]
+fn a_conversation_given_to_an_agent_off_shift_breaks_off_shift() {
+    // Three agents on every day; agent 3 works Sundays only, and the run is on a Tuesday.
+    let shifts = "[[inboxes.shifts]]\nagents = 3\ndays = \"daily\"\nhours = \"00:00-24:00\"\n\
+                  [[inboxes.shifts]]\nagents = 1\ndays = \"sun\"\nhours = \"09:00-17:00\"";
+    let text = one_campaign(40, "", "")
+        .replace("agents = 3", shifts)
+        .replace(
+            "[[numbers]]",
+            "[limits]\npacing = \"even\"\n[customers]\nreply_rate = { dist = \"fixed\", value = 1 }\n[[numbers]]",
+        );
+    let scn = scenario(&text);
+    let mut trace = good_trace(&scn);
+    let first = trace
+        .iter()
+        .find_map(|(_, r)| match r {
+            Record::Assign { conversation, .. } => Some(*conversation),
+            _ => None,
+        })
+        .unwrap();
+    // The same conversation, handled start to end by the Sunday agent instead.
+    let sunday = AgentId::new(3);
+    for (_, r) in &mut trace {
+        match r {
+            Record::Assign {
+                conversation,
+                agent,
+                ..
+            }
+            | Record::Handle {
+                conversation,
+                agent,
+                ..
+            }
+            | Record::Release {
+                conversation,
+                agent,
+                ..
+            } if *conversation == first => *agent = sunday,
+            _ => {}
+        }
+    }
+    assert_only(&scn, &trace, Invariant::OffShift);
+}
+
+#[test]
 fn an_event_earlier_than_the_one_before_breaks_monotonic_time() {
     let scn = paced_evenly(40, "", "", SILENT);
     let mut trace = good_trace(&scn);

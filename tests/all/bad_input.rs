@@ -146,3 +146,43 @@ fn a_missing_recipient_list_points_at_the_scenario_line() {
     );
     assert_rejected_at(&text, "nowhere.csv", "cannot read the recipient list");
 }
+
+#[test]
+fn an_inbox_with_agents_and_shifts_is_rejected_at_agents() {
+    let shift = "[[inboxes.shifts]]\nagents = 2\ndays = \"mon-fri\"\nhours = \"08:00-16:00\"\n[[campaigns]]";
+    let text = one_campaign(10, "", "").replacen("[[campaigns]]", shift, 1);
+    assert_rejected_at(&text, "agents = 3", "not both");
+}
+
+#[test]
+fn an_inbox_without_agents_or_shifts_is_rejected_at_its_name() {
+    let text = one_campaign(10, "", "").replace("agents = 3\n", "");
+    assert_rejected_at(
+        &text,
+        "name = \"Replies\"",
+        "needs `agents = N` or `[[inboxes.shifts]]`",
+    );
+}
+
+#[test]
+fn a_shift_with_an_unknown_day_is_rejected_at_its_days() {
+    let shift = "[[inboxes.shifts]]\nagents = 2\ndays = \"mon-fry\"\nhours = \"08:00-16:00\"\n[[campaigns]]";
+    let text = one_campaign(10, "", "")
+        .replace("agents = 3\n", "")
+        .replacen("[[campaigns]]", shift, 1);
+    assert_rejected_exactly_at(&text, "\"mon-fry\"", "unknown day \"fry\"");
+}
+
+#[test]
+fn a_shift_with_bad_hours_or_no_agents_is_rejected_there() {
+    let shift = |agents: u32, hours: &str| {
+        format!(
+            "[[inboxes.shifts]]\nagents = {agents}\ndays = \"daily\"\nhours = \"{hours}\"\n[[campaigns]]"
+        )
+    };
+    let base = one_campaign(10, "", "").replace("agents = 3\n", "");
+    let text = base.replacen("[[campaigns]]", &shift(2, "16:00-08:00"), 1);
+    assert_rejected_exactly_at(&text, "\"16:00-08:00\"", "this shift");
+    let text = base.replacen("[[campaigns]]", &shift(0, "08:00-16:00"), 1);
+    assert_rejected_at(&text, "agents = 0", "at least 1 agent");
+}

@@ -18,3 +18,4 @@ mod regression;
 mod reports;
 mod routing;
 mod schedule;
+mod shifts;

@@ -39,6 +39,7 @@ fn two_campaigns(scope: Scope) -> Engine {
         boosts: Vec::new(),
         inboxes: vec![InboxConfig {
             agents: 1,
+            shifts: Vec::new(),
             capacity: 1,
             sla: 5 * MINUTE,
             same_agent_window: 15 * MINUTE,
@@ -208,4 +209,76 @@ fn an_opt_out_storm_is_honoured_under_both_scopes() {
         o.campaigns[1].skipped_opted_out, 50,
         "the same number may not"
     );
+}
+
+/// Campaign B texts 40 phones at 08:00; campaign A texts the same phones at the same time and
+/// every one answers A with STOP 5 minutes later. B's customers answer an hour later, opted out.
+fn stop_before_answering(scope: &str, b_number: &str) -> String {
+    format!(
+        r#"
+name = "cannot-reply"
+[simulation]
+start = "2026-12-01T08:00"
+[limits]
+opt_out_scope = "{scope}"
+[carrier]
+outcomes = {{ delivered = 1.0 }}
+[customers]
+reply_rate = {{ dist = "fixed", value = 1 }}
+follow_ups = {{ dist = "fixed", value = 1 }}
+[[numbers]]
+number = "+15550100"
+inbox = "Replies"
+[[numbers]]
+number = "+15550101"
+inbox = "Replies"
+[[inboxes]]
+name = "Replies"
+agents = 2
+[[campaigns]]
+name = "A"
+number = "+15550100"
+[campaigns.customers]
+reply_delay = {{ dist = "fixed", value = "5m" }}
+replies = [ {{ body = "STOP", weight = 1 }} ]
+[[campaigns.outreaches]]
+start = "2026-12-01T08:00"
+recipients = {{ count = 40 }}
+[[campaigns]]
+name = "B"
+number = "{b_number}"
+[campaigns.customers]
+reply_delay = {{ dist = "fixed", value = "1h" }}
+replies = [ {{ body = "Where is my order?", weight = 1 }} ]
+[[campaigns.outreaches]]
+start = "2026-12-01T08:00"
+recipients = {{ count = 40 }}
+overlap = {{ campaign = "A", fraction = 1.0 }}
+"#
+    )
+}
+
+#[test]
+fn messages_of_opted_out_customers_reach_agents_who_cannot_reply() {
+    let o = run_audited(&scenario(&stop_before_answering("company", "+15550101")), 1);
+    assert_eq!(o.campaigns[0].opt_outs, 40);
+    assert_eq!(
+        o.campaigns[1].sent, 40,
+        "B texted everyone before the STOPs"
+    );
+    assert_eq!(o.campaigns[1].replies, 40);
+    // Every answer to B reached an agent, from a customer no SMS may go to.
+    assert_eq!(o.inboxes[0].arrivals, 40);
+    assert_eq!(o.inboxes[0].cannot_reply, 40);
+    // The carrier's narrower scope: STOP to A's number leaves B's number free to answer.
+    let o = run_audited(
+        &scenario(&stop_before_answering("sender_number", "+15550101")),
+        1,
+    );
+    assert_eq!(o.inboxes[0].cannot_reply, 0);
+    let o = run_audited(
+        &scenario(&stop_before_answering("sender_number", "+15550100")),
+        1,
+    );
+    assert_eq!(o.inboxes[0].cannot_reply, 40);
 }

@@ -43,6 +43,7 @@ fn desk(boosts: Vec<Boost>) -> Engine {
         boosts,
         inboxes: vec![InboxConfig {
             agents: 1,
+            shifts: Vec::new(),
             capacity: 1,
             sla: 5 * MINUTE,
             same_agent_window: 15 * MINUTE,

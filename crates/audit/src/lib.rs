@@ -65,6 +65,8 @@ pub enum Invariant {
     Duplicate,
     /// An agent holding more conversations than its capacity.
     AgentCapacity,
+    /// A conversation assigned to an agent outside their shift.
+    OffShift,
     /// A record at an earlier time than the one before it.
     MonotonicTime,
     /// A free slot left unused while a recipient was due (eager pacing), or work left at the end
@@ -91,6 +93,7 @@ impl Invariant {
             Invariant::Conservation => "conservation",
             Invariant::Duplicate => "duplicate",
             Invariant::AgentCapacity => "agent_capacity",
+            Invariant::OffShift => "off_shift",
             Invariant::MonotonicTime => "monotonic_time",
             Invariant::Liveness => "liveness",
             Invariant::TransferTarget => "transfer_target",

@@ -4,10 +4,12 @@
 use std::path::Path;
 
 use model::record::Trace;
-use model::time::{Instant, MAX_RUN, MINUTE, SECOND, Span};
+use model::schedule::WeeklySchedule;
+use model::time::{HOUR, Instant, MAX_RUN, MINUTE, SECOND, Span};
 use model::{
     AgentId, CampaignId, ConversationId, Destination, EndReason, InboxId, Lists, NumberId,
-    Observer, OutreachId, Phone, Recipient, RecipientRef, Record, Row, RuleId, SkipReason, Source,
+    Observer, OutreachId, Phone, Recipient, RecipientRef, Record, Row, RuleId, Shift, SkipReason,
+    Source,
 };
 use scenario::{Recipients, Scenario};
 
@@ -535,6 +537,55 @@ fn an_agent_given_one_conversation_too_many_breaks_capacity() {
         v.detail,
         "agent 1 of inbox #0 holds 2 conversations, capacity 1"
     );
+}
+
+/// The plain scenario's two agents on shifts: agent 0 works 09:00-10:00 every day, agent 1
+/// 10:00-11:00 (New York, the company clock).
+fn on_shifts() -> Scenario {
+    let mut scn = plain();
+    let daily = |from: u16, to: u16| WeeklySchedule::new(std::array::from_fn(|_| vec![(from, to)]));
+    scn.inboxes[0].shifts = vec![
+        Shift {
+            agents: 1,
+            hours: daily(9 * 60, 10 * 60),
+            skills: Vec::new(),
+            days_text: String::new(),
+            hours_text: String::new(),
+        },
+        Shift {
+            agents: 1,
+            hours: daily(10 * 60, 11 * 60),
+            skills: Vec::new(),
+            days_text: String::new(),
+            hours_text: String::new(),
+        },
+    ];
+    scn
+}
+
+// off_shift
+
+#[test]
+fn a_conversation_assigned_before_the_agents_shift_is_off_shift() {
+    let mut trace = all_sent(3);
+    trace.extend([assign(at(30 * MINUTE), 0, 0), assign(at(30 * MINUTE), 1, 1)]);
+    let v = only(run(&on_shifts(), &trace), Invariant::OffShift);
+    assert_eq!((v.campaign, v.t), (None, at(30 * MINUTE)));
+    assert_eq!(
+        v.detail,
+        "agent 1 of inbox #0 was assigned a conversation at 2026-12-01 09:30:00, outside their shift"
+    );
+}
+
+#[test]
+fn the_first_instant_of_a_shift_is_on_it_and_its_end_is_not() {
+    let mut trace = all_sent(3);
+    trace.extend([assign(at(HOUR), 0, 1), assign(at(HOUR), 1, 0)]);
+    let v = only(run(&on_shifts(), &trace), Invariant::OffShift);
+    assert!(v.detail.starts_with("agent 0 of inbox #0"), "{}", v.detail);
+    let mut kept = all_sent(3);
+    kept.extend([assign(at(HOUR), 0, 1), release(at(2 * HOUR), 0, 1)]);
+    assert_eq!(run(&on_shifts(), &kept), []);
 }
 
 #[test]

@@ -8,7 +8,7 @@ use model::rules::Rule;
 use model::schedule::WeeklySchedule;
 use model::time::{Epoch, Instant, Span};
 use model::{Duplicates, Pacing, Scope, Window};
-use model::{InboxId, NumberId};
+use model::{InboxId, NumberId, Shift};
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -33,7 +33,10 @@ pub struct Config {
 
 #[derive(Debug, Clone)]
 pub struct InboxConfig {
+    /// Always-on agents; ignored when `shifts` names the agents instead.
     pub agents: u32,
+    /// Shift groups on the company clock (`zones[0]`); empty: `agents` are always on shift.
+    pub shifts: Vec<Shift>,
     /// Conversations an agent is auto-assigned at once.
     pub capacity: u32,
     /// Due date = contact time + this.

@@ -5,6 +5,7 @@
 //! did ([`Engine::on_inbound`], [`Engine::on_agent_reply`]) and carries out the [`Action`]s the
 //! engine answers with.
 
+mod agents;
 pub mod config;
 mod inbox;
 pub mod limiter;
@@ -135,6 +136,8 @@ enum Timer {
     OutreachEnd(CampaignId, OutreachId),
     OutreachStop(CampaignId, OutreachId),
     SessionEnd(ConversationId),
+    /// Conversations wait in the inbox and a shift group comes on: it may take them.
+    ShiftStart(InboxId),
 }
 
 impl Timer {
@@ -145,7 +148,7 @@ impl Timer {
         match self {
             Timer::OutreachEnd(..) | Timer::OutreachStop(..) => 0,
             Timer::OutreachStart(..) => 1,
-            Timer::Campaign(_) | Timer::SessionEnd(_) => 2,
+            Timer::Campaign(_) | Timer::SessionEnd(_) | Timer::ShiftStart(_) => 2,
         }
     }
 }
@@ -168,7 +171,8 @@ enum ConversationState {
 struct Conversation {
     inbox: InboxId,
     customer: CustomerId,
-    /// The skill the rules say it needs: People Match boosts (and agents' skills) look at it.
+    /// The skill the rules say it needs: People Match boosts look at it, and agents with it
+    /// are preferred.
     skill: Option<SkillId>,
     state: ConversationState,
 }
@@ -180,6 +184,8 @@ pub struct Engine<L = Limiter> {
     campaigns: Vec<Campaign<L>>,
     registry: Registry,
     inboxes: Vec<Inbox>,
+    /// Per inbox, the one pending shift-start timer that counts; older heap entries are stale.
+    shift_wake: Vec<Option<Instant>>,
     rules: Rules,
     conversations: Vec<Conversation>,
     timers: BinaryHeap<Reverse<(Instant, u8, u64, Timer)>>,
@@ -219,7 +225,12 @@ impl<L: SendLimit> Engine<L> {
         }
         let mut engine = Engine {
             registry: Registry::new(config.opt_out_scope),
-            inboxes: config.inboxes.iter().map(Inbox::new).collect(),
+            inboxes: config
+                .inboxes
+                .iter()
+                .map(|i| Inbox::new(i, config.zones[0].clone(), config.epoch))
+                .collect(),
+            shift_wake: vec![None; config.inboxes.len()],
             rules: Rules::new(&config.rules),
             campaigns,
             conversations: Vec::new(),
@@ -265,6 +276,12 @@ impl<L: SendLimit> Engine<L> {
                     self.end_outreach(c, o, EndReason::Stopped, Status::Stopped, out)
                 }
                 Timer::SessionEnd(conversation) => self.end_session(conversation, t, out),
+                Timer::ShiftStart(inbox) => {
+                    if self.shift_wake[inbox.index()] == Some(t) {
+                        self.shift_wake[inbox.index()] = None;
+                        self.assign(inbox, t, out);
+                    }
+                }
             }
         }
         self.drop_stale_timers();
@@ -454,6 +471,7 @@ impl<L: SendLimit> Engine<L> {
                 self.conversations[conversation.index()].state,
                 ConversationState::AwaitingCustomer { until, .. } if t > until
             ),
+            Timer::ShiftStart(inbox) => self.shift_wake[inbox.index()] != Some(t),
         }
     }
 
@@ -659,8 +677,17 @@ impl<L: SendLimit> Engine<L> {
         });
     }
 
+    /// Gives waiting conversations to agents while any can take one; if some still wait, wakes
+    /// the inbox at the next shift start (a release wakes it anyway).
     fn assign(&mut self, inbox: InboxId, now: Instant, out: &mut Vec<Action>) {
-        while let Some((conversation, agent)) = self.inboxes[inbox.index()].assign_next(now) {
+        loop {
+            let conversations = &self.conversations;
+            let skill_of = |c: ConversationId| conversations[c.index()].skill;
+            let Some((conversation, agent)) =
+                self.inboxes[inbox.index()].assign_next(now, skill_of)
+            else {
+                break;
+            };
             let conv = &mut self.conversations[conversation.index()];
             conv.state = ConversationState::Handling(agent);
             out.push(Action::Assign {
@@ -669,6 +696,12 @@ impl<L: SendLimit> Engine<L> {
                 agent,
                 customer: conv.customer,
             });
+        }
+        if let Some(t) = self.inboxes[inbox.index()].wake_for_waiting(now)
+            && self.shift_wake[inbox.index()].is_none_or(|w| t < w)
+        {
+            self.shift_wake[inbox.index()] = Some(t);
+            self.set_timer(t, Timer::ShiftStart(inbox));
         }
     }
 

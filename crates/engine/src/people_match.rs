@@ -87,11 +87,14 @@ pub struct Queue {
     /// are dropped when they come up.
     rises: BinaryHeap<Reverse<(Instant, u64, u32)>>,
     seq: u64,
+    /// Conversations waiting.
+    waiting: usize,
 }
 
 impl Queue {
     pub fn push(&mut self, due: Instant, conversation: ConversationId, score: Score) {
         self.seq += 1;
+        self.waiting += 1;
         let rises = !score.later.is_empty();
         if rises {
             let rising = Rising {
@@ -114,19 +117,33 @@ impl Queue {
         self.heap.push(entry);
     }
 
-    /// The conversation to serve next at `now`, taken off the queue.
-    pub fn pop(&mut self, now: Instant) -> Option<ConversationId> {
+    /// The conversation to serve next at `now`, left on the queue (an agent may not be free).
+    pub fn peek(&mut self, now: Instant) -> Option<ConversationId> {
         self.rise_until(now);
-        while let Some((score, _, Reverse(seq), conversation, rises)) = self.heap.pop() {
-            if !rises {
+        while let Some(&(score, _, Reverse(seq), conversation, rises)) = self.heap.peek() {
+            if !rises || self.rising.get(&seq).is_some_and(|r| r.score == score) {
                 return Some(conversation);
             }
-            if self.rising.get(&seq).is_some_and(|r| r.score == score) {
-                self.rising.remove(&seq);
-                return Some(conversation);
-            }
+            // An older, lower score of a conversation that has risen since.
+            self.heap.pop();
         }
         None
+    }
+
+    /// The conversation to serve next at `now`, taken off the queue.
+    pub fn pop(&mut self, now: Instant) -> Option<ConversationId> {
+        let conversation = self.peek(now)?;
+        let (_, _, Reverse(seq), _, rises) = self.heap.pop().expect("just peeked");
+        if rises {
+            self.rising.remove(&seq);
+        }
+        self.waiting -= 1;
+        Some(conversation)
+    }
+
+    /// Whether no conversation waits (the heap may still hold stale entries).
+    pub fn is_empty(&self) -> bool {
+        self.waiting == 0
     }
 
     /// Applies every rise due at or before `now`. Scores only rise, so an entry whose score is

@@ -27,8 +27,8 @@ pub struct Message<'a> {
 pub struct Routing {
     pub inbox: InboxId,
     pub topics: Vec<TopicId>,
-    /// Kept so a rule that asks for a skill changes the conversation once; skills decide nothing
-    /// until agents have skills (shifts with skills).
+    /// The skill a rule asked for: kept on the conversation, so agents of shift groups with it
+    /// are preferred when it is assigned.
     pub skill: Option<SkillId>,
     /// A rule closed it or marked it "no reply needed".
     pub ends: bool,

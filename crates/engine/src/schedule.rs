@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use jiff::tz::{Offset, TimeZone};
 
 use model::schedule::WeeklySchedule;
-use model::time::{Epoch, Instant};
+use model::time::{Epoch, Instant, Span};
 
 /// How far ahead the next open window is searched. A weekly range can be lost to a
 /// daylight-saving gap for a week, never for years; past this the schedule never opens.
@@ -125,6 +125,30 @@ fn offset_ms(offset: Offset) -> i64 {
     i64::from(offset.seconds()) * 1000
 }
 
+/// How much of `[from, to)` falls outside `schedule`'s open windows in `tz` (an agent's time
+/// past their shift, say). Walks the windows in between, one [`window_after`] each.
+pub fn time_outside(
+    schedule: &WeeklySchedule,
+    tz: &TimeZone,
+    epoch: Epoch,
+    from: Instant,
+    to: Instant,
+) -> Span {
+    let mut outside = Span::ZERO;
+    let mut t = from;
+    while t < to {
+        match window_after(Some(schedule), tz, epoch, t) {
+            Some((start, Some(end))) if start < to => {
+                outside = outside + start.saturating_since(t);
+                t = end.max(t);
+            }
+            // Never open again, or not before `to`: the rest is outside.
+            _ => return outside + to.saturating_since(t),
+        }
+    }
+    outside
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,6 +174,22 @@ mod tests {
         let e = epoch("2026-12-01T08:00", &ny); // a Tuesday
         let w = window_after(Some(&weekdays_9_to_17()), &ny, e, Instant::START).unwrap();
         assert_eq!(w, (after(HOUR), Some(after(9 * HOUR))));
+    }
+
+    #[test]
+    fn time_outside_counts_the_closed_hours_between_two_instants() {
+        let ny = TimeZone::get("America/New_York").unwrap();
+        let e = epoch("2026-12-01T08:00", &ny); // a Tuesday
+        let hours = weekdays_9_to_17();
+        let outside = |from, to| time_outside(&hours, &ny, e, after(from), after(to));
+        // 08:00-10:00: one hour before opening.
+        assert_eq!(outside(Span::ZERO, 2 * HOUR), HOUR);
+        // 16:00 to Wednesday 10:00: 16 closed hours overnight.
+        assert_eq!(outside(8 * HOUR, 26 * HOUR), 16 * HOUR);
+        // Inside the window: nothing.
+        assert_eq!(outside(2 * HOUR, 3 * HOUR), Span::ZERO);
+        // Friday 17:00 to Monday 09:00 (from Tuesday 08:00): all of the weekend.
+        assert_eq!(outside(81 * HOUR, 145 * HOUR), 64 * HOUR);
     }
 
     #[test]

@@ -43,6 +43,10 @@ macro_rules! id {
 }
 
 id!(
+    /// One of an inbox's `[[inboxes.shifts]]` groups, in file order.
+    ShiftId
+);
+id!(
     /// A campaign, in scenario order.
     CampaignId
 );

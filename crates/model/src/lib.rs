@@ -19,10 +19,11 @@ pub mod time;
 pub use clock::CompanyClock;
 pub use ids::{
     AgentId, CampaignId, ConversationId, CustomerId, Destination, InboxId, NumberId, OutreachId,
-    RecipientRef, Row, RuleId, SkillId, Source, TopicId,
+    RecipientRef, Row, RuleId, ShiftId, SkillId, Source, TopicId,
 };
 pub use limits::{Duplicates, PLATFORM_WINDOWS, Pacing, Scope, Window};
 pub use phone::{List, Lists, Phone, Recipient};
 pub use record::{Observer, Record};
+pub use schedule::Shift;
 pub use status::{EndReason, SkipReason, Status};
 pub use time::{Instant, Span};

@@ -36,3 +36,16 @@ impl WeeklySchedule {
         self.days.iter().all(Vec::is_empty)
     }
 }
+
+/// A group of an inbox's agents who work the same weekly hours, read on the company clock.
+/// Its agents are numbered after those of the inbox's earlier groups.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shift {
+    pub agents: u32,
+    pub hours: WeeklySchedule,
+    /// What its agents are good at: routing prefers them for conversations needing one.
+    pub skills: Vec<crate::SkillId>,
+    /// `days` and `hours` as the scenario wrote them, for reports.
+    pub days_text: String,
+    pub hours_text: String,
+}

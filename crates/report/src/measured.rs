@@ -49,7 +49,7 @@ pub fn seconds(t: Span) -> f64 {
 
 /// Six decimals: stable text, and finer than anything a planner reads. Shares are rounded where
 /// they are measured, so a threshold judges exactly the value `summary.json` shows.
-fn round6(x: f64) -> f64 {
+pub(crate) fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 

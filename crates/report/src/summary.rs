@@ -29,8 +29,20 @@ pub struct Summary {
     pub warnings: Vec<String>,
     pub campaigns: Vec<CampaignSummary>,
     pub inboxes: Vec<InboxSummary>,
+    /// Every `[[inboxes.shifts]]` group, inbox by inbox in file order.
+    pub shift_groups: Vec<ShiftGroupSummary>,
     pub rules: Vec<RuleSummary>,
     pub expectations: Vec<Verdict>,
+}
+
+#[derive(Serialize)]
+pub struct ShiftGroupSummary {
+    pub inbox: String,
+    pub days: String,
+    pub hours: String,
+    pub agents: u32,
+    /// Busy slot-time / staffed slot-time while the group was on shift; `None` if it never was.
+    pub occupancy: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -99,6 +111,10 @@ pub struct InboxSummary {
     pub transfers_in: u64,
     pub transfers_out: u64,
     pub closed_by_rules: u64,
+    /// Agents' time holding conversations after their shift ended, summed over agents.
+    pub overtime_s: f64,
+    /// Messages from opted-out customers that reached an agent, who cannot answer them by SMS.
+    pub cannot_reply: u64,
     /// By topic name, in the order the scenario names topics.
     #[serde(serialize_with = "in_order")]
     pub topics: Vec<(String, TopicSummary)>,
@@ -154,6 +170,7 @@ impl Summary {
                 .zip(&m.inboxes)
                 .map(|(i, measured)| InboxSummary::view(i, measured, &scn.topics))
                 .collect(),
+            shift_groups: ShiftGroupSummary::all(scn, m),
             rules: scn
                 .rules
                 .iter()
@@ -209,6 +226,28 @@ impl CampaignSummary {
     }
 }
 
+impl ShiftGroupSummary {
+    fn all(scn: &Scenario, m: &Measured) -> Vec<ShiftGroupSummary> {
+        let mut out = Vec::new();
+        for (inbox, measured) in scn.inboxes.iter().zip(&m.inboxes) {
+            for (shift, time) in inbox.shifts.iter().zip(&measured.counts.shift_groups) {
+                out.push(ShiftGroupSummary {
+                    inbox: inbox.name.clone(),
+                    days: shift.days_text.clone(),
+                    hours: shift.hours_text.clone(),
+                    agents: shift.agents,
+                    occupancy: (time.staffed_slot_ms > 0).then(|| {
+                        super::measured::round6(
+                            time.busy_slot_ms as f64 / time.staffed_slot_ms as f64,
+                        )
+                    }),
+                });
+            }
+        }
+        out
+    }
+}
+
 impl InboxSummary {
     fn view(i: &Inbox, m: &InboxMeasures, topic_names: &[String]) -> InboxSummary {
         let [p50, p90, p99] = m.waits.map(seconds);
@@ -231,6 +270,8 @@ impl InboxSummary {
             transfers_in: m.counts.transfers_in,
             transfers_out: m.counts.transfers_out,
             closed_by_rules: m.counts.closed_by_rules,
+            overtime_s: seconds(m.counts.overtime),
+            cannot_reply: m.counts.cannot_reply,
             topics: m
                 .counts
                 .topics

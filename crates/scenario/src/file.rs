@@ -217,7 +217,9 @@ pub struct ThenFile {
 )]
 pub struct InboxFile {
     pub name: Spanned<String>,
-    pub agents: Spanned<u32>,
+    /// Always on shift; or `shifts` instead.
+    pub agents: Option<Spanned<u32>>,
+    pub shifts: Option<Spanned<Vec<super::shifts::ShiftFile>>>,
     pub sla: Option<Spanned<SlaFile>>,
     pub capacity: Option<Spanned<CapacityFile>>,
     pub handle_time: Option<Spanned<DistTable>>,

@@ -13,6 +13,7 @@ mod file;
 mod recipients;
 mod resolve;
 mod rules;
+mod shifts;
 pub mod values;
 
 use std::path::{Path, PathBuf};
@@ -106,7 +107,10 @@ pub struct Number {
 #[derive(Debug, Clone)]
 pub struct Inbox {
     pub name: String,
+    /// Every agent of the inbox: `agents = N`, or the shift groups' agents added up.
     pub agents: u32,
+    /// The shift groups, agents numbered group after group; none: every agent is always on shift.
+    pub shifts: Vec<model::Shift>,
     /// Conversations an agent is auto-assigned at once.
     pub capacity: u32,
     /// What an agent may hold by pulling work by hand. Checked (>= `capacity`) but not simulated

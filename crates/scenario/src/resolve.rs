@@ -10,6 +10,7 @@ use toml::Spanned;
 use super::dist::{Dist, DistTable, Quantity};
 use super::expect::{self, Expectation, Metric, Target};
 use super::file::{self, CustomersFile, ScenarioFile};
+use super::shifts;
 use super::values::{self, DateTimeValue, Zone, non_negative};
 use super::{
     Campaign, Carrier, Customers, Inbox, Limits, Number, Outreach, Overlap, Recipients, Scenario,
@@ -104,6 +105,7 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
     let carrier = resolve_carrier(&cx, f.carrier)?;
     let default_customers = merge_customers(&cx, base_customers(), &f.customers)?;
 
+    let shift_skills = shifts::skill_names(&f.inboxes);
     let mut inboxes: Vec<Inbox> = Vec::new();
     for ib in f.inboxes {
         cx.name(&ib.name)?;
@@ -259,9 +261,11 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
     check_overlap_cycles(&cx, &f.campaigns, &campaigns)?;
 
     let expectations = resolve_expectations(&cx, &f.expect, &campaigns, &inboxes)?;
-    let routing = rules::resolve_rules(&cx, &f.rules, &inboxes, &numbers, &campaigns)?;
+    let mut routing = rules::resolve_rules(&cx, &f.rules, &inboxes, &numbers, &campaigns)?;
+    // A boost's `skill` is one a rule can ask for; shift skills come after the rules' own.
     let boosts =
         boosts::resolve_boosts(&cx, &f.boosts, &inboxes, &routing.topics, &routing.skills)?;
+    shifts::add_skills(&cx, &mut inboxes, &shift_skills, &mut routing.skills)?;
 
     Ok(Scenario {
         name: f.name.into_inner(),
@@ -465,13 +469,40 @@ fn merge_customers(
     Ok(base)
 }
 
-fn resolve_inbox(cx: &Ctx, ib: file::InboxFile) -> Result<Inbox, ScenarioError> {
-    if *ib.agents.get_ref() > MAX_AGENTS {
-        return cx.err(
-            ib.agents.span(),
-            format!("`agents` is at most {MAX_AGENTS} per inbox"),
-        );
+/// `agents = N` (always on shift) or `[[inboxes.shifts]]`, exactly one; with the agent count.
+fn resolve_staff(
+    cx: &Ctx,
+    ib: &file::InboxFile,
+) -> Result<(u32, Vec<model::Shift>), ScenarioError> {
+    let (agents, shifts, span) = match (&ib.agents, &ib.shifts) {
+        (Some(a), None) => (*a.get_ref(), Vec::new(), a.span()),
+        (None, Some(s)) => {
+            let shifts = shifts::resolve_shifts(cx, s.get_ref())?;
+            let total = shifts.iter().map(|s| u64::from(s.agents)).sum::<u64>();
+            let total = u32::try_from(total).unwrap_or(u32::MAX);
+            (total, shifts, s.span())
+        }
+        (Some(a), Some(_)) => {
+            return cx.err(
+                a.span(),
+                "an inbox has `agents = N` (always on shift) or `[[inboxes.shifts]]`, not both",
+            );
+        }
+        (None, None) => {
+            return cx.err(
+                ib.name.span(),
+                "this inbox needs `agents = N` or `[[inboxes.shifts]]` tables",
+            );
+        }
+    };
+    if agents > MAX_AGENTS {
+        return cx.err(span, format!("`agents` is at most {MAX_AGENTS} per inbox"));
     }
+    Ok((agents, shifts))
+}
+
+fn resolve_inbox(cx: &Ctx, ib: file::InboxFile) -> Result<Inbox, ScenarioError> {
+    let (agents, shifts) = resolve_staff(cx, &ib)?;
     let (standard, maximum) = match &ib.capacity {
         Some(c) => {
             let (standard, maximum) = (c.get_ref().standard, c.get_ref().maximum);
@@ -526,7 +557,8 @@ fn resolve_inbox(cx: &Ctx, ib: file::InboxFile) -> Result<Inbox, ScenarioError> 
     };
     Ok(Inbox {
         name: ib.name.into_inner(),
-        agents: *ib.agents.get_ref(),
+        agents,
+        shifts,
         capacity: standard,
         capacity_maximum: maximum,
         handle_time: match &ib.handle_time {

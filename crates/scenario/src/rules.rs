@@ -188,7 +188,7 @@ fn resolve_then(
 }
 
 /// The position of `name` in `names`, added at the end the first time it is named.
-fn intern(names: &mut Vec<String>, name: &Spanned<String>) -> usize {
+pub(super) fn intern(names: &mut Vec<String>, name: &Spanned<String>) -> usize {
     match names.iter().position(|n| n == name.get_ref()) {
         Some(i) => i,
         None => {

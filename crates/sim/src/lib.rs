@@ -15,6 +15,7 @@ mod queue;
 pub mod realtime;
 pub mod rng;
 mod sampler;
+pub mod staffing;
 
 use engine::{Engine, Limiter, SendLimit};
 use model::record::{Observer, Trace};
@@ -79,6 +80,7 @@ pub fn engine_config(scn: &Scenario, lists: Lists) -> engine::Config {
             .iter()
             .map(|i| engine::InboxConfig {
                 agents: i.agents,
+                shifts: i.shifts.clone(),
                 capacity: i.capacity,
                 sla: i.sla_within,
                 same_agent_window: i.same_agent_window,

@@ -1,7 +1,11 @@
 //! What a run measured: counters per campaign, waits and load per inbox, counted by watching
 //! the run's records.
 
+mod cannot_reply;
+mod shift_time;
 pub mod timeline;
+
+pub use shift_time::GroupTime;
 
 pub use timeline::Timeline;
 
@@ -10,7 +14,7 @@ use std::collections::BTreeMap;
 use model::record::{Observer, Record};
 use model::rules::MAX_LOOPS;
 use model::time::{Instant, Span};
-use model::{ConversationId, EndReason, InboxId, RuleId, SkipReason, Source, TopicId};
+use model::{ConversationId, EndReason, InboxId, Phone, RuleId, SkipReason, Source, TopicId};
 use scenario::Scenario;
 
 /// The wait percentiles every report shows: p50, p90, p99.
@@ -80,6 +84,12 @@ pub struct InboxMetrics {
     pub closed_by_rules: u64,
     /// Conversations routed here with each topic, and their waits.
     pub topics: BTreeMap<TopicId, TopicMetrics>,
+    /// Time agents held conversations after their shift ended (finishing what they held).
+    pub overtime: Span,
+    /// Each shift group's busy and staffed slot-time on shift (empty without shifts).
+    pub shift_groups: Vec<shift_time::GroupTime>,
+    /// Customer messages that reached an agent (assigned or handled) from an opted-out customer.
+    pub cannot_reply: u64,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -192,6 +202,8 @@ pub struct Metrics {
     topics: BTreeMap<ConversationId, Box<[TopicId]>>,
     /// Inboxes a conversation entered since the last settle.
     routed: Vec<InboxId>,
+    shift_time: shift_time::ShiftTime,
+    silenced: cannot_reply::Silenced,
 }
 
 impl Metrics {
@@ -223,6 +235,15 @@ impl Metrics {
             conversations: Vec::new(),
             topics: BTreeMap::new(),
             routed: Vec::new(),
+            shift_time: shift_time::ShiftTime::new(scn),
+            silenced: cannot_reply::Silenced::new(scn),
+        }
+    }
+
+    /// A customer message reached an agent, who cannot answer it by SMS if the customer opted out.
+    fn reaches_agent(&mut self, phone: Phone, source: Source, inbox: InboxId) {
+        if self.silenced.cannot_reply(phone, source) {
+            self.inboxes[inbox.index()].cannot_reply += 1;
         }
     }
 
@@ -353,12 +374,22 @@ impl Observer for Metrics {
                     m.replies += 1;
                 }
             }
-            Record::OptOut { source, .. } => {
+            Record::OptOut {
+                source,
+                phone,
+                number,
+            } => {
+                self.silenced.opt_out(phone, number);
                 if let Some(m) = self.campaign(source) {
                     m.opt_outs += 1;
                 }
             }
-            Record::OptIn { source, .. } => {
+            Record::OptIn {
+                source,
+                phone,
+                number,
+            } => {
+                self.silenced.opt_in(phone, number);
                 if let Some(m) = self.campaign(source) {
                     m.opt_ins += 1;
                 }
@@ -371,10 +402,26 @@ impl Observer for Metrics {
             } => self.route(conversation, source, inbox, now),
             Record::Assign {
                 conversation,
+                source,
+                phone,
+                inbox,
+                agent,
+            } => {
+                self.reaches_agent(phone, source, inbox);
+                self.shift_time.assign(inbox, agent, now);
+                self.assign(conversation, inbox, now);
+            }
+            Record::Handle {
+                source,
+                phone,
                 inbox,
                 ..
-            } => self.assign(conversation, inbox, now),
-            Record::Release { inbox, .. } => self.inboxes[inbox.index()].release(now),
+            } => self.reaches_agent(phone, source, inbox),
+            Record::Release { inbox, agent, .. } => {
+                let m = &mut self.inboxes[inbox.index()];
+                m.overtime = m.overtime + self.shift_time.release(inbox, agent, now);
+                m.release(now);
+            }
             Record::RuleFired { .. }
             | Record::RuleDisabled { .. }
             | Record::Transfer { .. }
@@ -400,8 +447,10 @@ impl Observer for Metrics {
                 self.inboxes[inbox.index()].unanswered(wait, entry.sla, topics);
             }
         }
-        for m in &mut self.inboxes {
+        for (m, (overtime, groups)) in self.inboxes.iter_mut().zip(self.shift_time.finish(end)) {
             m.advance(end);
+            m.overtime = m.overtime + overtime;
+            m.shift_groups = groups;
         }
     }
 }

@@ -8,10 +8,11 @@ use super::{
     ALERT, Data, DrawResult, Drawing, FONT, TimeAxis, color, hours, legend, line_key, span_hours,
     time_axes,
 };
-use model::Source;
 use model::time::Instant;
+use model::{InboxId, Source};
 use scenario::{Inbox, Scenario};
 use sim::metrics::timeline::{BUCKET, InboxTimeline, StepSeries};
+use sim::staffing::staffed_slots;
 
 /// Campaigns named in an inbox's legend; the rest are stacked together.
 const NAMED: usize = 6;
@@ -75,9 +76,12 @@ impl Drawing for InboxLoad<'_> {
         let bins = Bins::up_to(d.spec.end);
         let axis = TimeAxis::new(d.scn);
         let panels = area.split_evenly((d.scn.inboxes.len(), 1));
-        for ((inbox, line), panel) in d.scn.inboxes.iter().zip(&d.timeline.inboxes).zip(panels) {
+        let lines = d.scn.inboxes.iter().zip(&d.timeline.inboxes).zip(panels);
+        for (i, ((inbox, line), panel)) in lines.enumerate() {
             let layers = layers(d.scn, line);
-            draw_panel(&panel, &axis, inbox, &layers, &line.queue, bins)?;
+            let staffed = staffed_slots(d.scn, InboxId::new(i), d.spec.end);
+            let panel_data = (&layers[..], &line.queue, &staffed[..]);
+            draw_panel(&panel, &axis, inbox, panel_data, bins)?;
         }
         area.present()?;
         Ok(())
@@ -139,13 +143,13 @@ fn stack(layers: &[Layer], bins: Bins) -> Vec<Vec<f64>> {
     stacked
 }
 
-/// One inbox's panel: its busy slots stacked in `layers`, its queue, its staffed capacity.
+/// One inbox's panel: its busy slots stacked in `layers`, its queue, its staffed capacity (the
+/// steps of `sim::staffing::staffed_slots`).
 fn draw_panel<DB: DrawingBackend>(
     panel: &DrawingArea<DB, Shift>,
     axis: &TimeAxis,
     inbox: &Inbox,
-    layers: &[Layer],
-    queue: &StepSeries,
+    (layers, queue, steps): (&[Layer], &StepSeries, &[(Instant, u32)]),
     bins: Bins,
 ) -> DrawResult
 where
@@ -153,7 +157,18 @@ where
 {
     let stacked = stack(layers, bins);
     let queue = bins.means(&[queue]);
-    let staffed = f64::from(inbox.agents * inbox.capacity);
+    let staffed = f64::from(steps.iter().map(|&(_, s)| s).max().unwrap_or(0));
+    // Always-on agents: one level across the chart. Shifts: a step at each change.
+    let staffed_line: Vec<(f64, f64)> = if inbox.shifts.is_empty() {
+        vec![(0.0, staffed), (bins.end, staffed)]
+    } else {
+        let mut points = Vec::new();
+        for (k, &(t, slots)) in steps.iter().enumerate() {
+            let until = steps.get(k + 1).map_or(bins.end, |&(next, _)| hours(next));
+            points.extend([(hours(t), f64::from(slots)), (until, f64::from(slots))]);
+        }
+        points
+    };
     let y_max = stacked
         .last()
         .into_iter()
@@ -198,7 +213,7 @@ where
         .legend(line_key(ALERT.stroke_width(2)));
     chart
         .draw_series(DashedLineSeries::new(
-            [(0.0, staffed), (bins.end, staffed)],
+            staffed_line,
             8,
             5,
             BLACK.stroke_width(2),

@@ -1,0 +1,91 @@
+//! `[[inboxes.shifts]]`: groups of agents who work weekly hours on the company clock, written
+//! with the same day keys and hour ranges as campaign schedules.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use model::Shift;
+
+use super::error::ScenarioError;
+use super::resolve::Ctx;
+use super::values::Schedule;
+
+#[derive(Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "an [[inboxes.shifts]] table like { agents = 4, days = \"mon-fri\", hours = \"08:00-16:00\" }"
+)]
+pub struct ShiftFile {
+    pub agents: Spanned<u32>,
+    pub days: Spanned<String>,
+    pub hours: Spanned<String>,
+    #[serde(default)]
+    pub skills: Vec<Spanned<String>>,
+}
+
+/// Each shift group's skill names, `[inbox][group]`, kept until the rules have named theirs:
+/// skill ids follow the rules' order first, so adding skills to shifts renumbers nothing.
+pub(super) fn skill_names(inboxes: &[super::file::InboxFile]) -> Vec<Vec<Vec<Spanned<String>>>> {
+    inboxes
+        .iter()
+        .map(|ib| {
+            ib.shifts
+                .iter()
+                .flat_map(|s| s.get_ref().iter().map(|g| g.skills.clone()))
+                .collect()
+        })
+        .collect()
+}
+
+/// Gives each shift group its skills, interning names the rules did not use.
+pub(super) fn add_skills(
+    cx: &Ctx,
+    inboxes: &mut [super::Inbox],
+    names: &[Vec<Vec<Spanned<String>>>],
+    skills: &mut Vec<String>,
+) -> Result<(), ScenarioError> {
+    for (inbox, groups) in inboxes.iter_mut().zip(names) {
+        for (shift, names) in inbox.shifts.iter_mut().zip(groups) {
+            for name in names {
+                cx.name(name)?;
+                let id = super::rules::intern(skills, name);
+                shift.skills.push(model::SkillId::new(id));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads an inbox's shift groups; the total agent count is checked by the caller.
+pub(super) fn resolve_shifts(cx: &Ctx, shifts: &[ShiftFile]) -> Result<Vec<Shift>, ScenarioError> {
+    shifts.iter().map(|s| resolve_shift(cx, s)).collect()
+}
+
+fn resolve_shift(cx: &Ctx, s: &ShiftFile) -> Result<Shift, ScenarioError> {
+    if *s.agents.get_ref() == 0 {
+        return cx.err(s.agents.span(), "a shift needs at least 1 agent");
+    }
+    // A shift is a one-key schedule: its days read as a schedule's day key, its hours as that
+    // key's ranges, so the two syntaxes cannot drift apart.
+    let map = BTreeMap::from([(s.days.get_ref().clone(), s.hours.get_ref().clone())]);
+    match Schedule::try_from(map) {
+        Ok(schedule) => Ok(Shift {
+            agents: *s.agents.get_ref(),
+            hours: schedule.0,
+            skills: Vec::new(),
+            days_text: s.days.get_ref().clone(),
+            hours_text: s.hours.get_ref().clone(),
+        }),
+        Err(e) => {
+            // Name the key at fault: a day problem at `days`, anything else at `hours`.
+            let span = if e.contains("day") {
+                s.days.span()
+            } else {
+                s.hours.span()
+            };
+            cx.err(span, format!("this shift: {e}"))
+        }
+    }
+}

@@ -1,0 +1,238 @@
+//! Agents on shifts (issue 9): who may take work when, judged from the records on the company
+//! clock, and by the auditor (`off_shift`, `agent_capacity`).
+
+use model::record::Record;
+use model::time::{HOUR, Instant};
+use scenario::Scenario;
+
+use crate::common::{after, run_audited, scenario};
+
+/// The run starts Tuesday 1 December 2026, 08:00 New York (the company clock). 300 recipients
+/// texted from 08:00, everyone delivered replies and writes three times; the inbox's only agents
+/// work `shifts`.
+fn staffed(shifts: &str) -> Scenario {
+    scenario(&format!(
+        r#"
+name = "shifts"
+[simulation]
+timezone = "America/New_York"
+start = "2026-12-01T08:00"
+until = "2026-12-03T00:00"
+[customers]
+reply_rate = {{ dist = "fixed", value = 1 }}
+reply_delay = {{ dist = "fixed", value = "5m" }}
+follow_ups = {{ dist = "fixed", value = 3 }}
+replies = [ {{ body = "Where is my order?", weight = 1 }} ]
+[[numbers]]
+number = "+15550100"
+inbox = "Campaign Replies"
+[[inboxes]]
+name = "Campaign Replies"
+capacity = {{ standard = 2 }}
+{shifts}
+[[campaigns]]
+name = "Shipping delay notice"
+number = "+15550100"
+[[campaigns.outreaches]]
+start = "2026-12-01T08:00"
+recipients = {{ count = 300 }}
+"#
+    ))
+}
+
+const TEN_TO_NOON: &str =
+    "[[inboxes.shifts]]\nagents = 3\ndays = \"mon-fri\"\nhours = \"10:00-12:00\"";
+
+/// Times of the records that `pick` selects.
+fn times(trace: &[(Instant, Record)], pick: impl Fn(&Record) -> bool) -> Vec<Instant> {
+    trace
+        .iter()
+        .filter(|(_, r)| pick(r))
+        .map(|&(t, _)| t)
+        .collect()
+}
+
+/// Whether `t` is inside 10:00-12:00 of a day of the run (run start = 08:00 of day 1).
+fn between_ten_and_noon(t: Instant) -> bool {
+    let of_day = (t.as_millis() + 8 * HOUR.as_millis()) % (24 * HOUR.as_millis());
+    (10 * HOUR.as_millis()..12 * HOUR.as_millis()).contains(&of_day)
+}
+
+#[test]
+fn nothing_is_assigned_outside_the_agents_shift() {
+    let scn = staffed(TEN_TO_NOON);
+    let outcome = run_audited(&scn, 1);
+    let assigned = times(&outcome.trace, |r| matches!(r, Record::Assign { .. }));
+    assert!(!assigned.is_empty());
+    // Replies from 08:05 on wait for the shift: the first are taken the instant it starts.
+    assert_eq!(assigned[0], after(2 * HOUR));
+    let outside: Vec<_> = assigned
+        .iter()
+        .filter(|&&t| !between_ten_and_noon(t))
+        .collect();
+    assert_eq!(outside, Vec::<&Instant>::new(), "assigned off shift");
+    // The next morning's shift takes what waited overnight.
+    assert!(assigned.iter().any(|&t| t == after(26 * HOUR)));
+}
+
+#[test]
+fn overtime_agents_finish_what_they_hold_after_their_shift_but_take_nothing_new() {
+    let outcome = run_audited(&staffed(TEN_TO_NOON), 1);
+    let noon = after(4 * HOUR);
+    let handled_after_noon = times(&outcome.trace, |r| matches!(r, Record::Handle { .. }))
+        .into_iter()
+        .filter(|&t| t >= noon && t < after(26 * HOUR))
+        .count();
+    assert!(
+        handled_after_noon > 0,
+        "agents holding conversations at noon answer their follow-ups"
+    );
+    let assigned_after_noon = times(&outcome.trace, |r| matches!(r, Record::Assign { .. }))
+        .into_iter()
+        .filter(|&t| t >= noon && t < after(26 * HOUR))
+        .count();
+    assert_eq!(assigned_after_noon, 0);
+}
+
+#[test]
+fn capacity_is_never_exceeded_by_overlapping_shifts() {
+    let two_groups = format!(
+        "{TEN_TO_NOON}\n[[inboxes.shifts]]\nagents = 2\ndays = \"daily\"\nhours = \"11:00-14:00\""
+    );
+    let scn = staffed(&two_groups);
+    assert_eq!(scn.inboxes[0].agents, 5);
+    let outcome = run_audited(&scn, 3);
+    // Agents 3 and 4 (the second group) take work from 11:00, never before.
+    let second_group_first = outcome.trace.iter().find_map(|&(t, r)| match r {
+        Record::Assign { agent, .. } if agent.index() >= 3 => Some(t),
+        _ => None,
+    });
+    assert_eq!(second_group_first, Some(after(3 * HOUR)));
+}
+
+/// Two always-on groups: agents 0 and 1 without skills, agent 2 speaking Spanish; a rule marks
+/// conversations whose first message says "hola" as needing Spanish. Half the customers write it.
+fn with_a_spanish_speaker() -> Scenario {
+    let mut scn = staffed(
+        "[[inboxes.shifts]]\nagents = 2\ndays = \"daily\"\nhours = \"00:00-24:00\"\n\
+         [[inboxes.shifts]]\nagents = 1\ndays = \"daily\"\nhours = \"00:00-24:00\"\nskills = [\"spanish\"]\n\
+         [[rules]]\nname = \"Spanish\"\nwhen = { body_words = [\"hola\"] }\nthen = { needs_skill = \"spanish\" }",
+    );
+    scn.campaigns[0].customers.replies = vec![
+        ("Hola, donde esta mi pedido?".to_string(), 1.0),
+        ("Where is my order?".to_string(), 1.0),
+    ];
+    scn.campaigns[0].customers.follow_ups = scenario::Dist::Fixed(1.0);
+    scn
+}
+
+#[test]
+fn a_skilled_agent_is_preferred_whenever_they_have_room() {
+    let scn = with_a_spanish_speaker();
+    let outcome = run_audited(&scn, 2);
+    let mut said_hola = std::collections::BTreeMap::new();
+    let mut load = [0u32; 3];
+    let (mut to_speaker, mut skipped_speaker_with_room) = (0, 0);
+    for &(_, r) in outcome.trace.iter() {
+        match r {
+            Record::Reply {
+                phone,
+                body: Some(b),
+                ..
+            } => {
+                said_hola.insert(phone, b == 0);
+            }
+            Record::Assign { phone, agent, .. } => {
+                if said_hola.get(&phone) == Some(&true) {
+                    if agent.index() == 2 {
+                        to_speaker += 1;
+                    } else if load[2] < 2 {
+                        skipped_speaker_with_room += 1;
+                    }
+                }
+                load[agent.index()] += 1;
+            }
+            Record::Release { agent, .. } => load[agent.index()] -= 1,
+            _ => {}
+        }
+    }
+    assert!(to_speaker > 20, "only {to_speaker} to the Spanish speaker");
+    assert_eq!(skipped_speaker_with_room, 0);
+}
+
+#[test]
+fn overtime_is_the_time_agents_hold_conversations_past_their_shift() {
+    let outcome = run_audited(&staffed(TEN_TO_NOON), 1);
+    // Busy stretches (at least one conversation held) per agent, from the records.
+    let (mut load, mut since) = ([0u32; 3], [Instant::START; 3]);
+    let mut busy: Vec<(u64, u64)> = Vec::new();
+    for &(t, r) in outcome.trace.iter() {
+        match r {
+            Record::Assign { agent, .. } => {
+                let i = agent.index();
+                if load[i] == 0 {
+                    since[i] = t;
+                }
+                load[i] += 1;
+            }
+            Record::Release { agent, .. } => {
+                let i = agent.index();
+                load[i] -= 1;
+                if load[i] == 0 {
+                    busy.push((since[i].as_millis(), t.as_millis()));
+                }
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(
+        load, [0; 3],
+        "the horizon is far after the last conversation"
+    );
+    let h = HOUR.as_millis();
+    // The shifts of the run: Tuesday and Wednesday 10:00-12:00 (run time 2h-4h, 26h-28h).
+    let on_shift = [(2 * h, 4 * h), (26 * h, 28 * h)];
+    let overlap = |(a, b): (u64, u64), (s, e): (u64, u64)| b.min(e).saturating_sub(a.max(s));
+    let expected: u64 = busy
+        .iter()
+        .map(|&stretch| {
+            stretch.1 - stretch.0 - on_shift.iter().map(|&w| overlap(stretch, w)).sum::<u64>()
+        })
+        .sum();
+    assert!(expected > 0, "agents finish conversations after noon");
+    assert_eq!(outcome.inboxes[0].overtime.as_millis(), expected);
+}
+
+#[test]
+fn always_on_agents_work_no_overtime() {
+    let outcome = run_audited(&staffed("agents = 3"), 1);
+    assert!(outcome.inboxes[0].handled > 0);
+    assert_eq!(outcome.inboxes[0].overtime, model::time::Span::ZERO);
+}
+
+#[test]
+fn occupancy_counts_busy_slots_only_while_the_group_is_on_shift() {
+    let outcome = run_audited(&staffed(TEN_TO_NOON), 1);
+    let h = HOUR.as_millis();
+    let end = outcome.end.as_millis();
+    let on_shift = [(2 * h, 4 * h), (26 * h, 28 * h)];
+    let overlap = |(a, b): (u64, u64), (s, e): (u64, u64)| b.min(e).saturating_sub(a.max(s));
+    let on = |stretch: (u64, u64)| on_shift.iter().map(|&w| overlap(stretch, w)).sum::<u64>();
+    // Held conversations x time, from the records, counted only on shift.
+    let (mut load, mut last, mut busy) = (0u64, 0u64, 0u128);
+    for &(t, r) in outcome.trace.iter() {
+        let change: i64 = match r {
+            Record::Assign { .. } => 1,
+            Record::Release { .. } => -1,
+            _ => continue,
+        };
+        busy += u128::from(load) * u128::from(on((last, t.as_millis())));
+        last = t.as_millis();
+        load = load.checked_add_signed(change).unwrap();
+    }
+    let staffed = 3 * 2 * u128::from(on((0, end)));
+    let group = outcome.inboxes[0].shift_groups[0];
+    assert_eq!((group.busy_slot_ms, group.staffed_slot_ms), (busy, staffed));
+    // Everyone who replied is waiting at 10:00: the shift is busy.
+    assert!(busy * 2 > staffed, "occupancy {busy}/{staffed}");
+}
