@@ -4,7 +4,7 @@ use engine::{Action, CampaignConfig, Config, Engine, Inbound, InboxConfig, Outre
 use model::time::{Epoch, HOUR, Instant, MINUTE};
 use model::{
     CampaignId, CustomerId, Destination, Duplicates, InboxId, NumberId, PLATFORM_WINDOWS, Pacing,
-    Phone, Recipient, Scope, SkipReason,
+    Phone, Recipient, Scope, SkipReason, ZoneId,
 };
 use sim::driver::{Driver, World};
 
@@ -21,7 +21,7 @@ fn two_campaigns(scope: Scope) -> Engine {
             stop_at: None,
             recipients: [Recipient {
                 phone: Phone(15551234567),
-                zone: 0,
+                zone: ZoneId::new(0),
             }]
             .into(),
         }],

@@ -1,5 +1,5 @@
-use model::Status;
 use model::time::{HOUR, MINUTE};
+use model::{Status, ZoneId};
 
 use crate::common::{after, one_campaign, run_audited, scenario, sends, shipped};
 
@@ -38,7 +38,8 @@ fn the_window_opens_in_each_recipients_own_time_zone() {
         .zones
         .iter()
         .position(|z| z.tz.iana_name() == Some("America/Los_Angeles"))
-        .unwrap() as u16;
+        .map(ZoneId::new)
+        .unwrap();
     let recipients = &o.lists[0][0];
     let (first_la, _) = sends(&o.trace)
         .into_iter()

@@ -280,7 +280,7 @@ impl<'a> Auditor<'a> {
             );
         }
         let recipient = self.lists[to.campaign.index()][to.outreach.index()][to.row.index()];
-        let tz = &scn.zones[usize::from(recipient.zone)].tz;
+        let tz = &scn.zones[recipient.zone.index()].tz;
         if !clock::is_open(campaign.schedule.as_ref(), tz, scn.epoch, at) {
             bad(
                 Invariant::Schedule,

@@ -9,7 +9,7 @@
 //! a count of due recipients per outreach and time zone, not the records.
 
 use model::time::{Instant, MAX_RUN};
-use model::{CampaignId, List, OutreachId, Pacing};
+use model::{CampaignId, List, OutreachId, Pacing, ZoneId};
 use scenario::Scenario;
 
 use super::windows::SendWindows;
@@ -35,7 +35,7 @@ impl Liveness {
             .map(|rows| {
                 let mut per_zone = vec![0; zones];
                 for r in rows.iter() {
-                    per_zone[usize::from(r.zone)] += 1;
+                    per_zone[r.zone.index()] += 1;
                 }
                 per_zone
             })
@@ -68,11 +68,11 @@ impl Liveness {
     }
 
     /// A fate record of a row of `outreach` in zone `zone` (`None`: a row the list lacks).
-    pub fn fate(&mut self, outreach: OutreachId, zone: Option<u16>) {
+    pub fn fate(&mut self, outreach: OutreachId, zone: Option<ZoneId>) {
         if let Some(n) = zone.and_then(|z| {
             self.due
                 .get_mut(outreach.index())
-                .and_then(|zones| zones.get_mut(usize::from(z)))
+                .and_then(|zones| zones.get_mut(z.index()))
         }) {
             *n = n.saturating_sub(1);
         }

@@ -9,7 +9,7 @@ use model::time::{HOUR, Instant, MAX_RUN, MINUTE, SECOND, Span};
 use model::{
     AgentId, CampaignId, ConversationId, Destination, EndReason, InboxId, Lists, NumberId,
     Observer, OutreachId, Phone, Recipient, RecipientRef, Record, Row, RuleId, Shift, SkipReason,
-    Source,
+    Source, ZoneId,
 };
 use scenario::{Recipients, Scenario};
 
@@ -81,7 +81,7 @@ fn lists(scn: &Scenario) -> Lists {
                 .iter()
                 .map(|o| match &o.recipients {
                     Recipients::Generated { count, zones } => {
-                        let zone = zones.first().map_or(0, |&(z, _)| z);
+                        let zone = zones.first().map_or(ZoneId::new(0), |&(z, _)| z);
                         (0..*count as usize)
                             .map(|r| Recipient {
                                 phone: phone(r),

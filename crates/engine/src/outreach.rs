@@ -13,12 +13,12 @@ use model::schedule::WeeklySchedule;
 use super::config::OutreachConfig;
 use super::schedule::window_after;
 use jiff::tz::TimeZone;
-use model::Row;
 use model::time::{Epoch, Instant};
+use model::{Row, ZoneId};
 
 #[derive(Debug)]
 struct ZoneQueue {
-    zone: u16,
+    zone: ZoneId,
     rows: Vec<Row>,
     next: usize,
     /// The zone's current or next send window; recomputed once `now` passes its end.
@@ -93,7 +93,7 @@ impl Outreach {
             if q.window
                 .is_none_or(|(_, end)| end.is_some_and(|end| now >= end))
             {
-                q.window = window_after(schedule, &zones[q.zone as usize], epoch, now);
+                q.window = window_after(schedule, &zones[q.zone.index()], epoch, now);
             }
             match q.window {
                 Some((start, _)) if start <= now => best = Some(best.map_or(head, |b| b.min(head))),

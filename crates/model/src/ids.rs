@@ -93,6 +93,21 @@ id!(
     SkillId
 );
 
+/// A time zone of the scenario, in the order it first names them (the company's first). Two
+/// bytes, as every recipient row carries one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct ZoneId(u16);
+
+impl ZoneId {
+    pub fn new(index: usize) -> Self {
+        Self(u16::try_from(index).expect("fewer than 2^16 time zones"))
+    }
+
+    pub const fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
 /// One recipient row of one outreach of one campaign.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RecipientRef {

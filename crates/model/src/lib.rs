@@ -19,7 +19,7 @@ pub mod time;
 pub use clock::CompanyClock;
 pub use ids::{
     AgentId, CampaignId, ConversationId, CustomerId, Destination, InboxId, NumberId, OutreachId,
-    RecipientRef, Row, RuleId, ShiftId, SkillId, Source, TopicId,
+    RecipientRef, Row, RuleId, ShiftId, SkillId, Source, TopicId, ZoneId,
 };
 pub use limits::{Duplicates, PLATFORM_WINDOWS, Pacing, Scope, Window};
 pub use phone::{List, Lists, Phone, Recipient};

@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use crate::ZoneId;
+
 /// A customer's phone number. Numbers from files keep their digits; generated ones have bit 60 set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Phone(pub u64);
@@ -23,8 +25,8 @@ impl std::fmt::Display for Phone {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Recipient {
     pub phone: Phone,
-    /// Index into `Config::zones`.
-    pub zone: u16,
+    /// The recipient's time zone (the scenario's `zones`).
+    pub zone: ZoneId,
 }
 
 /// Who one outreach texts, in list order. Shared, not copied: a list depends on the scenario

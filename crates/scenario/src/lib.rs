@@ -32,7 +32,7 @@ use model::boosts::Boost;
 use model::rules::Rule;
 use model::schedule::WeeklySchedule;
 use model::time::{Epoch, Instant, Span};
-use model::{CampaignId, InboxId, NumberId};
+use model::{CampaignId, InboxId, NumberId, ZoneId};
 use model::{Pacing, Window};
 
 #[derive(Debug, Clone)]
@@ -147,7 +147,10 @@ pub struct Outreach {
 #[derive(Debug, Clone)]
 pub enum Recipients {
     /// `count` recipients spread over zones by share (zone index, share).
-    Generated { count: u32, zones: Vec<(u16, f64)> },
+    Generated {
+        count: u32,
+        zones: Vec<(ZoneId, f64)>,
+    },
     /// Rows read from a CSV file, in file order.
     Listed { csv: PathBuf, rows: Vec<Recipient> },
 }

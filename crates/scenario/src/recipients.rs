@@ -4,12 +4,12 @@ use std::path::Path;
 
 use super::ScenarioError;
 use super::values::Zone;
-use model::{Phone, Recipient};
+use model::{Phone, Recipient, ZoneId};
 
 /// Reads a recipient CSV; `zone_index` interns each time zone name.
 pub fn read_csv(
     path: &Path,
-    mut zone_index: impl FnMut(&Zone) -> u16,
+    mut zone_index: impl FnMut(&Zone) -> ZoneId,
 ) -> Result<Vec<Recipient>, ScenarioError> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
@@ -38,7 +38,7 @@ pub fn read_csv(
             })
     };
     let (phone_col, zone_col) = (col("phone")?, col("timezone")?);
-    let mut zones: Vec<(String, u16)> = Vec::new();
+    let mut zones: Vec<(String, ZoneId)> = Vec::new();
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| {

@@ -19,7 +19,7 @@ use super::{
 use model::Duplicates;
 use model::Scope;
 use model::time::{Epoch, Instant, MAX_RUN};
-use model::{CampaignId, InboxId, NumberId};
+use model::{CampaignId, InboxId, NumberId, ZoneId};
 use model::{PLATFORM_WINDOWS, Pacing, Window};
 
 /// Most recipients in one generated list (10 million take about 750 MB).
@@ -582,12 +582,12 @@ fn resolve_recipients(
     r: &Spanned<file::RecipientsFile>,
     zones: &mut Vec<Zone>,
 ) -> Result<Recipients, ScenarioError> {
-    let mut intern = |z: &Zone| -> u16 {
+    let mut intern = |z: &Zone| -> ZoneId {
         match zones.iter().position(|x| x.name == z.name) {
-            Some(i) => i as u16,
+            Some(i) => ZoneId::new(i),
             None => {
                 zones.push(z.clone());
-                (zones.len() - 1) as u16
+                ZoneId::new(zones.len() - 1)
             }
         }
     };
@@ -598,7 +598,7 @@ fn resolve_recipients(
                 return cx.err(r.span(), format!("{count} recipients is more than campaign-sim takes in one outreach ({MAX_RECIPIENTS}, about 8 GB of memory)"));
             }
             let shares = match &f.timezones {
-                None => vec![(0u16, 1.0)],
+                None => vec![(ZoneId::new(0), 1.0)],
                 Some(map) => {
                     let mut v = Vec::new();
                     for (name, &share) in map {

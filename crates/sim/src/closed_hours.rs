@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use engine::schedule::window_after;
+use model::ZoneId;
 use model::time::Instant;
 
 use scenario::Scenario;
@@ -35,9 +36,9 @@ pub fn closed_hours(scn: &Scenario, outcome: &Outcome, end: Instant) -> Vec<(Ins
                 .into_iter()
                 .flatten()
                 .fold(done, Instant::min);
-            let zones: BTreeSet<u16> = list.iter().map(|r| r.zone).collect();
+            let zones: BTreeSet<ZoneId> = list.iter().map(|r| r.zone).collect();
             for zone in zones {
-                let tz = &scn.zones[usize::from(zone)].tz;
+                let tz = &scn.zones[zone.index()].tz;
                 let mut t = o.start;
                 while t < until {
                     let Some((s, e)) = window_after(c.schedule.as_ref(), tz, scn.epoch, t) else {

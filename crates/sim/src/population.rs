@@ -7,7 +7,7 @@ use rand::seq::SliceRandom;
 use rand::seq::index::sample;
 
 use super::rng::{self, Purpose, name_key};
-use model::{List, Lists, Phone, Recipient};
+use model::{List, Lists, Phone, Recipient, ZoneId};
 use scenario::{Recipients, Scenario};
 
 #[derive(Debug, Clone)]
@@ -100,7 +100,7 @@ pub fn generated_phone(parts: &[u64]) -> Phone {
 }
 
 /// Exact counts per zone by largest remainder, so shares are honoured without sampling noise.
-fn apportion(n: usize, zones: &[(u16, f64)]) -> Vec<u16> {
+fn apportion(n: usize, zones: &[(ZoneId, f64)]) -> Vec<ZoneId> {
     let total: f64 = zones.iter().map(|(_, s)| s).sum();
     let exact: Vec<f64> = zones.iter().map(|(_, s)| s / total * n as f64).collect();
     let mut counts: Vec<usize> = exact.iter().map(|e| e.floor() as usize).collect();
@@ -150,10 +150,12 @@ mod tests {
 
     #[test]
     fn apportion_honours_shares_exactly() {
-        let z = apportion(5000, &[(1, 0.5), (2, 0.2), (3, 0.3)]);
-        assert_eq!(z.iter().filter(|&&x| x == 1).count(), 2500);
-        assert_eq!(z.iter().filter(|&&x| x == 2).count(), 1000);
-        assert_eq!(z.iter().filter(|&&x| x == 3).count(), 1500);
-        assert_eq!(apportion(10, &[(1, 1.0 / 3.0), (2, 2.0 / 3.0)]).len(), 10);
+        let zone = ZoneId::new;
+        let z = apportion(5000, &[(zone(1), 0.5), (zone(2), 0.2), (zone(3), 0.3)]);
+        assert_eq!(z.iter().filter(|&&x| x == zone(1)).count(), 2500);
+        assert_eq!(z.iter().filter(|&&x| x == zone(2)).count(), 1000);
+        assert_eq!(z.iter().filter(|&&x| x == zone(3)).count(), 1500);
+        let thirds = apportion(10, &[(zone(1), 1.0 / 3.0), (zone(2), 2.0 / 3.0)]);
+        assert_eq!(thirds.len(), 10);
     }
 }
