@@ -186,3 +186,38 @@ fn a_shift_with_bad_hours_or_no_agents_is_rejected_there() {
     let text = base.replacen("[[campaigns]]", &shift(0, "08:00-16:00"), 1);
     assert_rejected_at(&text, "agents = 0", "at least 1 agent");
 }
+
+#[test]
+fn a_shift_that_also_serves_an_unknown_or_its_own_inbox_is_rejected_at_the_name() {
+    let shift = |also: &str| {
+        format!(
+            "[[inboxes.shifts]]\nagents = 2\ndays = \"daily\"\nhours = \"08:00-16:00\"\nalso = {also}\n[[campaigns]]"
+        )
+    };
+    let base = one_campaign(10, "", "").replace("agents = 3\n", "");
+    let text = base.replacen("[[campaigns]]", &shift("[\"Suport\"]"), 1);
+    assert_rejected_exactly_at(&text, "\"Suport\"", "unknown inbox \"Suport\"");
+    let text = base.replacen("[[campaigns]]", &shift("[\"Replies\"]"), 1);
+    assert_rejected_exactly_at(&text, "\"Replies\"]", "serve their own already");
+}
+
+#[test]
+fn a_routing_table_with_an_unknown_word_or_key_is_rejected_there() {
+    let base = one_campaign(10, "", "");
+    let text = base.replacen(
+        "[[campaigns]]",
+        "[routing]\nat_shift_end = \"leave\"\n[[campaigns]]",
+        1,
+    );
+    assert_rejected_exactly_at(
+        &text,
+        "\"leave\"",
+        "one of \"overtime\", \"handover\", \"requeue\"",
+    );
+    let text = base.replacen(
+        "[[campaigns]]",
+        "[routing]\nreopen = \"24h\"\n[[campaigns]]",
+        1,
+    );
+    assert_rejected_at(&text, "reopen =", "reopen_window");
+}

@@ -17,5 +17,6 @@ mod realtime;
 mod regression;
 mod reports;
 mod routing;
+mod routing_settings;
 mod schedule;
 mod shifts;

@@ -1,10 +1,10 @@
 use std::collections::VecDeque;
 
 use engine::{Action, CampaignConfig, Config, Engine, Inbound, InboxConfig, OutreachConfig};
-use model::time::{Epoch, HOUR, Instant, MINUTE};
+use model::time::{Epoch, HOUR, Instant, MINUTE, Span};
 use model::{
-    CampaignId, CustomerId, Destination, Duplicates, InboxId, NumberId, PLATFORM_WINDOWS, Pacing,
-    Phone, Recipient, Scope, SkipReason, ZoneId,
+    AtShiftEnd, CampaignId, CustomerId, Destination, Duplicates, InboxId, NumberId,
+    PLATFORM_WINDOWS, Pacing, Phone, Recipient, RoutingSettings, Scope, SkipReason, ZoneId,
 };
 use sim::driver::{Driver, World};
 
@@ -37,10 +37,16 @@ fn two_campaigns(scope: Scope) -> Engine {
         number_sla: vec![None; 2],
         rules: Vec::new(),
         boosts: Vec::new(),
+        routing: RoutingSettings {
+            at_shift_end: AtShiftEnd::Overtime,
+            reopen_window: Span::ZERO,
+            pull: false,
+        },
         inboxes: vec![InboxConfig {
             agents: 1,
             shifts: Vec::new(),
             capacity: 1,
+            maximum: 1,
             sla: 5 * MINUTE,
             same_agent_window: 15 * MINUTE,
         }],

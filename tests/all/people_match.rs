@@ -6,8 +6,8 @@ use model::boosts::{Boost, BoostWhen, Size};
 use model::rules::{Rule, Then, When};
 use model::time::{Epoch, Instant, MINUTE, SECOND, Span};
 use model::{
-    ConversationId, CustomerId, Destination, Duplicates, InboxId, NumberId, PLATFORM_WINDOWS,
-    Pacing, Phone, Scope, TopicId,
+    AtShiftEnd, ConversationId, CustomerId, Destination, Duplicates, InboxId, NumberId,
+    PLATFORM_WINDOWS, Pacing, Phone, RoutingSettings, Scope, TopicId,
 };
 
 use crate::bad_input::{assert_rejected_at, assert_rejected_exactly_at};
@@ -41,10 +41,16 @@ fn desk(boosts: Vec<Boost>) -> Engine {
             },
         }],
         boosts,
+        routing: RoutingSettings {
+            at_shift_end: AtShiftEnd::Overtime,
+            reopen_window: Span::ZERO,
+            pull: false,
+        },
         inboxes: vec![InboxConfig {
             agents: 1,
             shifts: Vec::new(),
             capacity: 1,
+            maximum: 1,
             sla: 5 * MINUTE,
             same_agent_window: 15 * MINUTE,
         }],

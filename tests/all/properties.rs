@@ -128,6 +128,38 @@ struct World {
     reply_rate: f64,
     windows: Option<(u32, u32)>,
     background: u32,
+    routing: Routing,
+}
+
+/// How the second inbox is staffed and what `[routing]` says.
+#[derive(Debug, Clone)]
+struct Routing {
+    /// Two shift groups (the second also serving the first inbox) from these company-clock
+    /// minutes of the day, instead of one always-on agent.
+    shifts: Option<(u16, u16)>,
+    at_shift_end: &'static str,
+    pull: bool,
+    reopen_window: &'static str,
+}
+
+fn routing() -> impl Strategy<Value = Routing> {
+    // Shift edges on the hour clocks jump and on whole hours, or anywhere.
+    let edge = prop_oneof![
+        prop::sample::select(vec![0u16, 60, 120, 180, 540, 720, 1020]),
+        0u16..1440,
+    ];
+    (
+        proptest::option::of((edge.clone(), edge)),
+        prop::sample::select(vec!["overtime", "handover", "requeue"]),
+        any::<bool>(),
+        prop::sample::select(vec!["0s", "1ms", "20m", "24h"]),
+    )
+        .prop_map(|(shifts, at_shift_end, pull, reopen_window)| Routing {
+            shifts,
+            at_shift_end,
+            pull,
+            reopen_window,
+        })
 }
 
 fn world() -> impl Strategy<Value = World> {
@@ -167,12 +199,14 @@ fn world() -> impl Strategy<Value = World> {
             ])),
             0u32..20,
         ),
+        routing(),
     )
         .prop_map(
             |(
                 (company, start_day, mut instants, horizon),
                 (pacing, scope, duplicates),
                 (stop_weight, reply_rate, windows, background),
+                routing,
             )| {
                 instants.sort_unstable();
                 instants.dedup();
@@ -188,6 +222,7 @@ fn world() -> impl Strategy<Value = World> {
                     reply_rate,
                     windows,
                     background,
+                    routing,
                 }
             },
         )
@@ -238,12 +273,31 @@ fn toml(w: &World, campaigns: &[Campaign]) -> String {
             n % 2
         );
     }
+    let r = &w.routing;
+    s += &format!(
+        "[routing]\nat_shift_end = \"{}\"\npull = {}\nreopen_window = \"{}\"\n",
+        r.at_shift_end, r.pull, r.reopen_window
+    );
     for i in 0..2 {
         s += &format!(
-            "[[inboxes]]\nname = \"I{i}\"\nagents = {}\ncapacity = {{ standard = 2 }}\nbackground = {{ per_hour = {} }}\n",
-            i + 1,
+            "[[inboxes]]\nname = \"I{i}\"\ncapacity = {{ standard = 2, maximum = 3 }}\nbackground = {{ per_hour = {} }}\nsame_agent_window = \"2m\"\n",
             w.background
         );
+        match r.shifts.filter(|_| i == 1) {
+            None => s += &format!("agents = {}\n", i + 1),
+            Some((a, b)) => {
+                // Two groups: [a, a + 3 h) and [b, b + 5 h), each cut at midnight.
+                let hours = |from: u16, len: u16| {
+                    format!("{}-{}", clock(from), clock((from + len).min(1440)))
+                };
+                s += &format!(
+                    "[[inboxes.shifts]]\nagents = 1\ndays = \"daily\"\nhours = \"{}\"\n\
+                     [[inboxes.shifts]]\nagents = 2\ndays = \"mon-fri\"\nhours = \"{}\"\nalso = [\"I0\"]\n",
+                    hours(a, 180),
+                    hours(b, 300)
+                );
+            }
+        }
     }
     for (k, c) in campaigns.iter().enumerate() {
         s += &format!(

@@ -399,6 +399,16 @@ impl Replay {
                     customer: self.agent_starts(t, conversation),
                 }
             }
+            Record::Reopen {
+                conversation,
+                inbox,
+                ..
+            } => Action::Reopen {
+                conversation,
+                inbox,
+                customer: self.writing.expect("a reopen follows its message"),
+            },
+            Record::Handover { .. } => unreachable!("the replayed agents work no shifts"),
             Record::Release {
                 conversation,
                 inbox,

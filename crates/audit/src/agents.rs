@@ -1,99 +1,117 @@
-//! Agent capacity: no agent holds more conversations at once than its inbox's capacity. The state
-//! is each agent's load now: assignments count up, releases count down.
+//! Agent capacity: no agent holds more conversations at once than their capacity (their own
+//! inbox's `standard`, or its `maximum` when agents pull work). The state is each agent's load
+//! now, over every inbox they serve: assignments and handovers to them count up, releases and
+//! handovers from them count down.
 //!
-//! Shifts: nothing is assigned to an agent whose shift group's hours, read on the company clock
-//! (the auditor's own reading, `clock.rs`), do not cover the instant. Overtime is allowed only as
-//! finishing held work: follow-ups in a live session (`handle`) are not assignments.
+//! Shifts: nothing is assigned or handed over to an agent whose shift group's hours, read on the
+//! company clock (the auditor's own reading, `clock.rs`), do not cover the instant. Overtime is
+//! allowed only as finishing held work: follow-ups in a live session (`handle`) are not
+//! assignments, and when agents hand over or requeue at the end of a shift, not even those.
+//!
+//! Inboxes: an agent takes only conversations of the inboxes they serve (their own, and `also`).
 
 use jiff::tz::TimeZone;
 
 use model::schedule::WeeklySchedule;
 use model::time::{Epoch, Instant};
-use model::{AgentId, InboxId};
+use model::{AgentId, AtShiftEnd, InboxId, Staff};
 use scenario::Scenario;
 
 use super::{Invariant, Violation, clock};
 
 pub struct Agents {
+    staff: Staff,
     capacity: Vec<u32>,
-    /// Each agent's shift hours, `[inbox][agent]`; `None`: always on shift.
-    hours: Vec<Vec<Option<WeeklySchedule>>>,
+    /// Each agent's shift hours; `None`: always on shift.
+    hours: Vec<Option<WeeklySchedule>>,
+    /// Whether agents finish their sessions after their shift (else they let them go).
+    overtime: bool,
     company: TimeZone,
     epoch: Epoch,
-    /// Conversations held, `[inbox][agent]`.
-    load: Vec<Vec<u32>>,
+    /// Conversations each agent holds.
+    load: Vec<u32>,
     found: Vec<Violation>,
 }
 
 impl Agents {
     pub fn new(scn: &Scenario) -> Agents {
+        let staff = scn.staff();
+        let shifts: Vec<&model::Shift> = scn.inboxes.iter().flat_map(|i| &i.shifts).collect();
+        let inbox = |a: &model::staff::Agent| &scn.inboxes[a.home.index()];
         Agents {
-            capacity: scn.inboxes.iter().map(|i| i.capacity).collect(),
-            load: scn
-                .inboxes
-                .iter()
-                .map(|i| vec![0; i.agents as usize])
+            capacity: (staff.agents.iter())
+                .map(|a| match scn.routing.pull {
+                    true => inbox(a).capacity_maximum,
+                    false => inbox(a).capacity,
+                })
                 .collect(),
-            hours: scn.inboxes.iter().map(agent_hours).collect(),
+            hours: (staff.agents.iter())
+                .map(|a| a.group.map(|g| shifts[g.index()].hours.clone()))
+                .collect(),
+            load: vec![0; staff.agents.len()],
+            staff,
+            overtime: scn.routing.at_shift_end == AtShiftEnd::Overtime,
             company: scn.zones[0].tz.clone(),
             epoch: scn.epoch,
             found: Vec::new(),
         }
     }
 
+    fn breach(&mut self, invariant: Invariant, t: Instant, detail: String) {
+        self.found.push(Violation {
+            invariant,
+            campaign: None,
+            t,
+            detail,
+        });
+    }
+
+    /// `agent` takes a conversation of `inbox` (assigned, or handed over).
     pub fn assign(&mut self, t: Instant, inbox: InboxId, agent: AgentId) {
-        self.on_shift(t, inbox, agent);
-        let l = &mut self.load[inbox.index()][agent.index()];
+        let Some(&cap) = self.capacity.get(agent.index()) else {
+            let detail = format!("agent {agent} does not exist");
+            return self.breach(Invariant::AgentInbox, t, detail);
+        };
+        if !self.staff.serves(agent).contains(&inbox) {
+            let detail = format!(
+                "agent {agent} took a conversation of inbox #{inbox}, which they do not serve"
+            );
+            self.breach(Invariant::AgentInbox, t, detail);
+        }
+        self.on_shift(t, agent, "was assigned a conversation");
+        let l = &mut self.load[agent.index()];
         *l += 1;
-        let cap = self.capacity[inbox.index()];
         if *l > cap {
-            self.found.push(Violation {
-                invariant: Invariant::AgentCapacity,
-                campaign: None,
-                t,
-                detail: format!(
-                    "agent {agent} of inbox #{inbox} holds {} conversations, capacity {cap}",
-                    *l
-                ),
-            });
+            let detail = format!("agent {agent} holds {} conversations, capacity {cap}", *l);
+            self.breach(Invariant::AgentCapacity, t, detail);
         }
     }
 
-    fn on_shift(&mut self, t: Instant, inbox: InboxId, agent: AgentId) {
-        let hours = self.hours[inbox.index()]
-            .get(agent.index())
-            .and_then(Option::as_ref);
+    /// `agent` starts on a customer's next message within the session.
+    pub fn handle(&mut self, t: Instant, agent: AgentId) {
+        if !self.overtime && agent.index() < self.hours.len() {
+            self.on_shift(t, agent, "kept a session");
+        }
+    }
+
+    fn on_shift(&mut self, t: Instant, agent: AgentId, what: &str) {
+        let hours = self.hours[agent.index()].as_ref();
         if hours.is_some_and(|h| !clock::is_open(Some(h), &self.company, self.epoch, t)) {
-            self.found.push(Violation {
-                invariant: Invariant::OffShift,
-                campaign: None,
-                t,
-                detail: format!(
-                    "agent {agent} of inbox #{inbox} was assigned a conversation at {}, outside their shift",
-                    clock::local_reading(&self.company, self.epoch, t)
-                ),
-            });
+            let detail = format!(
+                "agent {agent} {what} at {}, outside their shift",
+                clock::local_reading(&self.company, self.epoch, t)
+            );
+            self.breach(Invariant::OffShift, t, detail);
         }
     }
 
-    pub fn release(&mut self, inbox: InboxId, agent: AgentId) {
-        let l = &mut self.load[inbox.index()][agent.index()];
-        *l = l.saturating_sub(1);
+    pub fn release(&mut self, agent: AgentId) {
+        if let Some(l) = self.load.get_mut(agent.index()) {
+            *l = l.saturating_sub(1);
+        }
     }
 
     pub fn take_found(&mut self) -> Vec<Violation> {
         std::mem::take(&mut self.found)
     }
-}
-
-/// Each agent's hours, numbered group after group as the scenario lists them.
-fn agent_hours(inbox: &scenario::Inbox) -> Vec<Option<WeeklySchedule>> {
-    if inbox.shifts.is_empty() {
-        return vec![None; inbox.agents as usize];
-    }
-    inbox
-        .shifts
-        .iter()
-        .flat_map(|s| std::iter::repeat_n(Some(s.hours.clone()), s.agents as usize))
-        .collect()
 }

@@ -65,8 +65,11 @@ pub enum Invariant {
     Duplicate,
     /// An agent holding more conversations than its capacity.
     AgentCapacity,
-    /// A conversation assigned to an agent outside their shift.
+    /// A conversation assigned to an agent outside their shift (or a session kept past it when
+    /// agents hand over or requeue at the end of their shift).
     OffShift,
+    /// A conversation taken by an agent who does not serve its inbox.
+    AgentInbox,
     /// A record at an earlier time than the one before it.
     MonotonicTime,
     /// A free slot left unused while a recipient was due (eager pacing), or work left at the end
@@ -94,6 +97,7 @@ impl Invariant {
             Invariant::Duplicate => "duplicate",
             Invariant::AgentCapacity => "agent_capacity",
             Invariant::OffShift => "off_shift",
+            Invariant::AgentInbox => "agent_inbox",
             Invariant::MonotonicTime => "monotonic_time",
             Invariant::Liveness => "liveness",
             Invariant::TransferTarget => "transfer_target",
@@ -329,6 +333,11 @@ impl Observer for Auditor<'_> {
                 inbox,
                 ..
             } => self.people_match.route(at, conversation, inbox),
+            Record::Reopen {
+                conversation,
+                inbox,
+                ..
+            } => self.people_match.reopen(at, conversation, inbox),
             Record::Assign {
                 conversation,
                 inbox,
@@ -339,8 +348,26 @@ impl Observer for Auditor<'_> {
                 self.people_match.assign(at, conversation, inbox);
                 self.agents.assign(at, inbox, agent);
             }
-            Record::Handle { conversation, .. } => self.routing.agent(at, conversation),
-            Record::Release { inbox, agent, .. } => self.agents.release(inbox, agent),
+            Record::Handle {
+                conversation,
+                agent,
+                ..
+            } => {
+                self.routing.agent(at, conversation);
+                self.agents.handle(at, agent);
+            }
+            Record::Handover {
+                conversation,
+                inbox,
+                from,
+                to,
+                ..
+            } => {
+                self.routing.agent(at, conversation);
+                self.agents.release(from);
+                self.agents.assign(at, inbox, to);
+            }
+            Record::Release { agent, .. } => self.agents.release(agent),
             Record::Transfer {
                 conversation, to, ..
             } => self.routing.transfer(at, conversation, to),

@@ -30,6 +30,12 @@ pub struct PeopleMatch<'a> {
     written_to: Option<Destination>,
     /// Conversations the rules are working on or that wait for an agent.
     open: BTreeMap<ConversationId, Facts>,
+    /// The topics and skill of conversations an agent took, for when they are reopened: only
+    /// those that have any.
+    kept: BTreeMap<ConversationId, (Vec<TopicId>, Option<SkillId>)>,
+    /// The conversation just reopened: its last agent may take it back at once, whatever
+    /// waits, so that assignment is not judged by score.
+    reopened: Option<(ConversationId, Instant)>,
     found: Vec<Violation>,
 }
 
@@ -39,6 +45,8 @@ impl<'a> PeopleMatch<'a> {
             scn,
             written_to: None,
             open: BTreeMap::new(),
+            kept: BTreeMap::new(),
+            reopened: None,
             found: Vec::new(),
         }
     }
@@ -79,6 +87,20 @@ impl<'a> PeopleMatch<'a> {
         self.open.entry(conversation).or_default().queued = Some((inbox, at, due));
     }
 
+    /// The customer reopened it: it waits again with the topics and skill it had.
+    pub fn reopen(&mut self, at: Instant, conversation: ConversationId, inbox: InboxId) {
+        if !self.active() {
+            return;
+        }
+        if let Some((topics, skill)) = self.kept.remove(&conversation) {
+            let facts = self.open.entry(conversation).or_default();
+            facts.topics = topics;
+            facts.skill = skill;
+        }
+        self.route(at, conversation, inbox);
+        self.reopened = Some((conversation, at));
+    }
+
     /// A rule closed it: it never waits for an agent.
     pub fn closed(&mut self, conversation: ConversationId) {
         self.open.remove(&conversation);
@@ -89,10 +111,15 @@ impl<'a> PeopleMatch<'a> {
         if !self.active() {
             return;
         }
-        let taken = self
-            .open
-            .remove(&conversation)
-            .map_or(0, |f| self.score(&f, at));
+        let back_to_its_agent = self.reopened.take() == Some((conversation, at));
+        let facts = self.open.remove(&conversation).unwrap_or_default();
+        let taken = self.score(&facts, at);
+        if !facts.topics.is_empty() || facts.skill.is_some() {
+            self.kept.insert(conversation, (facts.topics, facts.skill));
+        }
+        if back_to_its_agent {
+            return;
+        }
         let higher = self
             .open
             .iter()

@@ -7,9 +7,9 @@ use model::record::Trace;
 use model::schedule::WeeklySchedule;
 use model::time::{HOUR, Instant, MAX_RUN, MINUTE, SECOND, Span};
 use model::{
-    AgentId, CampaignId, ConversationId, Destination, EndReason, InboxId, Lists, NumberId,
-    Observer, OutreachId, Phone, Recipient, RecipientRef, Record, Row, RuleId, Shift, SkipReason,
-    Source, ZoneId,
+    AgentId, AtShiftEnd, CampaignId, ConversationId, Destination, EndReason, InboxId, Lists,
+    NumberId, Observer, OutreachId, Phone, Recipient, RecipientRef, Record, Row, RuleId, Shift,
+    SkipReason, Source, ZoneId,
 };
 use scenario::{Recipients, Scenario};
 
@@ -533,10 +533,7 @@ fn an_agent_given_one_conversation_too_many_breaks_capacity() {
     trace.extend([assign(at(MINUTE), 0, 1), assign(at(2 * MINUTE), 1, 1)]);
     let v = only(run(&plain(), &trace), Invariant::AgentCapacity);
     assert_eq!((v.campaign, v.t), (None, at(2 * MINUTE)));
-    assert_eq!(
-        v.detail,
-        "agent 1 of inbox #0 holds 2 conversations, capacity 1"
-    );
+    assert_eq!(v.detail, "agent 1 holds 2 conversations, capacity 1");
 }
 
 /// The plain scenario's two agents on shifts: agent 0 works 09:00-10:00 every day, agent 1
@@ -549,6 +546,7 @@ fn on_shifts() -> Scenario {
             agents: 1,
             hours: daily(9 * 60, 10 * 60),
             skills: Vec::new(),
+            also: Vec::new(),
             days_text: String::new(),
             hours_text: String::new(),
         },
@@ -556,11 +554,96 @@ fn on_shifts() -> Scenario {
             agents: 1,
             hours: daily(10 * 60, 11 * 60),
             skills: Vec::new(),
+            also: Vec::new(),
             days_text: String::new(),
             hours_text: String::new(),
         },
     ];
     scn
+}
+
+#[test]
+fn agents_who_pull_work_hold_up_to_the_maximum_capacity() {
+    let mut scn = plain();
+    scn.inboxes[0].capacity_maximum = 2;
+    scn.routing.pull = true;
+    let mut trace = all_sent(3);
+    trace.extend([assign(at(MINUTE), 0, 1), assign(at(MINUTE), 1, 1)]);
+    assert_eq!(run(&scn, &trace), [], "two is within the maximum");
+    trace.push(assign(at(2 * MINUTE), 2, 1));
+    let v = only(run(&scn, &trace), Invariant::AgentCapacity);
+    assert_eq!(v.detail, "agent 1 holds 3 conversations, capacity 2");
+}
+
+fn handover(t: Instant, conversation: usize, from: usize, to: usize) -> (Instant, Record) {
+    let record = Record::Handover {
+        conversation: ConversationId::new(conversation),
+        source: Source::Campaign(CampaignId::new(0)),
+        inbox: InboxId::new(0),
+        from: AgentId::new(from),
+        to: AgentId::new(to),
+    };
+    (t, record)
+}
+
+#[test]
+fn a_handover_moves_the_load_from_one_agent_to_the_other() {
+    let mut trace = all_sent(3);
+    trace.extend([
+        assign(at(MINUTE), 0, 0),
+        assign(at(MINUTE), 1, 1),
+        handover(at(2 * MINUTE), 0, 0, 1),
+    ]);
+    let v = only(run(&plain(), &trace), Invariant::AgentCapacity);
+    assert_eq!(v.detail, "agent 1 holds 2 conversations, capacity 1");
+    // Agent 0 is free again: the handover took the conversation off them.
+    trace.truncate(trace.len() - 2);
+    trace.extend([
+        handover(at(2 * MINUTE), 0, 0, 1),
+        assign(at(3 * MINUTE), 2, 0),
+    ]);
+    assert_eq!(run(&plain(), &trace), []);
+}
+
+/// The plain scenario with a second inbox, "Orders", whose one agent (agent 2) works a shift
+/// that also serves "Replies" when `also`.
+fn with_orders(also: bool) -> Scenario {
+    let mut scn = plain();
+    let mut orders = scn.inboxes[0].clone();
+    orders.name = "Orders".into();
+    orders.agents = 1;
+    orders.shifts = vec![Shift {
+        agents: 1,
+        hours: WeeklySchedule::new(std::array::from_fn(|_| vec![(0, 24 * 60)])),
+        skills: Vec::new(),
+        also: if also {
+            vec![InboxId::new(0)]
+        } else {
+            Vec::new()
+        },
+        days_text: String::new(),
+        hours_text: String::new(),
+    }];
+    scn.inboxes.push(orders);
+    scn
+}
+
+// agent_inbox
+
+#[test]
+fn an_agent_taking_work_of_an_inbox_they_do_not_serve_breaks_agent_inbox() {
+    let mut trace = all_sent(3);
+    trace.push(assign(at(MINUTE), 0, 2));
+    let v = only(run(&with_orders(false), &trace), Invariant::AgentInbox);
+    assert_eq!(
+        v.detail,
+        "agent 2 took a conversation of inbox #0, which they do not serve"
+    );
+    assert_eq!(
+        run(&with_orders(true), &trace),
+        [],
+        "`also` makes it theirs"
+    );
 }
 
 // off_shift
@@ -573,7 +656,7 @@ fn a_conversation_assigned_before_the_agents_shift_is_off_shift() {
     assert_eq!((v.campaign, v.t), (None, at(30 * MINUTE)));
     assert_eq!(
         v.detail,
-        "agent 1 of inbox #0 was assigned a conversation at 2026-12-01 09:30:00, outside their shift"
+        "agent 1 was assigned a conversation at 2026-12-01 09:30:00, outside their shift"
     );
 }
 
@@ -582,10 +665,41 @@ fn the_first_instant_of_a_shift_is_on_it_and_its_end_is_not() {
     let mut trace = all_sent(3);
     trace.extend([assign(at(HOUR), 0, 1), assign(at(HOUR), 1, 0)]);
     let v = only(run(&on_shifts(), &trace), Invariant::OffShift);
-    assert!(v.detail.starts_with("agent 0 of inbox #0"), "{}", v.detail);
+    assert!(v.detail.starts_with("agent 0 was"), "{}", v.detail);
     let mut kept = all_sent(3);
     kept.extend([assign(at(HOUR), 0, 1), release(at(2 * HOUR), 0, 1)]);
     assert_eq!(run(&on_shifts(), &kept), []);
+}
+
+fn handle(t: Instant, conversation: usize, agent: usize) -> (Instant, Record) {
+    let record = Record::Handle {
+        conversation: ConversationId::new(conversation),
+        source: Source::Campaign(CampaignId::new(0)),
+        phone: phone(conversation),
+        inbox: InboxId::new(0),
+        agent: AgentId::new(agent),
+    };
+    (t, record)
+}
+
+#[test]
+fn a_session_kept_past_the_shift_is_overtime_unless_agents_hand_over_or_requeue() {
+    let mut trace = all_sent(3);
+    trace.extend([assign(at(30 * MINUTE), 0, 0), handle(at(65 * MINUTE), 0, 0)]);
+    assert_eq!(
+        run(&on_shifts(), &trace),
+        [],
+        "overtime: finishing held work"
+    );
+    for at_end in [AtShiftEnd::Handover, AtShiftEnd::Requeue] {
+        let mut scn = on_shifts();
+        scn.routing.at_shift_end = at_end;
+        let v = only(run(&scn, &trace), Invariant::OffShift);
+        assert_eq!(
+            v.detail,
+            "agent 0 kept a session at 2026-12-01 10:05:00, outside their shift"
+        );
+    }
 }
 
 #[test]

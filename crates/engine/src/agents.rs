@@ -1,4 +1,6 @@
-//! An inbox's agents: who is on shift, and how many conversations each holds against capacity.
+//! The company's agents: who is on shift, which inboxes each serves, and how many conversations
+//! each holds against capacity. One pool for every inbox, so an agent who also serves another
+//! inbox (`also`) carries one load whichever inbox the work comes from.
 //!
 //! Shift hours are weekly schedules on the company clock, read with the same window arithmetic as
 //! campaign schedules ([`crate::schedule::window_after`]). Each shift group keeps the window it is
@@ -8,8 +10,9 @@ use jiff::tz::TimeZone;
 
 use model::schedule::WeeklySchedule;
 use model::time::{Epoch, Instant};
-use model::{AgentId, Shift, ShiftId, SkillId};
+use model::{AgentId, ConversationId, InboxId, ShiftId, SkillId, Staff};
 
+use super::config::InboxConfig;
 use super::schedule::window_after;
 
 #[derive(Debug)]
@@ -23,113 +26,199 @@ struct Group {
 
 #[derive(Debug)]
 pub struct Agents {
-    /// Conversations each agent holds now.
-    load: Vec<u32>,
-    /// Each agent's shift group; `None`: always on shift (`agents = N`).
-    group_of: Vec<Option<ShiftId>>,
+    staff: Staff,
+    /// The conversations each agent holds now.
+    held: Vec<Vec<ConversationId>>,
+    /// Each agent's standard capacity (their own inbox's): routing auto-assigns up to it.
+    standard: Vec<u32>,
+    /// What each agent may hold: `capacity.maximum` when agents pull work, else `standard`.
+    limit: Vec<u32>,
     groups: Vec<Group>,
-    capacity: u32,
-    /// Free slots over all agents, on shift or not: zero means nobody can take anything, which is
-    /// the common case under load and needs no look at the agents.
-    free_slots: u32,
+    /// Per inbox, free slots (under `limit`) of the agents serving it, on shift or not: zero
+    /// means nobody can take anything there, the common case under load, which needs no look
+    /// at the agents.
+    free: Vec<u32>,
     zone: TimeZone,
     epoch: Epoch,
 }
 
 impl Agents {
-    /// `agents` always-on agents when `shifts` is empty, else the shift groups' agents in order.
-    pub fn new(agents: u32, shifts: &[Shift], capacity: u32, zone: TimeZone, epoch: Epoch) -> Self {
-        let group_of: Vec<Option<ShiftId>> = if shifts.is_empty() {
-            vec![None; agents as usize]
+    /// The agents of `inboxes`; with `pull`, each may hold up to their inbox's maximum.
+    pub fn new(inboxes: &[InboxConfig], pull: bool, zone: TimeZone, epoch: Epoch) -> Self {
+        let staff = Staff::new(inboxes.iter().map(|i| (i.agents, &i.shifts[..])));
+        let inbox_of = |a: &model::staff::Agent| &inboxes[a.home.index()];
+        let standard: Vec<u32> = staff.agents.iter().map(|a| inbox_of(a).capacity).collect();
+        let limit: Vec<u32> = if pull {
+            staff.agents.iter().map(|a| inbox_of(a).maximum).collect()
         } else {
-            shifts
-                .iter()
-                .enumerate()
-                .flat_map(|(g, s)| std::iter::repeat_n(Some(ShiftId::new(g)), s.agents as usize))
-                .collect()
+            standard.clone()
         };
-        let count = u32::try_from(group_of.len()).expect("agent counts are checked by the reader");
+        let mut free = vec![0; inboxes.len()];
+        for (a, &room) in limit.iter().enumerate() {
+            for inbox in staff.serves(AgentId::new(a)) {
+                free[inbox.index()] += room;
+            }
+        }
+        let groups = inboxes
+            .iter()
+            .flat_map(|i| &i.shifts)
+            .map(|s| Group {
+                hours: s.hours.clone(),
+                skills: s.skills.clone(),
+                window: None,
+            })
+            .collect();
         Agents {
-            load: vec![0; group_of.len()],
-            group_of,
-            groups: shifts
-                .iter()
-                .map(|s| Group {
-                    hours: s.hours.clone(),
-                    skills: s.skills.clone(),
-                    window: None,
-                })
-                .collect(),
-            capacity,
-            free_slots: count * capacity,
+            held: vec![Vec::new(); staff.agents.len()],
+            staff,
+            standard,
+            limit,
+            groups,
+            free,
             zone,
             epoch,
         }
     }
 
-    /// The "next most available" agent at `now`: on shift and under capacity; one with the
-    /// `needed` skill first (skills raise a match, they do not filter), then the one holding the
-    /// fewest conversations, then the lowest index.
-    pub fn pick(&mut self, now: Instant, needed: Option<SkillId>) -> Option<AgentId> {
-        if self.free_slots == 0 {
+    /// The "next most available" agent of `inbox` at `now`: on shift and under capacity. Agents
+    /// under their standard capacity come before those who would pull beyond it; then one with
+    /// the `needed` skill (skills raise a match, they do not filter); then the one holding the
+    /// fewest conversations, then the lowest number.
+    pub fn pick(
+        &mut self,
+        inbox: InboxId,
+        now: Instant,
+        needed: Option<SkillId>,
+    ) -> Option<AgentId> {
+        if self.free[inbox.index()] == 0 {
             return None;
         }
-        self.read_clock(now);
-        let (agent, _) = self
-            .load
+        self.read_clock(inbox, now);
+        self.staff.serving[inbox.index()]
             .iter()
-            .enumerate()
-            .filter(|&(i, &l)| l < self.capacity && self.on_shift(i, now))
-            .min_by_key(|&(i, &l)| (!self.has(i, needed), l, i))?;
-        Some(AgentId::new(agent))
+            .copied()
+            .filter(|&a| self.has_room(a) && self.on_shift(a, now))
+            .min_by_key(|&a| {
+                let load = self.load(a);
+                (
+                    load >= self.standard[a.index()],
+                    !self.has(a, needed),
+                    load,
+                    a,
+                )
+            })
     }
 
-    /// Whether agent `i` has the `needed` skill (false when none is needed: no one is preferred).
-    fn has(&self, i: usize, needed: Option<SkillId>) -> bool {
-        match (needed, self.group_of[i]) {
+    fn load(&self, a: AgentId) -> u32 {
+        u32::try_from(self.held[a.index()].len()).expect("loads stay under capacity")
+    }
+
+    fn has_room(&self, a: AgentId) -> bool {
+        self.load(a) < self.limit[a.index()]
+    }
+
+    /// Whether routing may still auto-assign agent `a` work (pulling goes beyond).
+    pub fn has_standard_room(&self, a: AgentId) -> bool {
+        self.load(a) < self.standard[a.index()]
+    }
+
+    /// Whether agent `a` has the `needed` skill (false when none is needed: no one is preferred).
+    fn has(&self, a: AgentId, needed: Option<SkillId>) -> bool {
+        match (needed, self.staff.agents[a.index()].group) {
             (Some(skill), Some(g)) => self.groups[g.index()].skills.contains(&skill),
             _ => false,
         }
     }
 
-    pub fn take(&mut self, agent: AgentId) {
-        self.load[agent.index()] += 1;
-        self.free_slots -= 1;
+    pub fn take(&mut self, a: AgentId, conversation: ConversationId) {
+        self.held[a.index()].push(conversation);
+        for inbox in self.staff.serves(a) {
+            self.free[inbox.index()] -= 1;
+        }
     }
 
-    pub fn release(&mut self, agent: AgentId) {
-        self.load[agent.index()] -= 1;
-        self.free_slots += 1;
-    }
-
-    /// The earliest instant after `now` when a shift group that is off now comes on: work that
-    /// cannot be taken now may be taken then. Groups on shift now are left out: their agents
-    /// take more when they release something, which wakes the inbox anyway.
-    pub fn next_shift_start(&mut self, now: Instant) -> Option<Instant> {
-        self.read_clock(now);
-        self.groups
+    pub fn release(&mut self, a: AgentId, conversation: ConversationId) {
+        let held = &mut self.held[a.index()];
+        let at = held
             .iter()
-            .filter_map(|g| g.window.map(|(start, _)| start))
+            .position(|&c| c == conversation)
+            .expect("an agent releases only what they hold");
+        held.remove(at);
+        for inbox in self.staff.serves(a) {
+            self.free[inbox.index()] += 1;
+        }
+    }
+
+    /// The inboxes agent `a` serves, their own first.
+    pub fn serves(&self, a: AgentId) -> &[InboxId] {
+        self.staff.serves(a)
+    }
+
+    /// The conversations agent `a` holds, in the order they took them.
+    pub fn held(&self, a: AgentId) -> &[ConversationId] {
+        &self.held[a.index()]
+    }
+
+    pub fn group_of(&self, a: AgentId) -> Option<ShiftId> {
+        self.staff.agents[a.index()].group
+    }
+
+    pub fn members(&self, g: ShiftId) -> impl Iterator<Item = AgentId> + use<> {
+        self.staff.members(g)
+    }
+
+    /// The earliest instant after `now` when a shift group serving `inbox` that is off now comes
+    /// on: work that cannot be taken now may be taken then. Groups on shift now are left out:
+    /// their agents take more when they release something, which wakes the inbox anyway.
+    pub fn next_shift_start(&mut self, inbox: InboxId, now: Instant) -> Option<Instant> {
+        self.read_clock(inbox, now);
+        self.staff.groups_serving[inbox.index()]
+            .iter()
+            .filter_map(|g| self.groups[g.index()].window.map(|(start, _)| start))
             .filter(|&start| start > now)
             .min()
     }
 
-    /// Brings each group's window up to `now` (virtual time only moves forward).
-    fn read_clock(&mut self, now: Instant) {
-        for g in &mut self.groups {
-            let passed = match g.window {
-                None => true,
-                Some((_, end)) => end.is_some_and(|e| e <= now),
-            };
-            if passed {
-                g.window = window_after(Some(&g.hours), &self.zone, self.epoch, now);
-            }
+    /// When agent `a`'s shift, on now, ends; `None` for agents always on shift, off shift now,
+    /// or on a shift that never ends.
+    pub fn shift_end(&mut self, a: AgentId, now: Instant) -> Option<Instant> {
+        let g = self.group_of(a)?;
+        self.read_group(g, now);
+        match self.groups[g.index()].window {
+            Some((start, end)) if start <= now => end.filter(|&e| now < e),
+            _ => None,
         }
     }
 
-    /// Whether agent `i` is on shift at `now`; the groups' windows must have been read at `now`.
-    fn on_shift(&self, i: usize, now: Instant) -> bool {
-        let Some(group) = self.group_of[i] else {
+    pub fn is_on_shift(&mut self, a: AgentId, now: Instant) -> bool {
+        if let Some(g) = self.group_of(a) {
+            self.read_group(g, now);
+        }
+        self.on_shift(a, now)
+    }
+
+    /// Brings the windows of the groups serving `inbox` up to `now`.
+    fn read_clock(&mut self, inbox: InboxId, now: Instant) {
+        for i in 0..self.staff.groups_serving[inbox.index()].len() {
+            self.read_group(self.staff.groups_serving[inbox.index()][i], now);
+        }
+    }
+
+    /// Brings group `g`'s window up to `now` (virtual time only moves forward).
+    fn read_group(&mut self, g: ShiftId, now: Instant) {
+        let group = &mut self.groups[g.index()];
+        let passed = match group.window {
+            None => true,
+            Some((_, end)) => end.is_some_and(|e| e <= now),
+        };
+        if passed {
+            group.window = window_after(Some(&group.hours), &self.zone, self.epoch, now);
+        }
+    }
+
+    /// Whether agent `a` is on shift at `now`; the groups' windows must have been read at `now`.
+    fn on_shift(&self, a: AgentId, now: Instant) -> bool {
+        let Some(group) = self.group_of(a) else {
             return true;
         };
         self.groups[group.index()]
@@ -137,11 +226,17 @@ impl Agents {
             .is_some_and(|(start, end)| start <= now && end.is_none_or(|e| now < e))
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use model::Shift;
     use model::time::{HOUR, MINUTE};
+
+    const INBOX: InboxId = InboxId::FIRST;
+
+    fn conv(c: usize) -> ConversationId {
+        ConversationId::new(c)
+    }
 
     /// Two groups of one agent each, working 09:00-10:00 and 09:30-12:00 (with skill 0) every
     /// day; the company clock is UTC and the run starts at midnight.
@@ -154,12 +249,21 @@ mod tests {
             } else {
                 vec![SkillId::new(0)]
             },
+            also: Vec::new(),
             days_text: String::new(),
             hours_text: String::new(),
         };
         let epoch = Epoch("2026-12-01T00:00Z".parse().unwrap());
         let shifts = [daily(9 * 60, 10 * 60), daily(9 * 60 + 30, 12 * 60)];
-        Agents::new(0, &shifts, 1, TimeZone::UTC, epoch)
+        let inbox = InboxConfig {
+            agents: 0,
+            shifts: shifts.to_vec(),
+            capacity: 1,
+            maximum: 1,
+            sla: model::time::Span::ZERO,
+            same_agent_window: model::time::Span::ZERO,
+        };
+        Agents::new(&[inbox], false, TimeZone::UTC, epoch)
     }
 
     fn at(t: model::time::Span) -> Instant {
@@ -170,45 +274,66 @@ mod tests {
     fn an_agent_with_the_needed_skill_is_preferred_even_when_busier() {
         let mut agents = two_groups();
         let t = at(9 * HOUR + 30 * MINUTE);
-        assert_eq!(agents.pick(t, None), Some(AgentId::new(0)));
-        assert_eq!(agents.pick(t, Some(SkillId::new(0))), Some(AgentId::new(1)));
-        agents.take(AgentId::new(1));
+        assert_eq!(agents.pick(INBOX, t, None), Some(AgentId::new(0)));
+        assert_eq!(
+            agents.pick(INBOX, t, Some(SkillId::new(0))),
+            Some(AgentId::new(1))
+        );
+        agents.take(AgentId::new(1), conv(1));
         // A preference, not a filter: with the skilled agent full, the other one takes it.
-        assert_eq!(agents.pick(t, Some(SkillId::new(0))), Some(AgentId::new(0)));
+        assert_eq!(
+            agents.pick(INBOX, t, Some(SkillId::new(0))),
+            Some(AgentId::new(0))
+        );
     }
 
     #[test]
     fn nobody_is_picked_before_the_first_shift_and_the_inbox_wakes_at_its_start() {
         let mut agents = two_groups();
-        assert_eq!(agents.pick(at(8 * HOUR), None), None);
-        assert_eq!(agents.next_shift_start(at(8 * HOUR)), Some(at(9 * HOUR)));
-        assert_eq!(agents.pick(at(9 * HOUR), None), Some(AgentId::new(0)));
+        assert_eq!(agents.pick(INBOX, at(8 * HOUR), None), None);
+        assert_eq!(
+            agents.next_shift_start(INBOX, at(8 * HOUR)),
+            Some(at(9 * HOUR))
+        );
+        assert_eq!(
+            agents.pick(INBOX, at(9 * HOUR), None),
+            Some(AgentId::new(0))
+        );
     }
 
     #[test]
     fn an_agent_past_the_end_of_their_shift_takes_nothing_new() {
         let mut agents = two_groups();
-        assert_eq!(agents.pick(at(9 * HOUR), None), Some(AgentId::new(0)));
-        agents.take(AgentId::new(0));
         assert_eq!(
-            agents.pick(at(9 * HOUR + 30 * MINUTE), None),
+            agents.pick(INBOX, at(9 * HOUR), None),
+            Some(AgentId::new(0))
+        );
+        agents.take(AgentId::new(0), conv(0));
+        assert_eq!(
+            agents.pick(INBOX, at(9 * HOUR + 30 * MINUTE), None),
             Some(AgentId::new(1))
         );
-        agents.release(AgentId::new(0));
+        agents.release(AgentId::new(0), conv(0));
         // Both free at 09:45: the least loaded, then the lowest index.
         assert_eq!(
-            agents.pick(at(9 * HOUR + 45 * MINUTE), None),
+            agents.pick(INBOX, at(9 * HOUR + 45 * MINUTE), None),
             Some(AgentId::new(0))
         );
         // 10:00 ends agent 0's shift: only agent 1 is on.
-        assert_eq!(agents.pick(at(10 * HOUR), None), Some(AgentId::new(1)));
-        agents.take(AgentId::new(1));
         assert_eq!(
-            agents.pick(at(10 * HOUR), None),
+            agents.pick(INBOX, at(10 * HOUR), None),
+            Some(AgentId::new(1))
+        );
+        agents.take(AgentId::new(1), conv(1));
+        assert_eq!(
+            agents.pick(INBOX, at(10 * HOUR), None),
             None,
             "agent 0 is off shift"
         );
         // The next start is agent 0's tomorrow; agent 1 is on shift (its release wakes the inbox).
-        assert_eq!(agents.next_shift_start(at(10 * HOUR)), Some(at(33 * HOUR)));
+        assert_eq!(
+            agents.next_shift_start(INBOX, at(10 * HOUR)),
+            Some(at(33 * HOUR))
+        );
     }
 }

@@ -7,7 +7,7 @@ use model::boosts::Boost;
 use model::rules::Rule;
 use model::schedule::WeeklySchedule;
 use model::time::{Epoch, Instant, Span};
-use model::{Duplicates, Pacing, Scope, Window};
+use model::{Duplicates, Pacing, RoutingSettings, Scope, Window};
 use model::{InboxId, NumberId, Shift};
 
 #[derive(Debug, Clone)]
@@ -27,6 +27,7 @@ pub struct Config {
     pub rules: Vec<Rule>,
     /// People Match boosts.
     pub boosts: Vec<Boost>,
+    pub routing: RoutingSettings,
     pub inboxes: Vec<InboxConfig>,
     pub campaigns: Vec<CampaignConfig>,
 }
@@ -39,6 +40,8 @@ pub struct InboxConfig {
     pub shifts: Vec<Shift>,
     /// Conversations an agent is auto-assigned at once.
     pub capacity: u32,
+    /// What an agent may hold by pulling work, when `routing.pull` is on.
+    pub maximum: u32,
     /// Due date = contact time + this.
     pub sla: Span,
     /// A customer silent longer than this ends the session and frees the agent's slot.

@@ -7,7 +7,6 @@
 
 mod agents;
 pub mod config;
-mod inbox;
 pub mod limiter;
 pub mod opt_out;
 pub mod outreach;
@@ -21,15 +20,16 @@ use std::collections::BinaryHeap;
 pub use config::{CampaignConfig, Config, InboxConfig, OutreachConfig};
 pub use limiter::{Limiter, SendLimit};
 
-use inbox::Inbox;
-use model::time::Instant;
+use agents::Agents;
+use model::time::{Instant, Span};
 use model::{
-    AgentId, CampaignId, ConversationId, CustomerId, Destination, EndReason, InboxId, NumberId,
-    OutreachId, Pacing, Phone, RecipientRef, Row, RuleId, SkillId, SkipReason, Status, Window,
+    AgentId, AtShiftEnd, CampaignId, ConversationId, CustomerId, Destination, EndReason, InboxId,
+    NumberId, OutreachId, Pacing, Phone, RecipientRef, Row, RuleId, ShiftId, SkillId, SkipReason,
+    Status, TopicId, Window,
 };
 use opt_out::{Keyword, Registry};
 use outreach::{Outreach, Pick};
-use people_match::{Facts, Score};
+use people_match::{Facts, Queue, Score};
 use rules::{Message, Routing, Rules};
 
 pub struct Inbound<'a> {
@@ -104,6 +104,20 @@ pub enum Action {
         inbox: InboxId,
         agent: AgentId,
     },
+    /// The customer wrote within the reopen window of their closed conversation: it enters its
+    /// inbox again; an `Assign` follows at once when its last agent is on shift with room.
+    Reopen {
+        conversation: ConversationId,
+        inbox: InboxId,
+        customer: CustomerId,
+    },
+    /// `from`'s shift ended between the customer's messages: `to` holds the conversation now.
+    Handover {
+        conversation: ConversationId,
+        inbox: InboxId,
+        from: AgentId,
+        to: AgentId,
+    },
     /// A routing rule's actions ran for the message opening `conversation`.
     RuleFired {
         rule: RuleId,
@@ -138,6 +152,8 @@ enum Timer {
     SessionEnd(ConversationId),
     /// Conversations wait in the inbox and a shift group comes on: it may take them.
     ShiftStart(InboxId),
+    /// A shift group's agents who hold conversations go off shift (unless they work overtime).
+    ShiftEnd(ShiftId),
 }
 
 impl Timer {
@@ -148,7 +164,10 @@ impl Timer {
         match self {
             Timer::OutreachEnd(..) | Timer::OutreachStop(..) => 0,
             Timer::OutreachStart(..) => 1,
-            Timer::Campaign(_) | Timer::SessionEnd(_) | Timer::ShiftStart(_) => 2,
+            Timer::Campaign(_)
+            | Timer::SessionEnd(_)
+            | Timer::ShiftStart(_)
+            | Timer::ShiftEnd(_) => 2,
         }
     }
 }
@@ -164,8 +183,18 @@ struct Campaign<L> {
 enum ConversationState {
     Waiting,
     Handling(AgentId),
-    AwaitingCustomer { agent: AgentId, until: Instant },
-    Closed,
+    AwaitingCustomer {
+        agent: AgentId,
+        until: Instant,
+    },
+    /// The agent let it go at `at` (closed, or the customer stayed silent): the customer can
+    /// reopen it within the reopen window.
+    Ended {
+        agent: AgentId,
+        at: Instant,
+    },
+    /// A rule closed it; the customer's next message opens a new conversation.
+    ClosedByRule,
 }
 
 struct Conversation {
@@ -174,6 +203,10 @@ struct Conversation {
     /// The skill the rules say it needs: People Match boosts look at it, and agents with it
     /// are preferred.
     skill: Option<SkillId>,
+    /// The rules' topics, for People Match when it waits again after a reopen.
+    topics: Box<[TopicId]>,
+    /// Due date = entering the queue + this (the inbox's SLA, or the number's entry-point SLA).
+    sla: Span,
     state: ConversationState,
 }
 
@@ -183,9 +216,13 @@ pub struct Engine<L = Limiter> {
     config: Config,
     campaigns: Vec<Campaign<L>>,
     registry: Registry,
-    inboxes: Vec<Inbox>,
+    agents: Agents,
+    /// Per inbox, its waiting conversations in People Match order.
+    waiting: Vec<Queue>,
     /// Per inbox, the one pending shift-start timer that counts; older heap entries are stale.
     shift_wake: Vec<Option<Instant>>,
+    /// Per shift group, the pending shift-end timer (set only when agents do not work overtime).
+    shift_end: Vec<Option<Instant>>,
     rules: Rules,
     conversations: Vec<Conversation>,
     timers: BinaryHeap<Reverse<(Instant, u8, u64, Timer)>>,
@@ -225,12 +262,15 @@ impl<L: SendLimit> Engine<L> {
         }
         let mut engine = Engine {
             registry: Registry::new(config.opt_out_scope),
-            inboxes: config
-                .inboxes
-                .iter()
-                .map(|i| Inbox::new(i, config.zones[0].clone(), config.epoch))
-                .collect(),
+            agents: Agents::new(
+                &config.inboxes,
+                config.routing.pull,
+                config.zones[0].clone(),
+                config.epoch,
+            ),
+            waiting: config.inboxes.iter().map(|_| Queue::default()).collect(),
             shift_wake: vec![None; config.inboxes.len()],
+            shift_end: vec![None; config.inboxes.iter().map(|i| i.shifts.len()).sum()],
             rules: Rules::new(&config.rules),
             campaigns,
             conversations: Vec::new(),
@@ -282,6 +322,12 @@ impl<L: SendLimit> Engine<L> {
                         self.assign(inbox, t, out);
                     }
                 }
+                Timer::ShiftEnd(group) => {
+                    if self.shift_end[group.index()] == Some(t) {
+                        self.shift_end[group.index()] = None;
+                        self.end_shift(group, t, out);
+                    }
+                }
             }
         }
         self.drop_stale_timers();
@@ -300,21 +346,75 @@ impl<L: SendLimit> Engine<L> {
             return;
         }
         if let Some(c) = msg.conversation {
-            let conv = &mut self.conversations[c.index()];
-            if let ConversationState::AwaitingCustomer { agent, until } = conv.state
-                && now <= until
+            // A session past its window, or of an agent whose shift is over, ends now, whether
+            // or not its timer has run yet.
+            self.end_session(c, now, out);
+            if let ConversationState::AwaitingCustomer { agent, .. } =
+                self.conversations[c.index()].state
+                && self.config.routing.at_shift_end != AtShiftEnd::Overtime
+                && !self.agents.is_on_shift(agent, now)
             {
-                conv.state = ConversationState::Handling(agent);
-                out.push(Action::Handle {
-                    conversation: c,
-                    inbox: conv.inbox,
-                    agent,
-                    customer: conv.customer,
-                });
-                return;
+                self.let_go(c, agent, now, out);
+            }
+            let conv = &mut self.conversations[c.index()];
+            match conv.state {
+                ConversationState::AwaitingCustomer { agent, .. } => {
+                    conv.state = ConversationState::Handling(agent);
+                    out.push(Action::Handle {
+                        conversation: c,
+                        inbox: conv.inbox,
+                        agent,
+                        customer: conv.customer,
+                    });
+                    return;
+                }
+                ConversationState::Ended { agent, at }
+                    if now <= at.saturating_add(self.config.routing.reopen_window)
+                        && self.config.routing.reopen_window > Span::ZERO =>
+                {
+                    self.reopen(c, agent, now, out);
+                    return;
+                }
+                _ => {}
             }
         }
         self.open_conversation(now, &msg, out);
+    }
+
+    /// The customer wrote again soon after their conversation ended: it goes back to the agent
+    /// who had it when that agent is on shift with standard room (a reopen is not pulled work),
+    /// else it waits in its inbox again, due by its SLA from now.
+    fn reopen(&mut self, c: ConversationId, last: AgentId, now: Instant, out: &mut Vec<Action>) {
+        let conv = &mut self.conversations[c.index()];
+        let (inbox, customer) = (conv.inbox, conv.customer);
+        out.push(Action::Reopen {
+            conversation: c,
+            inbox,
+            customer,
+        });
+        if self.agents.is_on_shift(last, now) && self.agents.has_standard_room(last) {
+            conv.state = ConversationState::Handling(last);
+            self.take(last, c, now);
+            out.push(Action::Assign {
+                conversation: c,
+                inbox,
+                agent: last,
+                customer,
+            });
+            return;
+        }
+        conv.state = ConversationState::Waiting;
+        let due = now.saturating_add(conv.sla);
+        let facts = Facts {
+            inbox,
+            topics: &conv.topics,
+            skill: conv.skill,
+            entered: now,
+            due,
+        };
+        let score = Score::of(&self.config.boosts, &facts);
+        self.waiting[inbox.index()].push(due, c, score);
+        self.assign(inbox, now, out);
     }
 
     /// A message that continues no live session opens a conversation: the rules run on it, then
@@ -336,12 +436,18 @@ impl<L: SendLimit> Engine<L> {
         };
         self.rules.run(&message, &mut routing, out);
         let inbox = routing.inbox;
+        let entry_sla = number
+            .filter(|_| inbox == entry)
+            .and_then(|n| self.config.number_sla[n.index()]);
+        let sla = entry_sla.unwrap_or(self.config.inboxes[inbox.index()].sla);
         self.conversations.push(Conversation {
             inbox,
             customer: msg.customer,
             skill: routing.skill,
+            topics: routing.topics.as_slice().into(),
+            sla,
             state: if routing.ends {
-                ConversationState::Closed
+                ConversationState::ClosedByRule
             } else {
                 ConversationState::Waiting
             },
@@ -358,20 +464,16 @@ impl<L: SendLimit> Engine<L> {
             });
             return;
         }
-        let entry_sla = number
-            .filter(|_| inbox == entry)
-            .and_then(|n| self.config.number_sla[n.index()]);
-        let sla = entry_sla.unwrap_or(self.config.inboxes[inbox.index()].sla);
         let due = now.saturating_add(sla);
         let facts = Facts {
             inbox,
             topics: &routing.topics,
-            skill: self.conversations[conversation.index()].skill,
+            skill: routing.skill,
             entered: now,
             due,
         };
         let score = Score::of(&self.config.boosts, &facts);
-        self.inboxes[inbox.index()].enqueue(due, conversation, score);
+        self.waiting[inbox.index()].push(due, conversation, score);
         self.assign(inbox, now, out);
     }
 
@@ -421,8 +523,14 @@ impl<L: SendLimit> Engine<L> {
                 now.saturating_add(self.config.inboxes[conv.inbox.index()].same_agent_window);
             conv.state = ConversationState::AwaitingCustomer { agent, until };
             // "Silent for longer than the window": the session ends just after it.
-            let after = until.saturating_add(model::time::Span::from_millis(1));
+            let after = until.saturating_add(Span::from_millis(1));
             self.set_timer(after, Timer::SessionEnd(conversation));
+            // An agent past the end of their shift finished this message and goes.
+            if self.config.routing.at_shift_end != AtShiftEnd::Overtime
+                && !self.agents.is_on_shift(agent, now)
+            {
+                self.let_go(conversation, agent, now, out);
+            }
         }
         self.drop_stale_timers();
     }
@@ -472,6 +580,7 @@ impl<L: SendLimit> Engine<L> {
                 ConversationState::AwaitingCustomer { until, .. } if t > until
             ),
             Timer::ShiftStart(inbox) => self.shift_wake[inbox.index()] != Some(t),
+            Timer::ShiftEnd(group) => self.shift_end[group.index()] != Some(t),
         }
     }
 
@@ -680,14 +789,13 @@ impl<L: SendLimit> Engine<L> {
     /// Gives waiting conversations to agents while any can take one; if some still wait, wakes
     /// the inbox at the next shift start (a release wakes it anyway).
     fn assign(&mut self, inbox: InboxId, now: Instant, out: &mut Vec<Action>) {
-        loop {
-            let conversations = &self.conversations;
-            let skill_of = |c: ConversationId| conversations[c.index()].skill;
-            let Some((conversation, agent)) =
-                self.inboxes[inbox.index()].assign_next(now, skill_of)
-            else {
+        while let Some(conversation) = self.waiting[inbox.index()].peek(now) {
+            let skill = self.conversations[conversation.index()].skill;
+            let Some(agent) = self.agents.pick(inbox, now, skill) else {
                 break;
             };
+            self.waiting[inbox.index()].pop(now);
+            self.take(agent, conversation, now);
             let conv = &mut self.conversations[conversation.index()];
             conv.state = ConversationState::Handling(agent);
             out.push(Action::Assign {
@@ -697,12 +805,86 @@ impl<L: SendLimit> Engine<L> {
                 customer: conv.customer,
             });
         }
-        if let Some(t) = self.inboxes[inbox.index()].wake_for_waiting(now)
+        if self.waiting[inbox.index()].is_empty() {
+            return;
+        }
+        if let Some(t) = self.agents.next_shift_start(inbox, now)
             && self.shift_wake[inbox.index()].is_none_or(|w| t < w)
         {
             self.shift_wake[inbox.index()] = Some(t);
             self.set_timer(t, Timer::ShiftStart(inbox));
         }
+    }
+
+    /// `agent` holds `conversation` from now; unless agents work overtime, the end of their
+    /// shift is a timer.
+    fn take(&mut self, agent: AgentId, conversation: ConversationId, now: Instant) {
+        self.agents.take(agent, conversation);
+        if self.config.routing.at_shift_end == AtShiftEnd::Overtime {
+            return;
+        }
+        if let (Some(group), Some(end)) = (
+            self.agents.group_of(agent),
+            self.agents.shift_end(agent, now),
+        ) && self.shift_end[group.index()].is_none_or(|w| w != end)
+        {
+            self.shift_end[group.index()] = Some(end);
+            self.set_timer(end, Timer::ShiftEnd(group));
+        }
+    }
+
+    /// The group's shift is over: its agents let go of the conversations that wait on the
+    /// customer; those they are writing in go when the message is done (`on_agent_reply`).
+    fn end_shift(&mut self, group: ShiftId, now: Instant, out: &mut Vec<Action>) {
+        for agent in self.agents.members(group) {
+            let between: Vec<ConversationId> = (self.agents.held(agent).iter())
+                .copied()
+                .filter(|c| {
+                    matches!(
+                        self.conversations[c.index()].state,
+                        ConversationState::AwaitingCustomer { .. }
+                    )
+                })
+                .collect();
+            for conversation in between {
+                self.let_go(conversation, agent, now, out);
+            }
+        }
+    }
+
+    /// `agent`, off shift, gives up a conversation that waits on the customer: to an agent on
+    /// shift with room in its inbox (`handover`), or to nobody (`requeue`, or no one has room):
+    /// the customer's next message then waits in the queue.
+    fn let_go(
+        &mut self,
+        conversation: ConversationId,
+        agent: AgentId,
+        now: Instant,
+        out: &mut Vec<Action>,
+    ) {
+        let conv = &self.conversations[conversation.index()];
+        let (inbox, skill) = (conv.inbox, conv.skill);
+        let to = match self.config.routing.at_shift_end {
+            AtShiftEnd::Handover => self.agents.pick(inbox, now, skill),
+            AtShiftEnd::Requeue | AtShiftEnd::Overtime => None,
+        };
+        let Some(to) = to else {
+            self.release(conversation, now, out);
+            return;
+        };
+        self.agents.release(agent, conversation);
+        self.take(to, conversation, now);
+        if let ConversationState::AwaitingCustomer { agent, .. } =
+            &mut self.conversations[conversation.index()].state
+        {
+            *agent = to;
+        }
+        out.push(Action::Handover {
+            conversation,
+            inbox,
+            from: agent,
+            to,
+        });
     }
 
     fn end_session(&mut self, conversation: ConversationId, now: Instant, out: &mut Vec<Action>) {
@@ -714,23 +896,29 @@ impl<L: SendLimit> Engine<L> {
         }
     }
 
+    /// The agent lets the conversation go; they, and any inbox they serve, may take more: their
+    /// own inbox first, then those they also serve.
     fn release(&mut self, conversation: ConversationId, now: Instant, out: &mut Vec<Action>) {
         let conv = &mut self.conversations[conversation.index()];
         let agent = match conv.state {
             ConversationState::Handling(agent)
             | ConversationState::AwaitingCustomer { agent, .. } => agent,
-            ConversationState::Waiting | ConversationState::Closed => {
+            ConversationState::Waiting
+            | ConversationState::Ended { .. }
+            | ConversationState::ClosedByRule => {
                 panic!("conversation {conversation} released without an agent")
             }
         };
-        conv.state = ConversationState::Closed;
+        conv.state = ConversationState::Ended { agent, at: now };
         let inbox = conv.inbox;
-        self.inboxes[inbox.index()].release(agent);
+        self.agents.release(agent, conversation);
         out.push(Action::Release {
             conversation,
             inbox,
             agent,
         });
-        self.assign(inbox, now, out);
+        for i in 0..self.agents.serves(agent).len() {
+            self.assign(self.agents.serves(agent)[i], now, out);
+        }
     }
 }

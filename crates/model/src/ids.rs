@@ -10,6 +10,9 @@ macro_rules! id {
         pub struct $name(u32);
 
         impl $name {
+            /// The first item of its kind.
+            pub const FIRST: Self = Self(0);
+
             /// The id of the `index`-th item of its kind (scenario order). The largest `u32` is
             /// never an id: record hashes write an absent column as that value.
             pub fn new(index: usize) -> Self {
@@ -43,7 +46,8 @@ macro_rules! id {
 }
 
 id!(
-    /// One of an inbox's `[[inboxes.shifts]]` groups, in file order.
+    /// A shift group of the company: the `[[inboxes.shifts]]` groups, inbox after inbox, in
+    /// file order.
     ShiftId
 );
 id!(
@@ -67,7 +71,8 @@ id!(
     InboxId
 );
 id!(
-    /// An agent seat of an inbox, in the inbox's order.
+    /// An agent of the company, numbered inbox after inbox and, within an inbox, shift group
+    /// after shift group (see [`crate::staff::Staff`]).
     AgentId
 );
 id!(

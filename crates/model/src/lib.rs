@@ -11,8 +11,10 @@ pub mod ids;
 pub mod limits;
 pub mod phone;
 pub mod record;
+pub mod routing;
 pub mod rules;
 pub mod schedule;
+pub mod staff;
 pub mod status;
 pub mod time;
 
@@ -24,6 +26,8 @@ pub use ids::{
 pub use limits::{Duplicates, PLATFORM_WINDOWS, Pacing, Scope, Window};
 pub use phone::{List, Lists, Phone, Recipient};
 pub use record::{Observer, Record};
+pub use routing::{AtShiftEnd, RoutingSettings};
 pub use schedule::Shift;
+pub use staff::Staff;
 pub use status::{EndReason, SkipReason, Status};
 pub use time::{Instant, Span};

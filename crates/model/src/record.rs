@@ -103,6 +103,22 @@ pub enum Record {
         inbox: InboxId,
         agent: AgentId,
     },
+    /// The customer wrote within the reopen window of their closed conversation: it enters its
+    /// inbox again (an `Assign` follows at once when its last agent is on shift with room).
+    Reopen {
+        conversation: ConversationId,
+        source: Source,
+        phone: Phone,
+        inbox: InboxId,
+    },
+    /// An agent whose shift ended passed the conversation (between messages) to another agent.
+    Handover {
+        conversation: ConversationId,
+        source: Source,
+        inbox: InboxId,
+        from: AgentId,
+        to: AgentId,
+    },
     /// A routing rule's actions ran for the message that opened `conversation`.
     RuleFired {
         rule: RuleId,
@@ -173,6 +189,8 @@ impl Record {
             Record::Assign { .. } => "assign",
             Record::Handle { .. } => "handle",
             Record::Release { .. } => "release",
+            Record::Reopen { .. } => "reopen",
+            Record::Handover { .. } => "handover",
             Record::RuleFired { .. } => "rule_fired",
             Record::Transfer { .. } => "transfer",
             Record::AutoReply { .. } => "auto_reply",
@@ -202,6 +220,10 @@ impl Record {
                 format!("conversation {conversation}")
             }
             Record::RuleDisabled { rule } => format!("rule {rule}"),
+            Record::Reopen { conversation, .. } => format!("conversation {conversation}"),
+            Record::Handover {
+                conversation, from, ..
+            } => format!("conversation {conversation} from agent {from}"),
             _ => String::new(),
         }
     }
@@ -262,6 +284,12 @@ impl Record {
                 phone,
                 inbox,
                 ..
+            }
+            | Record::Reopen {
+                source,
+                phone,
+                inbox,
+                ..
             } => Columns {
                 campaign: source.campaign(),
                 phone: Some(phone),
@@ -288,7 +316,10 @@ impl Record {
                 agent: Some(agent),
                 ..Columns::default()
             },
-            Record::Release { inbox, agent, .. } => Columns {
+            Record::Release { inbox, agent, .. }
+            | Record::Handover {
+                inbox, to: agent, ..
+            } => Columns {
                 inbox: Some(inbox),
                 agent: Some(agent),
                 ..Columns::default()

@@ -45,6 +45,8 @@ pub struct Shift {
     pub hours: WeeklySchedule,
     /// What its agents are good at: routing prefers them for conversations needing one.
     pub skills: Vec<crate::SkillId>,
+    /// Other inboxes its agents also serve (`also`), besides their own.
+    pub also: Vec<crate::InboxId>,
     /// `days` and `hours` as the scenario wrote them, for reports.
     pub days_text: String,
     pub hours_text: String,

@@ -111,6 +111,9 @@ pub struct InboxSummary {
     pub transfers_in: u64,
     pub transfers_out: u64,
     pub closed_by_rules: u64,
+    /// Closed conversations their customer reopened within the reopen window (counted again
+    /// in `arrivals`).
+    pub reopened: u64,
     /// Agents' time holding conversations after their shift ended, summed over agents.
     pub overtime_s: f64,
     /// Messages from opted-out customers that reached an agent, who cannot answer them by SMS.
@@ -270,6 +273,7 @@ impl InboxSummary {
             transfers_in: m.counts.transfers_in,
             transfers_out: m.counts.transfers_out,
             closed_by_rules: m.counts.closed_by_rules,
+            reopened: m.counts.reopened,
             overtime_s: seconds(m.counts.overtime),
             cannot_reply: m.counts.cannot_reply,
             topics: m

@@ -32,6 +32,8 @@ pub struct ScenarioFile {
     #[serde(default)]
     pub boosts: Vec<BoostFile>,
     #[serde(default)]
+    pub routing: RoutingFile,
+    #[serde(default)]
     pub expect: Vec<Spanned<BTreeMap<String, Spanned<toml::Value>>>>,
 }
 
@@ -90,6 +92,35 @@ impl Words for PacingFile {
         ("eager", Self::Eager),
         ("even", Self::Even),
         ("per_window", Self::PerWindow),
+    ];
+}
+
+#[derive(Deserialize, Default)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a [routing] table like routing = { at_shift_end = \"overtime\", reopen_window = \"24h\", pull = false }"
+)]
+pub struct RoutingFile {
+    #[serde(default)]
+    pub at_shift_end: AtShiftEndFile,
+    pub reopen_window: Option<Duration>,
+    #[serde(default)]
+    pub pull: bool,
+}
+
+#[derive(Default, Clone, Copy)]
+pub enum AtShiftEndFile {
+    #[default]
+    Overtime,
+    Handover,
+    Requeue,
+}
+
+impl Words for AtShiftEndFile {
+    const WORDS: &[(&str, Self)] = &[
+        ("overtime", Self::Overtime),
+        ("handover", Self::Handover),
+        ("requeue", Self::Requeue),
     ];
 }
 
@@ -391,6 +422,12 @@ fn one_of<'de, D: Deserializer<'de>, T: Words>(d: D) -> Result<T, D::Error> {
 }
 
 impl<'de> Deserialize<'de> for PacingFile {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        one_of(d)
+    }
+}
+
+impl<'de> Deserialize<'de> for AtShiftEndFile {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         one_of(d)
     }

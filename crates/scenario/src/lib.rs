@@ -62,6 +62,14 @@ pub struct Scenario {
     pub skills: Vec<String>,
     /// People Match boosts in file order.
     pub boosts: Vec<Boost>,
+    pub routing: model::RoutingSettings,
+}
+
+impl Scenario {
+    /// Every agent of the company, numbered once (see [`model::Staff`]).
+    pub fn staff(&self) -> model::Staff {
+        model::Staff::new(self.inboxes.iter().map(|i| (i.agents, &i.shifts[..])))
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -113,8 +121,7 @@ pub struct Inbox {
     pub shifts: Vec<model::Shift>,
     /// Conversations an agent is auto-assigned at once.
     pub capacity: u32,
-    /// What an agent may hold by pulling work by hand. Checked (>= `capacity`) but not simulated
-    /// yet: simulated agents only take what routing assigns them.
+    /// What an agent may hold by pulling work by hand, when `routing.pull` is on.
     pub capacity_maximum: u32,
     /// Seconds an agent spends on one customer message.
     pub handle_time: Dist,

@@ -106,6 +106,7 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
     let default_customers = merge_customers(&cx, base_customers(), &f.customers)?;
 
     let shift_skills = shifts::skill_names(&f.inboxes);
+    let shift_also = shifts::also_names(&f.inboxes);
     let mut inboxes: Vec<Inbox> = Vec::new();
     for ib in f.inboxes {
         cx.name(&ib.name)?;
@@ -131,6 +132,8 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
         }
     };
 
+    let also = shifts::resolve_also(&cx, &shift_also, inbox_of)?;
+
     let mut numbers: Vec<Number> = Vec::new();
     for n in &f.numbers {
         recipients::parse_phone(n.number.get_ref()).or_else(|m| cx.err(n.number.span(), m))?;
@@ -145,6 +148,12 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
             inbox: inbox_of(&n.inbox)?,
             sla: n.sla.as_ref().map(|d| d.0),
         });
+    }
+
+    for (inbox, groups) in inboxes.iter_mut().zip(also) {
+        for (shift, also) in inbox.shifts.iter_mut().zip(groups) {
+            shift.also = also;
+        }
     }
 
     let mut zones = vec![company.clone()];
@@ -289,7 +298,25 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
         topics: routing.topics,
         skills: routing.skills,
         boosts,
+        routing: resolve_routing(&f.routing),
     })
+}
+
+/// `[routing]`; a closed conversation reopens for 24 hours by default, the window the
+/// platform recommends (DOMAIN.md "Replies and routing").
+fn resolve_routing(r: &file::RoutingFile) -> model::RoutingSettings {
+    model::RoutingSettings {
+        at_shift_end: match r.at_shift_end {
+            file::AtShiftEndFile::Overtime => model::AtShiftEnd::Overtime,
+            file::AtShiftEndFile::Handover => model::AtShiftEnd::Handover,
+            file::AtShiftEndFile::Requeue => model::AtShiftEnd::Requeue,
+        },
+        reopen_window: r
+            .reopen_window
+            .as_ref()
+            .map_or(24 * model::time::HOUR, |d| d.0),
+        pull: r.pull,
+    }
 }
 
 pub(super) fn names<'a>(it: impl Iterator<Item = &'a String>) -> String {

@@ -23,6 +23,53 @@ pub struct ShiftFile {
     pub hours: Spanned<String>,
     #[serde(default)]
     pub skills: Vec<Spanned<String>>,
+    /// Other inboxes these agents also serve.
+    #[serde(default)]
+    pub also: Vec<Spanned<String>>,
+}
+
+/// Each shift group's `also` inbox names, `[inbox][group]`, kept until every inbox is known.
+pub(super) fn also_names(inboxes: &[super::file::InboxFile]) -> Vec<Vec<Vec<Spanned<String>>>> {
+    inboxes
+        .iter()
+        .map(|ib| {
+            ib.shifts
+                .iter()
+                .flat_map(|s| s.get_ref().iter().map(|g| g.also.clone()))
+                .collect()
+        })
+        .collect()
+}
+
+/// Each shift group's `also` inboxes, `[inbox][group]`; `inbox_of` resolves a name.
+pub(super) fn resolve_also(
+    cx: &Ctx,
+    names: &[Vec<Vec<Spanned<String>>>],
+    inbox_of: impl Fn(&Spanned<String>) -> Result<model::InboxId, ScenarioError>,
+) -> Result<Vec<Vec<Vec<model::InboxId>>>, ScenarioError> {
+    let mut all = Vec::new();
+    for (home, groups) in names.iter().enumerate() {
+        let mut per_group = Vec::new();
+        for names in groups {
+            let mut also = Vec::new();
+            for name in names {
+                let other = inbox_of(name)?;
+                if other.index() == home {
+                    return cx.err(
+                        name.span(),
+                        "`also` names other inboxes; these agents serve their own already",
+                    );
+                }
+                if also.contains(&other) {
+                    return cx.err(name.span(), "this inbox is named twice in `also`");
+                }
+                also.push(other);
+            }
+            per_group.push(also);
+        }
+        all.push(per_group);
+    }
+    Ok(all)
 }
 
 /// Each shift group's skill names, `[inbox][group]`, kept until the rules have named theirs:
@@ -75,6 +122,7 @@ fn resolve_shift(cx: &Ctx, s: &ShiftFile) -> Result<Shift, ScenarioError> {
             agents: *s.agents.get_ref(),
             hours: schedule.0,
             skills: Vec::new(),
+            also: Vec::new(),
             days_text: s.days.get_ref().clone(),
             hours_text: s.hours.get_ref().clone(),
         }),

@@ -75,6 +75,7 @@ pub fn engine_config(scn: &Scenario, lists: Lists) -> engine::Config {
         number_sla: scn.numbers.iter().map(|n| n.sla).collect(),
         rules: scn.rules.clone(),
         boosts: scn.boosts.clone(),
+        routing: scn.routing,
         inboxes: scn
             .inboxes
             .iter()
@@ -82,6 +83,7 @@ pub fn engine_config(scn: &Scenario, lists: Lists) -> engine::Config {
                 agents: i.agents,
                 shifts: i.shifts.clone(),
                 capacity: i.capacity,
+                maximum: i.capacity_maximum,
                 sla: i.sla_within,
                 same_agent_window: i.same_agent_window,
             })

@@ -60,9 +60,11 @@ pub struct CampaignMetrics {
 
 #[derive(Debug, Clone, Default)]
 pub struct InboxMetrics {
-    /// Conversations that entered the inbox.
+    /// Conversations that entered the inbox's queue, reopened ones again each time.
     pub arrivals: u64,
     pub arrivals_from_campaigns: u64,
+    /// Closed conversations the customer reopened within the reopen window (among `arrivals`).
+    pub reopened: u64,
     /// Conversations whose agent slot was freed (closed, or the customer went silent).
     pub handled: u64,
     /// Wait from entering the inbox to the first assignment of each conversation: every one
@@ -84,7 +86,8 @@ pub struct InboxMetrics {
     pub closed_by_rules: u64,
     /// Conversations routed here with each topic, and their waits.
     pub topics: BTreeMap<TopicId, TopicMetrics>,
-    /// Time agents held conversations after their shift ended (finishing what they held).
+    /// Time this inbox's agents held conversations after their shift ended (finishing what
+    /// they held).
     pub overtime: Span,
     /// Each shift group's busy and staffed slot-time on shift (empty without shifts).
     pub shift_groups: Vec<shift_time::GroupTime>,
@@ -287,6 +290,32 @@ impl Metrics {
         self.routed.push(inbox);
     }
 
+    /// A closed conversation the customer wrote to again waits anew, with the SLA it had.
+    fn reopen(
+        &mut self,
+        conversation: ConversationId,
+        source: Source,
+        inbox: InboxId,
+        now: Instant,
+    ) {
+        let entry = &mut self.conversations[conversation.index()];
+        entry.entered = now;
+        entry.waiting_in = Some(inbox);
+        let m = &mut self.inboxes[inbox.index()];
+        if let Some(topics) = self.topics.get(&conversation) {
+            for topic in topics {
+                m.topics.entry(*topic).or_default().arrivals += 1;
+            }
+        }
+        m.arrivals += 1;
+        m.reopened += 1;
+        if source.campaign().is_some() {
+            m.arrivals_from_campaigns += 1;
+        }
+        m.enqueue();
+        self.routed.push(inbox);
+    }
+
     fn assign(&mut self, conversation: ConversationId, inbox: InboxId, now: Instant) {
         let entry = &mut self.conversations[conversation.index()];
         entry.waiting_in = None;
@@ -408,7 +437,7 @@ impl Observer for Metrics {
                 agent,
             } => {
                 self.reaches_agent(phone, source, inbox);
-                self.shift_time.assign(inbox, agent, now);
+                self.shift_time.assign(agent, now);
                 self.assign(conversation, inbox, now);
             }
             Record::Handle {
@@ -418,9 +447,18 @@ impl Observer for Metrics {
                 ..
             } => self.reaches_agent(phone, source, inbox),
             Record::Release { inbox, agent, .. } => {
-                let m = &mut self.inboxes[inbox.index()];
-                m.overtime = m.overtime + self.shift_time.release(inbox, agent, now);
-                m.release(now);
+                self.shift_time.release(agent, now);
+                self.inboxes[inbox.index()].release(now);
+            }
+            Record::Reopen {
+                conversation,
+                source,
+                inbox,
+                ..
+            } => self.reopen(conversation, source, inbox, now),
+            Record::Handover { from, to, .. } => {
+                self.shift_time.release(from, now);
+                self.shift_time.assign(to, now);
             }
             Record::RuleFired { .. }
             | Record::RuleDisabled { .. }
@@ -449,7 +487,7 @@ impl Observer for Metrics {
         }
         for (m, (overtime, groups)) in self.inboxes.iter_mut().zip(self.shift_time.finish(end)) {
             m.advance(end);
-            m.overtime = m.overtime + overtime;
+            m.overtime = overtime;
             m.shift_groups = groups;
         }
     }

@@ -446,6 +446,31 @@ impl<'a, O: Observer> MockWorld<'a, O> {
                 inbox,
                 agent,
             },
+            Action::Reopen {
+                conversation,
+                inbox,
+                customer,
+            } => {
+                let c = &self.customers[customer.index()];
+                Record::Reopen {
+                    conversation,
+                    source: c.source,
+                    phone: c.phone,
+                    inbox,
+                }
+            }
+            Action::Handover {
+                conversation,
+                inbox,
+                from,
+                to,
+            } => Record::Handover {
+                conversation,
+                source: self.sources[conversation.index()],
+                inbox,
+                from,
+                to,
+            },
             _ => self.by_rule(action),
         }
     }

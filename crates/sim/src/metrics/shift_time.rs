@@ -3,19 +3,23 @@
 //!   and take nothing new): the stretches with at least one conversation held, outside the hours;
 //! - occupancy: busy slot-time while on shift over staffed slot-time (agents x capacity x the
 //!   time the group was on shift).
+//!
+//! An agent's work counts toward their own shift group and inbox, whichever inbox the
+//! conversation is in (an agent who also serves another inbox is still one agent).
 
 use jiff::tz::TimeZone;
 
 use model::schedule::WeeklySchedule;
 use model::time::{Epoch, Instant, Span};
-use model::{AgentId, InboxId};
+use model::{AgentId, InboxId, ShiftId, Staff};
 use scenario::Scenario;
 
 use engine::schedule::time_outside;
 
 #[derive(Debug, Clone)]
 struct Agent {
-    group: usize,
+    /// `None`: always on shift, nothing to measure.
+    group: Option<ShiftId>,
     load: u32,
     /// Since when the agent has held at least one conversation.
     busy_since: Option<Instant>,
@@ -33,122 +37,117 @@ pub struct GroupTime {
 }
 
 #[derive(Debug, Clone)]
-struct Inbox {
-    hours: Vec<WeeklySchedule>,
-    /// Agents per group, and the capacity of each.
-    staff: Vec<u32>,
-    capacity: u32,
-    /// Empty when the inbox's agents are always on shift.
-    agents: Vec<Agent>,
-    groups: Vec<GroupTime>,
+struct Group {
+    home: InboxId,
+    hours: WeeklySchedule,
+    /// Agents x their inbox's standard capacity.
+    slots: u32,
+    time: GroupTime,
 }
 
 #[derive(Debug, Clone)]
 pub struct ShiftTime {
-    inboxes: Vec<Inbox>,
+    agents: Vec<Agent>,
+    groups: Vec<Group>,
+    /// Per inbox, overtime of its agents' busy stretches that have ended.
+    overtime: Vec<Span>,
     company: TimeZone,
     epoch: Epoch,
 }
 
 impl ShiftTime {
     pub fn new(scn: &Scenario) -> Self {
-        let inboxes = scn
-            .inboxes
-            .iter()
-            .map(|inbox| Inbox {
-                hours: inbox.shifts.iter().map(|s| s.hours.clone()).collect(),
-                staff: inbox.shifts.iter().map(|s| s.agents).collect(),
-                capacity: inbox.capacity,
-                agents: (inbox.shifts.iter().enumerate())
-                    .flat_map(|(g, s)| (0..s.agents).map(move |_| g))
-                    .map(|group| Agent {
-                        group,
-                        load: 0,
-                        busy_since: None,
-                        last_change: Instant::START,
-                    })
-                    .collect(),
-                groups: vec![GroupTime::default(); inbox.shifts.len()],
+        let staff: Staff = scn.staff();
+        let shifts = scn.inboxes.iter().flat_map(|i| &i.shifts);
+        let groups = shifts
+            .zip(&staff.groups)
+            .map(|(shift, g)| Group {
+                home: g.home,
+                hours: shift.hours.clone(),
+                slots: shift.agents * scn.inboxes[g.home.index()].capacity,
+                time: GroupTime::default(),
             })
             .collect();
         ShiftTime {
-            inboxes,
+            agents: (staff.agents.iter())
+                .map(|a| Agent {
+                    group: a.group,
+                    load: 0,
+                    busy_since: None,
+                    last_change: Instant::START,
+                })
+                .collect(),
+            groups,
+            overtime: vec![Span::ZERO; scn.inboxes.len()],
             company: scn.zones[0].tz.clone(),
             epoch: scn.epoch,
         }
     }
 
-    pub fn assign(&mut self, inbox: InboxId, agent: AgentId, now: Instant) {
-        if self.advance(inbox, agent, now) {
-            let a = &mut self.inboxes[inbox.index()].agents[agent.index()];
+    pub fn assign(&mut self, agent: AgentId, now: Instant) {
+        if self.advance(agent, now) {
+            let a = &mut self.agents[agent.index()];
             a.load += 1;
             a.busy_since.get_or_insert(now);
         }
     }
 
-    /// The overtime the agent's busy stretch held, once they hold nothing any more.
-    pub fn release(&mut self, inbox: InboxId, agent: AgentId, now: Instant) -> Span {
-        if !self.advance(inbox, agent, now) {
-            return Span::ZERO;
+    pub fn release(&mut self, agent: AgentId, now: Instant) {
+        if !self.advance(agent, now) {
+            return;
         }
-        let ib = &mut self.inboxes[inbox.index()];
-        let a = &mut ib.agents[agent.index()];
+        let a = &mut self.agents[agent.index()];
         a.load -= 1;
-        if a.load > 0 {
-            return Span::ZERO;
+        if a.load == 0 {
+            self.end_busy(agent, now);
         }
-        let since = a.busy_since.take().unwrap_or(now);
-        time_outside(&ib.hours[a.group], &self.company, self.epoch, since, now)
+    }
+
+    /// The agent's busy stretch is over at `now`: its time outside their hours is overtime.
+    fn end_busy(&mut self, agent: AgentId, now: Instant) {
+        let a = &mut self.agents[agent.index()];
+        let (Some(since), Some(g)) = (a.busy_since.take(), a.group) else {
+            return;
+        };
+        let group = &self.groups[g.index()];
+        let off = time_outside(&group.hours, &self.company, self.epoch, since, now);
+        let overtime = &mut self.overtime[group.home.index()];
+        *overtime = *overtime + off;
     }
 
     /// Adds the agent's busy slot-time on shift up to `now`; whether the agent works shifts.
-    fn advance(&mut self, inbox: InboxId, agent: AgentId, now: Instant) -> bool {
-        let ib = &mut self.inboxes[inbox.index()];
-        let Some(a) = ib.agents.get_mut(agent.index()) else {
+    fn advance(&mut self, agent: AgentId, now: Instant) -> bool {
+        let a = &mut self.agents[agent.index()];
+        let Some(g) = a.group else {
             return false;
         };
+        let group = &mut self.groups[g.index()];
         if a.load > 0 {
             let span = now.saturating_since(a.last_change);
-            let off = time_outside(
-                &ib.hours[a.group],
-                &self.company,
-                self.epoch,
-                a.last_change,
-                now,
-            );
+            let off = time_outside(&group.hours, &self.company, self.epoch, a.last_change, now);
             let on = span.as_millis().saturating_sub(off.as_millis());
-            ib.groups[a.group].busy_slot_ms += u128::from(a.load) * u128::from(on);
+            group.time.busy_slot_ms += u128::from(a.load) * u128::from(on);
         }
         a.last_change = now;
         true
     }
 
-    /// At the end of the run: per inbox, the overtime of agents still busy, and each shift
-    /// group's slot-time.
+    /// At the end of the run: per inbox, the overtime of its agents (those still busy count up
+    /// to the end), and each of its shift groups' slot-time.
     pub fn finish(&mut self, end: Instant) -> Vec<(Span, Vec<GroupTime>)> {
-        (0..self.inboxes.len())
-            .map(|i| {
-                let inbox = InboxId::new(i);
-                let mut overtime = Span::ZERO;
-                for a in 0..self.inboxes[i].agents.len() {
-                    self.advance(inbox, AgentId::new(a), end);
-                    let ib = &mut self.inboxes[i];
-                    if let Some(since) = ib.agents[a].busy_since.take() {
-                        let hours = &ib.hours[ib.agents[a].group];
-                        overtime =
-                            overtime + time_outside(hours, &self.company, self.epoch, since, end);
-                    }
-                }
-                let ib = &mut self.inboxes[i];
-                for (g, time) in ib.groups.iter_mut().enumerate() {
-                    let off =
-                        time_outside(&ib.hours[g], &self.company, self.epoch, Instant::START, end);
-                    let on = end.as_millis().saturating_sub(off.as_millis());
-                    time.staffed_slot_ms =
-                        u128::from(ib.staff[g]) * u128::from(ib.capacity) * u128::from(on);
-                }
-                (overtime, ib.groups.clone())
-            })
-            .collect()
+        for a in AgentId::all(self.agents.len()) {
+            if self.advance(a, end) {
+                self.end_busy(a, end);
+            }
+        }
+        let mut per_inbox: Vec<(Span, Vec<GroupTime>)> =
+            self.overtime.iter().map(|&o| (o, Vec::new())).collect();
+        for group in &mut self.groups {
+            let off = time_outside(&group.hours, &self.company, self.epoch, Instant::START, end);
+            let on = end.as_millis().saturating_sub(off.as_millis());
+            group.time.staffed_slot_ms = u128::from(group.slots) * u128::from(on);
+            per_inbox[group.home.index()].1.push(group.time);
+        }
+        per_inbox
     }
 }

@@ -142,6 +142,16 @@ impl Observer for Timeline {
                 self.busy_change(inbox, source, now, true);
             }
             Record::Release { source, inbox, .. } => self.busy_change(inbox, source, now, false),
+            Record::Reopen {
+                conversation,
+                inbox,
+                ..
+            } => {
+                let entry = &mut self.conversations[conversation.index()];
+                entry.entered = now;
+                entry.waiting_in = Some(inbox);
+                self.queue_change(inbox, now, true);
+            }
             // Routed, then closed at once: it leaves the queue without a wait.
             Record::ClosedByRule {
                 conversation,
