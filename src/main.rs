@@ -277,6 +277,9 @@ fn validate(path: PathBuf) -> Result<(), Failure> {
             );
         }
     }
+    for dead in scn.dead_conditions() {
+        let _ = writeln!(out, "warning: {dead}");
+    }
     if plan.shared_phones > 0 {
         let _ = writeln!(
             out,

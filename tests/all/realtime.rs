@@ -10,8 +10,8 @@ use engine::Action;
 use model::record::Record;
 use model::time::{Instant, MINUTE, Span};
 use model::{
-    ConversationId, CustomerId, Destination, InboxId, Phone, RecipientRef, SkipReason, Source,
-    Status,
+    CampaignId, ConversationId, CustomerId, Destination, InboxId, Phone, RecipientRef, SkipReason,
+    Source, Status,
 };
 use scenario::Scenario;
 use sim::realtime::{self, AgentReply, Agents, Carrier, Clock, Message, Sms, Turn};
@@ -74,6 +74,7 @@ async fn the_async_driver_sends_exactly_what_the_simulator_sends() {
                     body: body.into(),
                     customer: CustomerId::new(0),
                     conversation: None,
+                    campaign: None,
                 })
             })
             .collect();
@@ -140,16 +141,48 @@ fn with_conversations() -> Vec<(&'static str, Scenario)> {
     for inbox in &mut short_sessions.inboxes {
         inbox.same_agent_window = 2 * MINUTE;
     }
+    let mut with_rules = launch_with_rules();
+    for inbox in &mut with_rules.inboxes {
+        inbox.same_agent_window = 2 * MINUTE;
+    }
     vec![
         ("single-500", shipped("single-500.toml")),
         ("launch", shipped("launch.toml")),
         ("launch, two-minute sessions", short_sessions),
+        ("launch with rules and a boost", with_rules),
     ]
+}
+
+/// The launch scenario with routing rules on every condition the live driver must pass on
+/// (the campaign a message answers, its words, its inbox), each kind of action, and a boost.
+fn launch_with_rules() -> Scenario {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/launch.toml");
+    let text = std::fs::read_to_string(&path).unwrap()
+        + r#"
+[[rules]]
+name = "VIP replies get a topic"
+when = { campaign = "VIP early access" }
+then = { add_topic = "VIP" }
+[[rules]]
+name = "Thanks need no reply"
+when = { body_words = ["thanks"] }
+then = { no_reply_needed = true, auto_reply = "You're welcome!" }
+[[rules]]
+name = "Orders to Support"
+when = { body_contains = "order", inbox = "Campaign Replies" }
+then = { move_to_inbox = "Support" }
+[[boosts]]
+name = "VIP first"
+size = "large"
+when = { topic = "VIP" }
+"#;
+    Scenario::parse(&path, &text).unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[tokio::test(start_paused = true)]
 async fn with_live_customers_and_agents_the_async_driver_does_what_the_simulator_does() {
     let (mut handled, mut closes, mut session_ends, mut to_inboxes) = (0, 0, 0, 0);
+    let (mut reopened, mut by_campaign_rule) = (0, 0);
     for (name, scn) in with_conversations() {
         let o = run_audited(&scn, 42);
         let replay = Replay::read(&scn, &o.trace);
@@ -186,6 +219,11 @@ async fn with_live_customers_and_agents_the_async_driver_does_what_the_simulator
             .filter(|(_, a)| matches!(a, Action::Handle { .. }))
             .count();
         closes += replay.closes();
+        reopened += count(&log, |a| matches!(a, Action::Reopen { .. }));
+        by_campaign_rule += count(
+            &log,
+            |a| matches!(a, Action::RuleFired { rule, .. } if rule.index() == 0),
+        );
         session_ends += replay.session_ends;
         to_inboxes += replay
             .messages
@@ -194,8 +232,14 @@ async fn with_live_customers_and_agents_the_async_driver_does_what_the_simulator
             .count();
     }
     // Not vacuous: customers wrote again within sessions, agents closed conversations, sessions
-    // ran out, and messages came to inboxes as well as to numbers.
+    // ran out (and their customers reopened them), messages came to inboxes as well as to
+    // numbers, and rules fired on the campaign a message answers.
     assert!(handled > 0 && closes > 0 && session_ends > 0 && to_inboxes > 0);
+    assert!(reopened > 0 && by_campaign_rule > 0);
+}
+
+fn count(log: &[(Instant, Action)], pick: impl Fn(&Action) -> bool) -> usize {
+    log.iter().filter(|(_, a)| pick(a)).count()
 }
 
 /// Agents who take each turn when the simulator's agents did, and answer when they did.
@@ -326,16 +370,32 @@ impl Replay {
                         unreachable!("background traffic writes to inboxes")
                     }
                 };
-                self.customer_writes(scn, t, phone, to, follow_up, body);
+                self.customer_writes(scn, t, (phone, to, source.campaign()), follow_up, body);
                 return None;
             }
             Record::Deliver { .. } | Record::Fail { .. } => return None,
-            // The scenarios replayed here have no routing rules.
-            Record::RuleFired { .. }
-            | Record::Transfer { .. }
-            | Record::AutoReply { .. }
-            | Record::ClosedByRule { .. }
-            | Record::RuleDisabled { .. } => unreachable!("no rules in the replayed scenarios"),
+            Record::RuleFired { rule, conversation } => Action::RuleFired { rule, conversation },
+            Record::Transfer {
+                conversation,
+                from,
+                to,
+            } => Action::Transfer {
+                conversation,
+                from,
+                to,
+            },
+            Record::AutoReply { conversation, .. } => Action::AutoReply {
+                conversation,
+                customer: self.writing.expect("an auto-reply answers its message"),
+            },
+            Record::ClosedByRule {
+                conversation,
+                inbox,
+            } => Action::ClosedByRule {
+                conversation,
+                inbox,
+            },
+            Record::RuleDisabled { rule } => Action::RuleDisabled { rule },
             Record::Start { campaign, outreach } => Action::Status {
                 campaign,
                 outreach,
@@ -430,8 +490,7 @@ impl Replay {
         &mut self,
         scn: &Scenario,
         at: Instant,
-        phone: Phone,
-        to: Destination,
+        (phone, to, campaign): (Phone, Destination, Option<CampaignId>),
         follow_up: bool,
         body: &str,
     ) {
@@ -468,6 +527,7 @@ impl Replay {
             body: body.into(),
             customer,
             conversation,
+            campaign,
         });
     }
 

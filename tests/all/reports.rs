@@ -246,3 +246,76 @@ fn an_interrupted_run_leaves_no_half_written_report() {
         assert!(!out.exists(), "a killed run must not leave a report folder");
     }
 }
+
+/// What routing did reaches the page: per inbox transfers, closes, reopens and overtime, each
+/// topic's waits, each rule's count, each shift group's occupancy.
+#[test]
+fn the_page_shows_routing_topics_rules_and_shift_groups_when_a_scenario_has_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = r#"
+name = "routed"
+[simulation]
+timezone = "America/New_York"
+start = "2026-12-01T08:00"
+until = "2026-12-02T08:00"
+[customers]
+reply_rate = { dist = "fixed", value = 1 }
+replies = [ { body = "Where is my order?", weight = 1 }, { body = "Thanks!", weight = 1 } ]
+[[numbers]]
+number = "+15550100"
+inbox = "Campaign Replies"
+[[inboxes]]
+name = "Campaign Replies"
+[[inboxes.shifts]]
+agents = 3
+days = "daily"
+hours = "09:00-12:00"
+[[inboxes]]
+name = "Orders"
+agents = 2
+[[campaigns]]
+name = "Shipping delay notice"
+number = "+15550100"
+[[campaigns.outreaches]]
+start = "2026-12-01T09:00"
+recipients = { count = 300 }
+[[rules]]
+name = "Orders move"
+when = { body_words = ["order"] }
+then = { move_to_inbox = "Orders", add_topic = "Order status" }
+[[rules]]
+name = "Thanks close"
+when = { body_words = ["thanks"] }
+then = { close = true }
+"#;
+    let path = dir.path().join("routed.toml");
+    std::fs::write(&path, text).unwrap();
+    let out = dir.path().join("report");
+    let code = Command::new(env!("CARGO_BIN_EXE_campaign-sim"))
+        .arg("run")
+        .arg(&path)
+        .arg("--out")
+        .arg(&out)
+        .status()
+        .unwrap()
+        .code();
+    assert_eq!(code, Some(0));
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    for heading in ["Routing", "Topics", "Rules", "Shift groups"] {
+        assert!(html.contains(&format!("<h2>{heading}</h2>")), "{heading}");
+    }
+    let moved = summary["inboxes"][1]["transfers_in"].as_u64().unwrap();
+    let closed = summary["inboxes"][0]["closed_by_rules"].as_u64().unwrap();
+    assert!(moved > 0 && closed > 0);
+    // The Routing row of "Orders" shows its transfers in; each rule's count is on the page.
+    assert!(
+        html.contains(&format!("<tr><td>Orders</td><td>{moved}</td>")),
+        "{html}"
+    );
+    let fired = summary["rules"][1]["fired"].as_u64().unwrap();
+    assert!(html.contains(&format!("<tr><td>Thanks close</td><td>{fired}</td>")));
+    assert!(html.contains("<td>Order status</td>"));
+    assert!(html.contains("<td>09:00-12:00</td>"));
+}

@@ -369,3 +369,85 @@ fn rules_naming_what_does_not_exist_are_rejected_where_written() {
         "a rule needs at least one action",
     );
 }
+
+/// SPEC.md's "Routing (scenario keys)" example, copied as written (issue 9 began with it being
+/// refused), completed with the inboxes and the campaign it names: it reads, and runs audited.
+const SPEC_ROUTING_EXAMPLE: &str = r#"
+[[inboxes]]
+name = "Campaign Replies"
+sla = { within = "5m", target = 0.9 }
+capacity = { standard = 3, maximum = 5 }   # maximum: what an agent may pull by hand (routing.pull = true)
+[[inboxes.shifts]]                         # instead of `agents = N`; days/hours on the company clock
+agents = 4
+days = "mon-fri"                           # same day keys as schedules
+hours = "08:00-16:00"
+skills = ["spanish"]                       # optional
+also = ["Support"]                         # optional: these agents also serve these inboxes
+[[inboxes.shifts]]
+agents = 3
+days = "mon-sat"
+hours = "12:00-20:00"
+
+[routing]
+at_shift_end = "overtime"                  # overtime (finish what you hold) | handover | requeue
+reopen_window = "24h"
+pull = false                               # true: agents pull up to `maximum` when the queue waits
+
+[[numbers]]
+number = "+15550100"
+inbox = "Campaign Replies"
+sla = "2m"                                 # optional entry-point SLA: overrides the inbox SLA
+
+[[rules]]                                  # file order = sort order; every condition given must hold
+name = "Orders go to the Orders inbox"
+when = { body_words = ["order", "tracking"], inbox = "Campaign Replies" }
+# other conditions: body_contains = "refund" (case-insensitive substring), body_regex = "(?i)^where",
+#                   number = "+15550100", topic = "VIP", campaign = "Shipping delay notice"
+then = { move_to_inbox = "Orders", add_topic = "Order status" }
+# other actions: needs_skill = "spanish", auto_reply = "text", no_reply_needed = true, close = true
+
+[[boosts]]                                 # People Match: scores add up; highest first, then earliest due
+name = "VIP waiting"
+size = "large"                             # small 1 | medium 3 | large 5 | very_large 10
+when = { topic = "VIP", waited_longer_than = "3m" }
+# other conditions: inbox, skill, overdue = true, due_within = "2m"
+"#;
+
+#[test]
+fn the_spec_routing_example_reads_and_runs_audited() {
+    let text = format!(
+        r#"
+name = "spec routing"
+[simulation]
+timezone = "America/New_York"
+start = "2026-12-01T08:00"
+until = "2026-12-02T08:00"
+[customers]
+reply_rate = {{ dist = "fixed", value = 1 }}
+{REPLIES}
+{SPEC_ROUTING_EXAMPLE}
+[[inboxes]]
+name = "Support"
+agents = 2
+[[inboxes]]
+name = "Orders"
+agents = 2
+[[campaigns]]
+name = "Shipping delay notice"
+number = "+15550100"
+[[campaigns.outreaches]]
+start = "2026-12-01T09:00"
+recipients = {{ count = 300 }}
+"#
+    );
+    let scn = scenario(&text);
+    assert_eq!(scn.routing.at_shift_end, model::AtShiftEnd::Overtime);
+    assert_eq!(scn.routing.reopen_window, 24 * model::time::HOUR);
+    assert_eq!(scn.inboxes[0].shifts[0].also, [InboxId::new(1)]);
+    let outcome = run_audited(&scn, 1);
+    let moved = outcome
+        .trace
+        .iter()
+        .filter(|(_, r)| matches!(r, Record::Transfer { to, .. } if *to == InboxId::new(2)));
+    assert!(moved.count() > 0, "the order rule moves replies to Orders");
+}

@@ -1,10 +1,11 @@
 //! `index.html`: one self-contained page (no external requests) with the run's facts, warnings,
-//! thresholds, the campaign and inbox tables, and every chart inlined as SVG.
+//! thresholds, the campaign and inbox tables, what routing did (when it did anything), and every
+//! chart inlined as SVG.
 
 use std::fmt::Write;
 
 use super::show;
-use super::summary::{CampaignSummary, InboxSummary, Summary};
+use super::summary::{CampaignSummary, InboxSummary, RuleSummary, ShiftGroupSummary, Summary};
 use super::verdict::Verdict;
 use crate::charts::Chart;
 
@@ -40,6 +41,10 @@ pub fn render(s: &Summary, charts: &[Chart]) -> String {
     thresholds(&mut h, &s.expectations);
     campaigns(&mut h, &s.campaigns);
     inboxes(&mut h, &s.inboxes);
+    routing(&mut h, &s.inboxes);
+    topics(&mut h, &s.inboxes);
+    rules(&mut h, &s.rules);
+    shift_groups(&mut h, &s.shift_groups);
     h.push_str("<h2>Charts</h2>\n");
     for c in charts {
         figure(&mut h, c);
@@ -138,6 +143,95 @@ fn inboxes(h: &mut String, inboxes: &[InboxSummary]) {
             show::percent(i.sla_target),
             show::duration(i.sla_within_s),
             show::percent(i.utilization)
+        );
+    }
+    h.push_str("</table>\n");
+}
+
+/// Per inbox, what routing did besides queueing: shown only when something happened.
+fn routing(h: &mut String, inboxes: &[InboxSummary]) {
+    let quiet = |i: &InboxSummary| {
+        i.transfers_in + i.transfers_out + i.closed_by_rules + i.reopened + i.cannot_reply == 0
+            && i.overtime_s == 0.0
+    };
+    if inboxes.iter().all(quiet) {
+        return;
+    }
+    h.push_str("<h2>Routing</h2>\n<table><tr><th>inbox</th><th>transfers in</th><th>transfers out</th><th>closed by rules</th><th>reopened</th><th>overtime</th><th>cannot reply (opted out)</th></tr>\n");
+    for i in inboxes {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&i.name),
+            i.transfers_in,
+            i.transfers_out,
+            i.closed_by_rules,
+            i.reopened,
+            show::duration(i.overtime_s),
+            i.cannot_reply
+        );
+    }
+    h.push_str("</table>\n");
+}
+
+fn topics(h: &mut String, inboxes: &[InboxSummary]) {
+    if inboxes.iter().all(|i| i.topics.is_empty()) {
+        return;
+    }
+    h.push_str("<h2>Topics</h2>\n<table><tr><th>inbox</th><th>topic</th><th>arrivals</th><th>wait p50</th><th>wait p90</th></tr>\n");
+    let wait = |w: Option<f64>| w.map_or("-".into(), show::duration);
+    for i in inboxes {
+        for (topic, t) in &i.topics {
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&i.name),
+                esc(topic),
+                t.arrivals,
+                wait(t.wait_p50_s),
+                wait(t.wait_p90_s)
+            );
+        }
+    }
+    h.push_str("</table>\n");
+}
+
+fn rules(h: &mut String, rules: &[RuleSummary]) {
+    if rules.is_empty() {
+        return;
+    }
+    h.push_str(
+        "<h2>Rules</h2>\n<table><tr><th>rule</th><th>fired</th><th>switched off</th></tr>\n",
+    );
+    for r in rules {
+        let off = r
+            .disabled_after_loops
+            .map_or("-".into(), |n| format!("after {n} loops"));
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&r.name),
+            r.fired,
+            off
+        );
+    }
+    h.push_str("</table>\n");
+}
+
+fn shift_groups(h: &mut String, groups: &[ShiftGroupSummary]) {
+    if groups.is_empty() {
+        return;
+    }
+    h.push_str("<h2>Shift groups</h2>\n<table><tr><th>inbox</th><th>days</th><th>hours</th><th>agents</th><th>occupancy</th></tr>\n");
+    for g in groups {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&g.inbox),
+            esc(&g.days),
+            esc(&g.hours),
+            g.agents,
+            g.occupancy.map_or("-".into(), show::percent)
         );
     }
     h.push_str("</table>\n");

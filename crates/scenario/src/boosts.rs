@@ -1,6 +1,7 @@
-//! `[[boosts]]`: People Match boosts. Inboxes must exist; topics and skills must be ones the
-//! rules name (only rules give a conversation topics and skills, so any other name could never
-//! match); each boost is checked where it is written.
+//! `[[boosts]]`: People Match boosts. Inboxes must exist; each boost is checked where it is
+//! written. A topic or skill that no rule gives a conversation is accepted (SPEC.md's own example
+//! boosts a topic only a commented-out rule would add) and `validate` warns about it
+//! ([`super::Scenario::dead_conditions`]).
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -45,13 +46,14 @@ pub struct BoostWhenFile {
     pub due_within: Option<Duration>,
 }
 
-/// The boosts in file order; `topics` and `skills` are the names the rules interned.
+/// The boosts in file order; `topics` and `skills` are the names the rules interned, to which
+/// the boosts' own are added.
 pub fn resolve_boosts(
     cx: &Ctx,
     files: &[BoostFile],
     inboxes: &[Inbox],
-    topics: &[String],
-    skills: &[String],
+    topics: &mut Vec<String>,
+    skills: &mut Vec<String>,
 ) -> Result<Vec<Boost>, ScenarioError> {
     let mut out = Vec::new();
     for (i, b) in files.iter().enumerate() {
@@ -84,41 +86,29 @@ pub fn resolve_boosts(
                 "`overdue = false` is not a condition; write `overdue = true` or leave it out",
             );
         }
-        let lookup = |name: &Spanned<String>, all: &[String], what: &str, named_by: &str| match all
-            .iter()
-            .position(|n| n == name.get_ref())
-        {
-            Some(i) => Ok(i),
-            None => cx.err(
-                name.span(),
-                format!(
-                    "unknown {what} {:?}; {named_by}: {}",
-                    name.get_ref(),
-                    if all.is_empty() {
-                        "none".to_string()
-                    } else {
-                        names(all.iter())
-                    }
-                ),
-            ),
+        let inbox = match &w.inbox {
+            None => None,
+            Some(name) => match inboxes.iter().position(|i| i.name == *name.get_ref()) {
+                Some(i) => Some(InboxId::new(i)),
+                None => {
+                    return cx.err(
+                        name.span(),
+                        format!(
+                            "unknown inbox {:?}; inboxes are: {}",
+                            name.get_ref(),
+                            names(inboxes.iter().map(|i| &i.name))
+                        ),
+                    );
+                }
+            },
         };
-        let inbox_names: Vec<String> = inboxes.iter().map(|i| i.name.clone()).collect();
+        for name in [&w.topic, &w.skill].into_iter().flatten() {
+            cx.name(name)?;
+        }
         let when = BoostWhen {
-            inbox: w
-                .inbox
-                .as_ref()
-                .map(|n| lookup(n, &inbox_names, "inbox", "inboxes are").map(InboxId::new))
-                .transpose()?,
-            topic: w
-                .topic
-                .as_ref()
-                .map(|n| lookup(n, topics, "topic", "topics the rules name are").map(TopicId::new))
-                .transpose()?,
-            skill: w
-                .skill
-                .as_ref()
-                .map(|n| lookup(n, skills, "skill", "skills the rules name are").map(SkillId::new))
-                .transpose()?,
+            inbox,
+            topic: (w.topic.as_ref()).map(|t| TopicId::new(super::rules::intern(topics, t))),
+            skill: (w.skill.as_ref()).map(|s| SkillId::new(super::rules::intern(skills, s))),
             waited_longer_than: w.waited_longer_than.map(|d| d.0),
             overdue: w.overdue.is_some(),
             due_within: w.due_within.map(|d| d.0),

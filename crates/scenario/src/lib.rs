@@ -32,7 +32,7 @@ use model::boosts::Boost;
 use model::rules::Rule;
 use model::schedule::WeeklySchedule;
 use model::time::{Epoch, Instant, Span};
-use model::{CampaignId, InboxId, NumberId, ZoneId};
+use model::{CampaignId, InboxId, NumberId, SkillId, TopicId, ZoneId};
 use model::{Pacing, Window};
 
 #[derive(Debug, Clone)]
@@ -66,6 +66,42 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// Conditions that can never hold, worded for a warning: topics that rules or boosts look
+    /// for but no rule adds, and skills that boosts look for but no rule asks for (only rules
+    /// give conversations topics and needed skills). Usually a typo.
+    pub fn dead_conditions(&self) -> Vec<String> {
+        let added: Vec<TopicId> = self.rules.iter().filter_map(|r| r.then.add_topic).collect();
+        let needed: Vec<SkillId> = self
+            .rules
+            .iter()
+            .filter_map(|r| r.then.needs_skill)
+            .collect();
+        let sought_topics = (self.rules.iter().filter_map(|r| r.when.topic))
+            .chain(self.boosts.iter().filter_map(|b| b.when.topic));
+        let mut dead: Vec<TopicId> = sought_topics.filter(|t| !added.contains(t)).collect();
+        dead.sort_unstable();
+        dead.dedup();
+        let mut dead_skills: Vec<SkillId> = (self.boosts.iter())
+            .filter_map(|b| b.when.skill)
+            .filter(|s| !needed.contains(s))
+            .collect();
+        dead_skills.sort_unstable();
+        dead_skills.dedup();
+        let topics = dead.into_iter().map(|t| {
+            format!(
+                "no rule adds topic {:?}: the conditions on it never hold",
+                self.topics[t.index()]
+            )
+        });
+        let skills = dead_skills.into_iter().map(|s| {
+            format!(
+                "no rule asks for skill {:?}: the boosts on it never hold",
+                self.skills[s.index()]
+            )
+        });
+        topics.chain(skills).collect()
+    }
+
     /// Every agent of the company, numbered once (see [`model::Staff`]).
     pub fn staff(&self) -> model::Staff {
         model::Staff::new(self.inboxes.iter().map(|i| (i.agents, &i.shifts[..])))

@@ -272,8 +272,13 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
     let expectations = resolve_expectations(&cx, &f.expect, &campaigns, &inboxes)?;
     let mut routing = rules::resolve_rules(&cx, &f.rules, &inboxes, &numbers, &campaigns)?;
     // A boost's `skill` is one a rule can ask for; shift skills come after the rules' own.
-    let boosts =
-        boosts::resolve_boosts(&cx, &f.boosts, &inboxes, &routing.topics, &routing.skills)?;
+    let boosts = boosts::resolve_boosts(
+        &cx,
+        &f.boosts,
+        &inboxes,
+        &mut routing.topics,
+        &mut routing.skills,
+    )?;
     shifts::add_skills(&cx, &mut inboxes, &shift_skills, &mut routing.skills)?;
 
     Ok(Scenario {

@@ -19,7 +19,8 @@ use std::time::Duration;
 use engine::{Action, Config, Engine, Inbound};
 use model::time::Instant;
 use model::{
-    AgentId, ConversationId, CustomerId, Destination, InboxId, NumberId, Phone, RecipientRef,
+    AgentId, CampaignId, ConversationId, CustomerId, Destination, InboxId, NumberId, Phone,
+    RecipientRef,
 };
 use tokio::sync::mpsc;
 
@@ -83,6 +84,9 @@ pub struct Message {
     pub customer: CustomerId,
     /// The conversation this message continues, if the customer had one.
     pub conversation: Option<ConversationId>,
+    /// The campaign this message answers, if the sender knows it (rules on `campaign` look at
+    /// it).
+    pub campaign: Option<CampaignId>,
 }
 
 /// An agent starts on a customer's message: a conversation just assigned to them, or the
@@ -157,9 +161,7 @@ impl<A: Agents> World for Live<'_, A> {
                     body: &m.body,
                     customer: m.customer,
                     conversation: m.conversation,
-                    // A live message comes without the campaign it answers; rules on
-                    // `campaign` do not match it.
-                    campaign: None,
+                    campaign: m.campaign,
                 };
                 engine.on_inbound(now, msg, decided);
             }
