@@ -284,3 +284,31 @@ fn the_reopen_window_counts_from_the_close() {
     let short = run_audited(&slow_customers("[routing]\nreopen_window = \"4m\""), 1);
     assert_eq!(count(&short, |r| matches!(r, Record::Reopen { .. })), 0);
 }
+
+#[test]
+fn hours_that_run_through_midnight_are_one_shift_whatever_happens_at_its_end() {
+    // One agent working every day 00:00-24:00, with more work than they can finish by midnight:
+    // the day's end is no shift end, so requeueing changes nothing.
+    let inboxes = r#"
+[[inboxes]]
+name = "Campaign Replies"
+capacity = { standard = 2 }
+[[inboxes.shifts]]
+agents = 1
+days = "daily"
+hours = "00:00-24:00""#;
+    let run = |at_end: &str| {
+        let routing = format!("[routing]\nat_shift_end = \"{at_end}\"");
+        run_audited(&desk(3, "10m", inboxes, &routing), 1).trace
+    };
+    let overtime = run("overtime");
+    let midnight = after(16 * HOUR);
+    assert!(
+        overtime
+            .iter()
+            .any(|&(t, r)| t > midnight && matches!(r, Record::Handle { .. })),
+        "sessions run past midnight"
+    );
+    assert!(overtime == run("requeue"));
+    assert!(overtime == run("handover"));
+}

@@ -836,6 +836,22 @@ impl<L: SendLimit> Engine<L> {
     /// The group's shift is over: its agents let go of the conversations that wait on the
     /// customer; those they are writing in go when the message is done (`on_agent_reply`).
     fn end_shift(&mut self, group: ShiftId, now: Instant, out: &mut Vec<Action>) {
+        let mut members = self.agents.members(group);
+        let Some(first) = members.next() else {
+            return;
+        };
+        // Hours that run on (to midnight, and from midnight) are one shift: its end comes later.
+        if let Some(end) = self.agents.shift_end(first, now) {
+            let holding = self
+                .agents
+                .members(group)
+                .any(|a| !self.agents.held(a).is_empty());
+            if holding {
+                self.shift_end[group.index()] = Some(end);
+                self.set_timer(end, Timer::ShiftEnd(group));
+            }
+            return;
+        }
         for agent in self.agents.members(group) {
             let between: Vec<ConversationId> = (self.agents.held(agent).iter())
                 .copied()
