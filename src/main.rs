@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use campaign_sim::model::time::Instant;
+use campaign_sim::model::{CampaignId, CompanyClock};
 use campaign_sim::scenario::{Scenario, ScenarioError};
 use campaign_sim::sim;
 use campaign_sim::{check, report};
@@ -201,6 +202,37 @@ fn check(
     }
 }
 
+/// What would reach everyone, in a planner's words.
+fn what_if_line(w: &sim::WhatIf, p: &sim::CampaignPlan, company: &CompanyClock) -> String {
+    let split = match w.split {
+        Some(k) => format!(
+            "split the list evenly over {k} campaigns (each has its own limit of 480 an hour)"
+        ),
+        None => format!(
+            "no split into up to {} campaigns reaches everyone (the schedule or a stop is the limit)",
+            sim::MAX_SPLIT
+        ),
+    };
+    let later = match w.all_sent_at {
+        None => {
+            "no later end reaches everyone (the schedule never opens again, or a stop comes first)"
+                .to_string()
+        }
+        Some(t) => {
+            let what = if p.unreached_at_end > 0 {
+                "an end time"
+            } else {
+                "a horizon (`simulation.until`)"
+            };
+            format!(
+                "{what} after {} (the last send without one)",
+                company.month_day_time(t)
+            )
+        }
+    };
+    format!("to reach all {}: {split}; or {later}", p.recipients)
+}
+
 fn cannot_write(what: &str, dir: &Path, e: io::Error) -> Failure {
     Failure::Input(format!("cannot write {what} to {}: {e}", dir.display()))
 }
@@ -262,19 +294,21 @@ fn validate(path: PathBuf) -> Result<(), Failure> {
             }
         }
     }
-    for (c, p) in scn.campaigns.iter().zip(&plan.campaigns) {
+    for ((c, campaign), p) in scn.campaigns.iter().enumerate().zip(&plan.campaigns) {
         if p.sends == 0 && p.recipients > 0 {
             let _ = writeln!(
                 out,
                 "warning: campaign {:?} can send nothing: check its start, end and schedule",
-                c.name
+                campaign.name
             );
         } else if p.unreached > 0 {
             let _ = writeln!(
                 out,
                 "warning: campaign {:?}: {} of {} recipients cannot be sent before the end time or horizon",
-                c.name, p.unreached, p.recipients
+                campaign.name, p.unreached, p.recipients
             );
+            let what_if = sim::what_if(&scn, CampaignId::new(c));
+            let _ = writeln!(out, "  {}", what_if_line(&what_if, p, &company));
         }
     }
     for dead in scn.dead_conditions() {

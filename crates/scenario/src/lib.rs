@@ -66,6 +66,33 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// This scenario with `campaigns` in place of its own, as the send plan sees it: no
+    /// thresholds and no routing (they name campaigns by position, and the plan has no
+    /// replies). For what-if plans, without copying the other campaigns' lists.
+    pub fn sending_only(&self, campaigns: Vec<Campaign>) -> Scenario {
+        Scenario {
+            name: self.name.clone(),
+            path: self.path.clone(),
+            sha256: self.sha256.clone(),
+            seed: self.seed,
+            zones: self.zones.clone(),
+            epoch: self.epoch,
+            until: self.until,
+            limits: self.limits.clone(),
+            carrier: self.carrier.clone(),
+            customers: self.customers.clone(),
+            numbers: self.numbers.clone(),
+            inboxes: self.inboxes.clone(),
+            campaigns,
+            expectations: Vec::new(),
+            rules: Vec::new(),
+            topics: Vec::new(),
+            skills: Vec::new(),
+            boosts: Vec::new(),
+            routing: self.routing,
+        }
+    }
+
     /// Conditions that can never hold, worded for a warning: topics that rules or boosts look
     /// for but no rule adds, and skills that boosts look for but no rule asks for (only rules
     /// give conversations topics and needed skills). Usually a typo.

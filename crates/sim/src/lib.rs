@@ -25,7 +25,7 @@ use scenario::Scenario;
 
 pub use closed_hours::closed_hours;
 pub use metrics::{CampaignMetrics, InboxMetrics, Metrics, RuleMetrics, Timeline, TopicMetrics};
-pub use plan::{CampaignPlan, Plan, plan};
+pub use plan::{CampaignPlan, MAX_SPLIT, Plan, WhatIf, plan, what_if};
 
 use driver::Driver;
 use mock_world::MockWorld;
