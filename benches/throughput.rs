@@ -1,4 +1,5 @@
-//! `cargo bench`: events per second and peak memory on the shipped scenarios.
+//! `cargo bench`: events per second, replications per second (one thread) and peak memory on
+//! the shipped scenarios.
 //! Timings on shared machines are noisy: compare runs side by side, as ratios.
 
 use std::path::Path;
@@ -19,8 +20,8 @@ fn main() {
     let filter = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     println!(
-        "{:<16} {:>5} {:>12} {:>9} {:>14} {:>14}",
-        "scenario", "runs", "events/run", "s/run", "events/s", "peak RSS MiB"
+        "{:<16} {:>5} {:>12} {:>9} {:>9} {:>14} {:>14}",
+        "scenario", "runs", "events/run", "s/run", "runs/s", "events/s", "peak RSS MiB"
     );
     for (file, runs) in [
         ("single-500.toml", 200),
@@ -38,11 +39,12 @@ fn main() {
         }
         let secs = started.elapsed().as_secs_f64();
         println!(
-            "{:<16} {:>5} {:>12} {:>9.3} {:>14.0} {:>14}",
+            "{:<16} {:>5} {:>12} {:>9.3} {:>9.1} {:>14.0} {:>14}",
             file.trim_end_matches(".toml"),
             runs,
             events / runs,
             secs / runs as f64,
+            runs as f64 / secs,
             events as f64 / secs,
             peak_rss_mib().map_or("n/a".into(), |m| format!("{m:.0}"))
         );

@@ -367,7 +367,11 @@ proptest! {
         let text = toml(&world, &campaigns);
         let scn = Scenario::parse(Path::new("prop.toml"), &text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
         // run_audited fails on any violation and checks conservation per campaign.
-        run_audited(&scn, seed);
+        let outcome = run_audited(&scn, seed);
+        // A run without a horizon ends with its work: no timer with nothing to do outlasts it.
+        if let (None, Some(&(last, _))) = (scn.until, outcome.trace.last()) {
+            prop_assert_eq!(outcome.end, last, "{}", text);
+        }
     }
 
     #[test]

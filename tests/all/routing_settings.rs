@@ -136,13 +136,30 @@ fn overtime_s(o: &sim::Outcome) -> u64 {
     o.inboxes[0].overtime.as_millis() / 1000
 }
 
+/// `scn` with `count` recipients instead of 300.
+fn with_recipients(mut scn: Scenario, count: u32) -> Scenario {
+    match &mut scn.campaigns[0].outreaches[0].recipients {
+        scenario::Recipients::Generated { count: n, .. } => *n = count,
+        scenario::Recipients::Listed { .. } => unreachable!("the desk's list is generated"),
+    }
+    scn
+}
+
 #[test]
 fn at_shift_end_agents_finish_hand_over_or_let_go_of_what_they_hold() {
     let noon = after(4 * HOUR);
     let morning = |a: AgentId| a.index() < 3;
-    let overtime = run_audited(&noon_change("overtime"), 1);
-    let handover = run_audited(&noon_change("handover"), 1);
-    let requeue = run_audited(&noon_change("requeue"), 1);
+    // 24 customers: the morning shift has taken everyone by noon, and holds sessions then.
+    let light = |at_end: &str| run_audited(&with_recipients(noon_change(at_end), 24), 1);
+    let (overtime, handover, requeue) = (light("overtime"), light("handover"), light("requeue"));
+    let waiting_at_noon = |o: &sim::Outcome| {
+        let routed = count(o, |r| matches!(r, Record::Route { .. }));
+        let taken = (o.trace.iter())
+            .filter(|&&(t, r)| t < noon && matches!(r, Record::Assign { .. }))
+            .count();
+        routed - taken
+    };
+    assert_eq!(waiting_at_noon(&handover), 0);
 
     // Overtime: the morning agents keep their sessions past noon.
     let kept = overtime.trace.iter().filter(|&&(t, r)| {
@@ -191,6 +208,29 @@ fn at_shift_end_agents_finish_hand_over_or_let_go_of_what_they_hold() {
     // Finishing only the message in hand is less overtime than finishing every session.
     assert!(overtime_s(&handover) < overtime_s(&overtime));
     assert!(overtime_s(&requeue) < overtime_s(&overtime));
+}
+
+#[test]
+fn at_a_shift_change_customers_waiting_in_the_queue_come_before_handed_over_sessions() {
+    // 300 customers: hundreds still wait at noon, so the afternoon agents' every slot goes to
+    // them, whichever timer was set first; the morning sessions find no room and are let go.
+    let noon = after(4 * HOUR);
+    let busy = run_audited(&noon_change("handover"), 1);
+    let at_noon: Vec<Record> = (busy.trace.iter())
+        .filter(|&&(t, _)| t == noon)
+        .map(|&(_, r)| r)
+        .collect();
+    let assigned = at_noon
+        .iter()
+        .filter(|r| matches!(r, Record::Assign { .. }))
+        .count();
+    assert_eq!(assigned, 4, "two afternoon agents with room for two each");
+    assert!(!at_noon.iter().any(|r| matches!(r, Record::Handover { .. })));
+    assert!(
+        at_noon
+            .iter()
+            .any(|r| matches!(r, Record::Release { agent, .. } if agent.index() < 3))
+    );
 }
 
 /// A hundred always-on agents, more than the replies and their sessions need; customers write twice and think 20
@@ -311,4 +351,56 @@ hours = "00:00-24:00""#;
     );
     assert!(overtime == run("requeue"));
     assert!(overtime == run("handover"));
+}
+
+/// Five customers, one follow-up each, and no horizon: the run must end with its last record,
+/// not at a shift end or a shift start that has nothing left to do.
+fn without_horizon(at_shift_end: &str, shifts: &str) -> Scenario {
+    scenario(&format!(
+        r#"
+name = "no horizon"
+[simulation]
+timezone = "America/New_York"
+start = "2026-12-01T08:00"
+[customers]
+reply_rate = {{ dist = "fixed", value = 1 }}
+reply_delay = {{ dist = "fixed", value = "5m" }}
+follow_ups = {{ dist = "fixed", value = 2 }}
+think_time = {{ dist = "fixed", value = "1m" }}
+replies = [ {{ body = "Where is my order?", weight = 1 }} ]
+[routing]
+at_shift_end = "{at_shift_end}"
+[[numbers]]
+number = "+15550100"
+inbox = "Campaign Replies"
+[[inboxes]]
+name = "Campaign Replies"
+capacity = {{ standard = 1 }}
+{shifts}
+[[campaigns]]
+name = "Shipping delay notice"
+number = "+15550100"
+[[campaigns.outreaches]]
+start = "2026-12-01T08:00"
+recipients = {{ count = 5 }}
+"#
+    ))
+}
+
+#[test]
+fn a_run_without_a_horizon_ends_with_its_last_record_not_at_a_shift_edge() {
+    let day = "[[inboxes.shifts]]\nagents = 2\ndays = \"daily\"\nhours = \"08:00-20:00\"";
+    let and_wednesday =
+        format!("{day}\n[[inboxes.shifts]]\nagents = 1\ndays = \"wed\"\nhours = \"08:00-09:00\"");
+    for (at_end, shifts) in [
+        ("overtime", day),
+        ("handover", day),
+        ("requeue", day),
+        ("overtime", and_wednesday.as_str()),
+    ] {
+        let outcome = run_audited(&without_horizon(at_end, shifts), 1);
+        let last = outcome.trace.last().unwrap().0;
+        assert!(last < after(HOUR), "all work is done within the first hour");
+        assert_eq!(outcome.end, last, "{at_end}, {shifts}");
+    }
 }

@@ -110,7 +110,7 @@ impl Agents {
     }
 
     fn load(&self, a: AgentId) -> u32 {
-        u32::try_from(self.held[a.index()].len()).expect("loads stay under capacity")
+        u32::try_from(self.held[a.index()].len()).expect("a load is at most a u32 capacity")
     }
 
     fn has_room(&self, a: AgentId) -> bool {

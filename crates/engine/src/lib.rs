@@ -105,7 +105,8 @@ pub enum Action {
         agent: AgentId,
     },
     /// The customer wrote within the reopen window of their closed conversation: it enters its
-    /// inbox again; an `Assign` follows at once when its last agent is on shift with room.
+    /// inbox again; an `Assign` follows at once when its last agent is on shift with standard
+    /// room.
     Reopen {
         conversation: ConversationId,
         inbox: InboxId,
@@ -159,15 +160,15 @@ enum Timer {
 impl Timer {
     /// Order of timers due at the same instant: "nothing is sent at or after an end or a stop"
     /// must not depend on which timer was set first, so ends and stops go before anything that
-    /// can send, and starts before the sends they enable. Others keep the order they were set in.
+    /// can send, and starts before the sends they enable. A shift's end goes last: the agents
+    /// coming on take the customers waiting in the queue before any session handed over to
+    /// them. Others keep the order they were set in.
     fn rank(self) -> u8 {
         match self {
             Timer::OutreachEnd(..) | Timer::OutreachStop(..) => 0,
             Timer::OutreachStart(..) => 1,
-            Timer::Campaign(_)
-            | Timer::SessionEnd(_)
-            | Timer::ShiftStart(_)
-            | Timer::ShiftEnd(_) => 2,
+            Timer::Campaign(_) | Timer::SessionEnd(_) | Timer::ShiftStart(_) => 2,
+            Timer::ShiftEnd(_) => 3,
         }
     }
 }
@@ -565,12 +566,31 @@ impl<L: SendLimit> Engine<L> {
                 return;
             }
             self.timers.pop();
+            // A wake-up dropped for having nothing to do is forgotten, so that the next work
+            // (an outreach starting, a conversation waiting or taken) sets it again.
+            match timer {
+                Timer::Campaign(c) if self.campaigns[c.index()].wake == Some(t) => {
+                    self.campaigns[c.index()].wake = None;
+                }
+                Timer::ShiftStart(i) if self.shift_wake[i.index()] == Some(t) => {
+                    self.shift_wake[i.index()] = None;
+                }
+                Timer::ShiftEnd(g) if self.shift_end[g.index()] == Some(t) => {
+                    self.shift_end[g.index()] = None;
+                }
+                _ => {}
+            }
         }
     }
 
     fn is_stale(&self, t: Instant, timer: Timer) -> bool {
         match timer {
-            Timer::Campaign(c) => self.campaigns[c.index()].wake != Some(t),
+            // A campaign none of whose outreaches is sending has no slot to use.
+            Timer::Campaign(c) => {
+                let campaign = &self.campaigns[c.index()];
+                campaign.wake != Some(t)
+                    || !(campaign.outreaches.iter()).any(|o| o.status == Status::InProgress)
+            }
             Timer::OutreachStart(c, o) => self.outreach(c, o).status != Status::Scheduled,
             Timer::OutreachEnd(c, o) | Timer::OutreachStop(c, o) => {
                 self.outreach(c, o).status.is_terminal()
@@ -579,8 +599,18 @@ impl<L: SendLimit> Engine<L> {
                 self.conversations[conversation.index()].state,
                 ConversationState::AwaitingCustomer { until, .. } if t > until
             ),
-            Timer::ShiftStart(inbox) => self.shift_wake[inbox.index()] != Some(t),
-            Timer::ShiftEnd(group) => self.shift_end[group.index()] != Some(t),
+            // With nobody waiting or nothing held, a shift's start or end has nothing to do; a run
+            // without a horizon must not last until it.
+            Timer::ShiftStart(inbox) => {
+                self.shift_wake[inbox.index()] != Some(t) || self.waiting[inbox.index()].is_empty()
+            }
+            Timer::ShiftEnd(group) => {
+                self.shift_end[group.index()] != Some(t)
+                    || self
+                        .agents
+                        .members(group)
+                        .all(|a| self.agents.held(a).is_empty())
+            }
         }
     }
 
@@ -836,20 +866,14 @@ impl<L: SendLimit> Engine<L> {
     /// The group's shift is over: its agents let go of the conversations that wait on the
     /// customer; those they are writing in go when the message is done (`on_agent_reply`).
     fn end_shift(&mut self, group: ShiftId, now: Instant, out: &mut Vec<Action>) {
-        let mut members = self.agents.members(group);
-        let Some(first) = members.next() else {
+        let Some(first) = self.agents.members(group).next() else {
             return;
         };
-        // Hours that run on (to midnight, and from midnight) are one shift: its end comes later.
+        // Hours that run on (to midnight, and from midnight) are one shift: its end comes later
+        // (a timer that finds nothing held then is dropped, see `is_stale`).
         if let Some(end) = self.agents.shift_end(first, now) {
-            let holding = self
-                .agents
-                .members(group)
-                .any(|a| !self.agents.held(a).is_empty());
-            if holding {
-                self.shift_end[group.index()] = Some(end);
-                self.set_timer(end, Timer::ShiftEnd(group));
-            }
+            self.shift_end[group.index()] = Some(end);
+            self.set_timer(end, Timer::ShiftEnd(group));
             return;
         }
         for agent in self.agents.members(group) {
@@ -869,8 +893,8 @@ impl<L: SendLimit> Engine<L> {
     }
 
     /// `agent`, off shift, gives up a conversation that waits on the customer: to an agent on
-    /// shift with room in its inbox (`handover`), or to nobody (`requeue`, or no one has room):
-    /// the customer's next message then waits in the queue.
+    /// shift with standard room in its inbox (`handover`), or to nobody (`requeue`, or no one has
+    /// room): the customer's next message then waits in the queue.
     fn let_go(
         &mut self,
         conversation: ConversationId,
@@ -880,9 +904,13 @@ impl<L: SendLimit> Engine<L> {
     ) {
         let conv = &self.conversations[conversation.index()];
         let (inbox, skill) = (conv.inbox, conv.skill);
+        // A handover is auto-assigned work: never beyond standard capacity, pulling or not.
         let to = match self.config.routing.at_shift_end {
-            AtShiftEnd::Handover => self.agents.pick(inbox, now, skill),
-            AtShiftEnd::Requeue | AtShiftEnd::Overtime => None,
+            AtShiftEnd::Handover => {
+                (self.agents.pick(inbox, now, skill)).filter(|&a| self.agents.has_standard_room(a))
+            }
+            AtShiftEnd::Requeue => None,
+            AtShiftEnd::Overtime => unreachable!("agents who work overtime let nothing go"),
         };
         let Some(to) = to else {
             self.release(conversation, now, out);

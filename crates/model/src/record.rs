@@ -104,7 +104,8 @@ pub enum Record {
         agent: AgentId,
     },
     /// The customer wrote within the reopen window of their closed conversation: it enters its
-    /// inbox again (an `Assign` follows at once when its last agent is on shift with room).
+    /// inbox again (an `Assign` follows at once when its last agent is on shift with standard
+    /// room).
     Reopen {
         conversation: ConversationId,
         source: Source,

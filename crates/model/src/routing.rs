@@ -11,7 +11,8 @@ pub enum AtShiftEnd {
     #[default]
     Overtime,
     /// They finish the message in hand; each conversation then passes to an agent on shift in
-    /// its inbox with room, or is let go as with `Requeue` when nobody has room.
+    /// its inbox with standard room (after the customers waiting in the queue), or is let go as
+    /// with `Requeue` when nobody has room.
     Handover,
     /// They finish the message in hand and let the conversation go: the customer's next
     /// message waits in the inbox's queue for whoever is on shift.

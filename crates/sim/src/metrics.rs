@@ -65,7 +65,8 @@ pub struct InboxMetrics {
     pub arrivals_from_campaigns: u64,
     /// Closed conversations the customer reopened within the reopen window (among `arrivals`).
     pub reopened: u64,
-    /// Conversations whose agent slot was freed (closed, or the customer went silent).
+    /// Conversations whose agent slot was freed (closed, the customer went silent, or the
+    /// agent let it go at a shift end), reopened ones again each time.
     pub handled: u64,
     /// Wait from entering the inbox to the first assignment of each conversation: every one
     /// kept, so percentiles are exact.

@@ -270,10 +270,6 @@ impl<'a, O: Observer> MockWorld<'a, O> {
         engine: &mut Engine<impl SendLimit>,
         decided: &mut Vec<Action>,
     ) {
-        let campaigns_done = self.open_outreaches == 0 && self.scn.until.is_none();
-        if campaigns_done {
-            return;
-        }
         let b = &mut self.background[inbox.index()];
         let n = b.arrivals;
         b.arrivals += 1;
@@ -352,6 +348,12 @@ impl<'a, O: Observer> MockWorld<'a, O> {
             } => {
                 if status.is_terminal() {
                     self.open_outreaches -= 1;
+                    // Without a horizon, background traffic lasts as long as the campaigns: an
+                    // arrival already drawn for later would only stretch the run to its time.
+                    if self.open_outreaches == 0 && self.scn.until.is_none() {
+                        self.queue
+                            .retain(|h| !matches!(h, Happening::Background(_)));
+                    }
                     Record::Finish {
                         campaign,
                         outreach,

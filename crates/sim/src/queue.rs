@@ -59,6 +59,11 @@ impl<E> EventQueue<E> {
     pub fn pop(&mut self) -> Option<(Instant, E)> {
         self.heap.pop().map(|e| (e.t, e.event))
     }
+
+    /// Drops the events `keep` says no to; the others keep their order.
+    pub fn retain(&mut self, mut keep: impl FnMut(&E) -> bool) {
+        self.heap.retain(|e| keep(&e.event));
+    }
 }
 
 #[cfg(test)]

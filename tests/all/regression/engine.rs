@@ -260,3 +260,25 @@ fn work_outlasting_the_twenty_year_limit_was_blamed_on_the_campaign_system() {
     assert!(o.campaigns[0].unreached_horizon > 0);
     assert_eq!(o.end, after(model::time::MAX_RUN));
 }
+
+#[test]
+fn a_stopped_outreach_kept_a_run_without_a_horizon_going_until_its_next_send_window() {
+    // Tuesday 09:00 start, Sundays-only schedule, stopped a minute later: nothing is left to do
+    // after the stop, yet the campaign's wake-up for Sunday's window outlived it.
+    let mut scn = scenario(&one_campaign(
+        10,
+        "schedule = { sun = \"09:00-17:00\" }",
+        "",
+    ));
+    let outreach = &mut scn.campaigns[0].outreaches[0];
+    outreach.stop_at = Some(outreach.start + model::time::MINUTE);
+    let o = run_audited(&scn, 1);
+    assert_eq!(o.campaigns[0].unreached, 10);
+    let last = o.trace.last().unwrap().0;
+    assert_eq!(
+        last,
+        after(HOUR + model::time::MINUTE),
+        "the stop is the last thing"
+    );
+    assert_eq!(o.end, last);
+}
