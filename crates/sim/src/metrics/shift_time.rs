@@ -85,7 +85,8 @@ impl ShiftTime {
     }
 
     pub fn assign(&mut self, agent: AgentId, now: Instant) {
-        if self.advance(agent, now) {
+        if self.works_shifts(agent) {
+            self.account(agent, now);
             let a = &mut self.agents[agent.index()];
             a.load += 1;
             a.busy_since.get_or_insert(now);
@@ -93,9 +94,10 @@ impl ShiftTime {
     }
 
     pub fn release(&mut self, agent: AgentId, now: Instant) {
-        if !self.advance(agent, now) {
+        if !self.works_shifts(agent) {
             return;
         }
+        self.account(agent, now);
         let a = &mut self.agents[agent.index()];
         a.load -= 1;
         if a.load == 0 {
@@ -115,11 +117,16 @@ impl ShiftTime {
         *overtime = *overtime + off;
     }
 
-    /// Adds the agent's busy slot-time on shift up to `now`; whether the agent works shifts.
-    fn advance(&mut self, agent: AgentId, now: Instant) -> bool {
+    /// Agents always on shift have no overtime or occupancy to measure.
+    fn works_shifts(&self, agent: AgentId) -> bool {
+        self.agents[agent.index()].group.is_some()
+    }
+
+    /// Adds the busy slot-time on shift of an agent who works shifts, up to `now`.
+    fn account(&mut self, agent: AgentId, now: Instant) {
         let a = &mut self.agents[agent.index()];
         let Some(g) = a.group else {
-            return false;
+            return;
         };
         let group = &mut self.groups[g.index()];
         if a.load > 0 {
@@ -129,14 +136,14 @@ impl ShiftTime {
             group.time.busy_slot_ms += u128::from(a.load) * u128::from(on);
         }
         a.last_change = now;
-        true
     }
 
     /// At the end of the run: per inbox, the overtime of its agents (those still busy count up
     /// to the end), and each of its shift groups' slot-time.
     pub fn finish(&mut self, end: Instant) -> Vec<(Span, Vec<GroupTime>)> {
         for a in AgentId::all(self.agents.len()) {
-            if self.advance(a, end) {
+            if self.works_shifts(a) {
+                self.account(a, end);
                 self.end_busy(a, end);
             }
         }
