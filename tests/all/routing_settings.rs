@@ -404,3 +404,86 @@ fn a_run_without_a_horizon_ends_with_its_last_record_not_at_a_shift_edge() {
         assert_eq!(outcome.end, last, "{at_end}, {shifts}");
     }
 }
+
+#[test]
+fn agents_serving_two_inboxes_take_the_earliest_due_of_both_not_their_own_first() {
+    // "Orders" has no agents of its own: the Campaign Replies agents also serve it. Its 20
+    // customers wrote at 08:05-08:07, among the first of the 120 waiting when the shift starts
+    // at 10:00; they used to wait all day behind the agents' own inbox.
+    let outcome = run_audited(&scenario(HELPERS_ONLY), 1);
+    let orders = InboxId::new(1);
+    let mut entered: BTreeMap<ConversationId, Instant> = BTreeMap::new();
+    let mut taken: Vec<(Instant, InboxId, Instant)> = Vec::new();
+    for &(t, r) in outcome.trace.iter() {
+        match r {
+            Record::Route { conversation, .. } => {
+                entered.insert(conversation, t);
+            }
+            Record::Assign {
+                conversation,
+                inbox,
+                ..
+            } => taken.push((t, inbox, entered[&conversation])),
+            _ => {}
+        }
+    }
+    let first_orders = taken.iter().find(|&&(_, inbox, _)| inbox == orders);
+    assert_eq!(
+        first_orders.map(|&(t, ..)| t),
+        Some(after(2 * HOUR)),
+        "from the shift's first instant"
+    );
+    // Both inboxes have the same SLA, so due order is arrival order, across the two queues.
+    let arrivals: Vec<Instant> = taken.iter().map(|&(.., e)| e).collect();
+    assert!(
+        arrivals.is_sorted(),
+        "taken in due order across both inboxes"
+    );
+    assert!(taken.iter().filter(|&&(_, i, _)| i == orders).count() >= 10);
+}
+
+const HELPERS_ONLY: &str = r#"
+name = "helpers only"
+[simulation]
+timezone = "America/New_York"
+start = "2026-12-01T08:00"
+until = "2026-12-02T00:00"
+[customers]
+reply_rate = { dist = "fixed", value = 1 }
+reply_delay = { dist = "fixed", value = "5m" }
+follow_ups = { dist = "fixed", value = 3 }
+think_time = { dist = "fixed", value = "10m" }
+replies = [ { body = "Where is my order?", weight = 1 } ]
+[routing]
+at_shift_end = "overtime"
+[[numbers]]
+number = "+15550100"
+inbox = "Campaign Replies"
+[[numbers]]
+number = "+15550101"
+inbox = "Orders"
+[[inboxes]]
+name = "Campaign Replies"
+capacity = { standard = 2 }
+[[inboxes.shifts]]
+agents = 3
+days = "daily"
+hours = "10:00-12:00"
+also = ["Orders"]
+[[inboxes]]
+name = "Orders"
+agents = 0
+capacity = { standard = 2 }
+[[campaigns]]
+name = "A"
+number = "+15550100"
+[[campaigns.outreaches]]
+start = "2026-12-01T08:00"
+recipients = { count = 100 }
+[[campaigns]]
+name = "B"
+number = "+15550101"
+[[campaigns.outreaches]]
+start = "2026-12-01T08:00"
+recipients = { count = 20 }
+"#;

@@ -154,6 +154,18 @@ impl Agents {
         self.staff.serves(a)
     }
 
+    /// The inboxes whose agents a shift start of `inbox` may bring on: `inbox` and every inbox
+    /// its groups also serve, in inbox order.
+    pub fn served_with(&self, inbox: InboxId) -> Vec<InboxId> {
+        let mut inboxes: Vec<InboxId> = (self.staff.groups_serving[inbox.index()].iter())
+            .flat_map(|g| self.staff.groups[g.index()].serves.iter().copied())
+            .chain(std::iter::once(inbox))
+            .collect();
+        inboxes.sort_unstable();
+        inboxes.dedup();
+        inboxes
+    }
+
     /// The conversations agent `a` holds, in the order they took them.
     pub fn held(&self, a: AgentId) -> &[ConversationId] {
         &self.held[a.index()]

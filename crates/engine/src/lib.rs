@@ -320,7 +320,8 @@ impl<L: SendLimit> Engine<L> {
                 Timer::ShiftStart(inbox) => {
                     if self.shift_wake[inbox.index()] == Some(t) {
                         self.shift_wake[inbox.index()] = None;
-                        self.assign(inbox, t, out);
+                        let inboxes = self.agents.served_with(inbox);
+                        self.assign_across(&inboxes, t, out);
                     }
                 }
                 Timer::ShiftEnd(group) => {
@@ -819,22 +820,61 @@ impl<L: SendLimit> Engine<L> {
     /// Gives waiting conversations to agents while any can take one; if some still wait, wakes
     /// the inbox at the next shift start (a release wakes it anyway).
     fn assign(&mut self, inbox: InboxId, now: Instant, out: &mut Vec<Action>) {
-        while let Some(conversation) = self.waiting[inbox.index()].peek(now) {
-            let skill = self.conversations[conversation.index()].skill;
-            let Some(agent) = self.agents.pick(inbox, now, skill) else {
+        self.assign_across(&[inbox], now, out);
+    }
+
+    /// [`Engine::assign`] over several inboxes whose agents overlap (`also`): the next to go is
+    /// always the best of the inboxes' next conversations (highest People Match score, then
+    /// earliest due, then inbox order), as an agent serving several inboxes takes the best of
+    /// what they serve, not their own inbox's first.
+    fn assign_across(&mut self, inboxes: &[InboxId], now: Instant, out: &mut Vec<Action>) {
+        let mut open = inboxes.to_vec();
+        loop {
+            let best = (open.iter().enumerate())
+                .filter_map(|(k, &i)| {
+                    let (score, due) = self.waiting[i.index()].head(now)?;
+                    Some((std::cmp::Reverse(score), due, i, k))
+                })
+                .min();
+            let Some((_, _, inbox, k)) = best else {
                 break;
             };
-            self.waiting[inbox.index()].pop(now);
-            self.take(agent, conversation, now);
-            let conv = &mut self.conversations[conversation.index()];
-            conv.state = ConversationState::Handling(agent);
-            out.push(Action::Assign {
-                conversation,
-                inbox,
-                agent,
-                customer: conv.customer,
-            });
+            if !self.assign_next(inbox, now, out) {
+                // Nobody can take this inbox's work now; the others may still have room.
+                open.remove(k);
+            }
         }
+        for &inbox in inboxes {
+            self.wake_at_next_shift(inbox, now);
+        }
+    }
+
+    /// Gives `inbox`'s next conversation to the "next most available" agent; whether one could
+    /// take it.
+    fn assign_next(&mut self, inbox: InboxId, now: Instant, out: &mut Vec<Action>) -> bool {
+        let Some(conversation) = self.waiting[inbox.index()].peek(now) else {
+            return false;
+        };
+        let skill = self.conversations[conversation.index()].skill;
+        let Some(agent) = self.agents.pick(inbox, now, skill) else {
+            return false;
+        };
+        self.waiting[inbox.index()].pop(now);
+        self.take(agent, conversation, now);
+        let conv = &mut self.conversations[conversation.index()];
+        conv.state = ConversationState::Handling(agent);
+        out.push(Action::Assign {
+            conversation,
+            inbox,
+            agent,
+            customer: conv.customer,
+        });
+        true
+    }
+
+    /// While conversations wait that nobody on shift can take, the next shift start of a group
+    /// serving the inbox is a timer.
+    fn wake_at_next_shift(&mut self, inbox: InboxId, now: Instant) {
         if self.waiting[inbox.index()].is_empty() {
             return;
         }
@@ -940,8 +980,7 @@ impl<L: SendLimit> Engine<L> {
         }
     }
 
-    /// The agent lets the conversation go; they, and any inbox they serve, may take more: their
-    /// own inbox first, then those they also serve.
+    /// The agent lets the conversation go; they may take more from any inbox they serve.
     fn release(&mut self, conversation: ConversationId, now: Instant, out: &mut Vec<Action>) {
         let conv = &mut self.conversations[conversation.index()];
         let agent = match conv.state {
@@ -961,8 +1000,7 @@ impl<L: SendLimit> Engine<L> {
             inbox,
             agent,
         });
-        for i in 0..self.agents.serves(agent).len() {
-            self.assign(self.agents.serves(agent)[i], now, out);
-        }
+        let inboxes = self.agents.serves(agent).to_vec();
+        self.assign_across(&inboxes, now, out);
     }
 }

@@ -130,6 +130,15 @@ impl Queue {
         None
     }
 
+    /// The score and due date of the conversation to serve next at `now`: what an agent who
+    /// serves several inboxes compares between their queues.
+    pub fn head(&mut self, now: Instant) -> Option<(u32, Instant)> {
+        self.peek(now)?;
+        self.heap
+            .peek()
+            .map(|&(score, Reverse(due), ..)| (score, due))
+    }
+
     /// The conversation to serve next at `now`, taken off the queue.
     pub fn pop(&mut self, now: Instant) -> Option<ConversationId> {
         let conversation = self.peek(now)?;
