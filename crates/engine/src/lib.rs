@@ -820,7 +820,8 @@ impl<L: SendLimit> Engine<L> {
     /// Gives waiting conversations to agents while any can take one; if some still wait, wakes
     /// the inbox at the next shift start (a release wakes it anyway).
     fn assign(&mut self, inbox: InboxId, now: Instant, out: &mut Vec<Action>) {
-        self.assign_across(&[inbox], now, out);
+        while self.assign_next(inbox, now, out) {}
+        self.wake_at_next_shift(inbox, now);
     }
 
     /// [`Engine::assign`] over several inboxes whose agents overlap (`also`): the next to go is
@@ -1000,7 +1001,12 @@ impl<L: SendLimit> Engine<L> {
             inbox,
             agent,
         });
-        let inboxes = self.agents.serves(agent).to_vec();
-        self.assign_across(&inboxes, now, out);
+        match *self.agents.serves(agent) {
+            [own] => self.assign(own, now, out),
+            ref several => {
+                let inboxes = several.to_vec();
+                self.assign_across(&inboxes, now, out);
+            }
+        }
     }
 }
