@@ -17,7 +17,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde::{Deserialize, Serialize};
 
-use crate::bands::{Bands, decode, encode};
+use crate::bands::{Bands, MAX_BINS, decode, encode};
 use crate::header::Header;
 use crate::outputs::runs_csv;
 use crate::shard::Shard;
@@ -196,8 +196,7 @@ fn read_bands(text: &str, h: &Header) -> Result<Bands, String> {
         let name = &row[0];
         let index: usize = number(&row[1], "index", "bands.csv")?;
         let bin: usize = number(&row[2], "bin", "bands.csv")?;
-        // No run of a 20-year horizon has more bins than this; more is a damaged file.
-        if bin > 10_000_000 {
+        if bin >= MAX_BINS {
             return Err(format!("bands.csv: bin {bin} is out of range"));
         }
         let bytes = STANDARD

@@ -40,7 +40,7 @@ pub fn simulate(scn: &Scenario, runs: u64, shard: Shard, done: &(dyn Fn() + Sync
     let empty = || State::new(header.clone());
     mine.par_iter()
         .fold(empty, |mut acc, &run| {
-            acc.add(state::replicate(scn, &population, &header, run));
+            acc.replicate(scn, &population, run);
             done();
             acc
         })

@@ -56,16 +56,19 @@ impl State {
     }
 }
 
-/// Runs run `run` of the sweep and measures it with the code `run` reports with
-/// (`report::summarize`), so a sweep's numbers are single runs' numbers.
-pub fn replicate(scn: &Scenario, population: &Population, header: &Header, run: u64) -> State {
-    let seed = header.seed(run);
-    let outcome = sim::run_on(scn, population, &sim::Options { seed, trace: false });
-    let mut state = State::new(header.clone());
-    state.runs.push(measure(scn, &outcome));
-    state.runs[0].run = run;
-    state.bands.record(&outcome, state.bin());
-    state
+impl State {
+    /// Runs run `run` of the sweep and adds it: its values, measured with the code `run`
+    /// reports with (`report::summarize`), so a sweep's numbers are single runs' numbers; and
+    /// its series, straight into the histograms (a run never holds histograms of its own).
+    pub fn replicate(&mut self, scn: &Scenario, population: &Population, run: u64) {
+        let seed = self.header.seed(run);
+        let outcome = sim::run_on(scn, population, &sim::Options { seed, trace: false });
+        let mut values = measure(scn, &outcome);
+        values.run = run;
+        self.runs.push(values);
+        let bin = self.bin();
+        self.bands.record(&outcome, bin);
+    }
 }
 
 /// Values in layout order: per campaign, then per inbox, as `summary.json` shows them.
