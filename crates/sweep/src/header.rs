@@ -43,6 +43,9 @@ pub struct InboxInfo {
     pub name: String,
     /// `8 agents x 3`, or the shift groups' text.
     pub staffing: String,
+    /// Agents x standard capacity, when the inbox is staffed all the time (`agents = N`); the
+    /// load chart draws it as a line.
+    pub staffed_slots: Option<u64>,
     pub sla_within_s: f64,
     pub sla_target: f64,
 }
@@ -82,6 +85,10 @@ impl Header {
                     } else {
                         format!("{} agents on shifts x {}", i.agents, i.capacity)
                     },
+                    staffed_slots: i
+                        .shifts
+                        .is_empty()
+                        .then(|| u64::from(i.agents) * u64::from(i.capacity)),
                     sla_within_s: i.sla_within.as_millis() as f64 / 1000.0,
                     sla_target: i.sla_target,
                 })

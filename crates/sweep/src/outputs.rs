@@ -206,6 +206,7 @@ fn band_data(state: &State) -> Result<BandData, String> {
             .map(|(i, (busy, queue, wait_p90))| InboxBands {
                 name: i.name.clone(),
                 staffing: i.staffing.clone(),
+                staffed_slots: i.staffed_slots.map(|n| n as f64),
                 sla_within_minutes: i.sla_within_s / 60.0,
                 sla_target: i.sla_target,
                 busy,

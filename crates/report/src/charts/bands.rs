@@ -25,6 +25,8 @@ pub struct InboxBands {
     pub name: String,
     /// `8 agents x 3`, as the scenario staffs it.
     pub staffing: String,
+    /// Agents x capacity of an inbox staffed all the time; `None` with shifts.
+    pub staffed_slots: Option<f64>,
     pub sla_within_minutes: f64,
     pub sla_target: f64,
     /// Busy agent slots, per-bin mean of each run.
@@ -128,6 +130,9 @@ where
     Ok(())
 }
 
+/// Room above the highest band, staffed line or SLA line for the legend in the upper right.
+const HEADROOM: f64 = 1.5;
+
 fn top(points: &[BandPoint]) -> f64 {
     points.iter().map(|p| p.p95).fold(0.0, f64::max)
 }
@@ -152,7 +157,8 @@ impl Drawing for SendBands<'_> {
         for (c, (name, points)) in d.campaigns.iter().enumerate() {
             draw_band(&mut chart, points, color(c), name, bin)?;
         }
-        legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+        // Curves climb from the lower left and level off high: the lower right stays free.
+        legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         area.present()?;
         Ok(())
     }
@@ -170,7 +176,11 @@ impl Drawing for LoadBands<'_> {
         let bin = d.bin_minutes as f64 / 60.0;
         let panels = area.split_evenly((d.inboxes.len().max(1), 1));
         for (inbox, panel) in d.inboxes.iter().zip(panels) {
-            let y_max = top(&inbox.busy).max(top(&inbox.queue)).max(1.0) * 1.15;
+            let y_max = top(&inbox.busy)
+                .max(top(&inbox.queue))
+                .max(inbox.staffed_slots.unwrap_or(0.0))
+                .max(1.0)
+                * HEADROOM;
             let mut chart = ChartBuilder::on(&panel)
                 .caption(format!("{} ({})", inbox.name, inbox.staffing), (FONT, 17))
                 .margin(12)
@@ -180,6 +190,17 @@ impl Drawing for LoadBands<'_> {
             time_axes(&mut chart, &d.axis, "conversations (bin mean)", true)?;
             draw_band(&mut chart, &inbox.busy, color(0), "busy agent slots", bin)?;
             draw_band(&mut chart, &inbox.queue, ALERT, "waiting in queue", bin)?;
+            if let Some(slots) = inbox.staffed_slots {
+                chart
+                    .draw_series(DashedLineSeries::new(
+                        [(0.0, slots), (d.end, slots)],
+                        8,
+                        5,
+                        BLACK.stroke_width(2),
+                    ))?
+                    .label("staffed capacity (slots)")
+                    .legend(line_key(BLACK.stroke_width(2)));
+            }
             legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         }
         area.present()?;
@@ -200,7 +221,7 @@ impl Drawing for WaitBands<'_> {
         let panels = area.split_evenly((d.inboxes.len().max(1), 1));
         for (inbox, panel) in d.inboxes.iter().zip(panels) {
             let sla = inbox.sla_within_minutes;
-            let y_max = top(&inbox.wait_p90).max(sla).max(1.0) * 1.15;
+            let y_max = top(&inbox.wait_p90).max(sla).max(1.0) * HEADROOM;
             let mut chart = ChartBuilder::on(&panel)
                 .caption(
                     format!(
