@@ -85,11 +85,17 @@ pub struct Bands {
     pub wait_p90: Vec<Series>,
 }
 
+/// Campaigns that get a send band, in scenario order: the run's send chart names 10 too, a
+/// chart of more bands is unreadable, and each costs a histogram per bin (200 campaigns would
+/// hold hundreds of megabytes).
+pub const BAND_CAMPAIGNS: usize = 10;
+
 /// The names shard files give the series.
 pub const SERIES: [&str; 5] = ["sends", "sends_final", "busy", "queue", "wait_p90"];
 
 impl Bands {
     pub fn new(campaigns: usize, inboxes: usize) -> Bands {
+        let campaigns = campaigns.min(BAND_CAMPAIGNS);
         Bands {
             max_end_ms: 0,
             sends: vec![Series::default(); campaigns],
@@ -128,7 +134,7 @@ impl Bands {
         self.max_end_ms = self.max_end_ms.max(end);
         let bins = (end.div_ceil(bin.as_millis()).max(1) as usize).min(MAX_BINS);
         let minutes = (bin.as_millis() / BUCKET.as_millis()) as usize;
-        for (c, per_minute) in o.timeline.sends.iter().enumerate() {
+        for (c, per_minute) in o.timeline.sends.iter().enumerate().take(BAND_CAMPAIGNS) {
             let mut total = 0u64;
             for b in 0..bins {
                 let upto = per_minute.len().min((b + 1) * minutes);

@@ -47,7 +47,7 @@ pub struct BandData {
     pub end: f64,
     /// Width of one bin, in minutes (for the titles).
     pub bin_minutes: u64,
-    /// Per campaign: its name and its cumulative sends.
+    /// Per campaign (the first ten): its name and its cumulative sends.
     pub campaigns: Vec<(String, Vec<BandPoint>)>,
     pub inboxes: Vec<InboxBands>,
 }
