@@ -149,15 +149,19 @@ fn merge_refuses_a_mixed_missing_or_repeated_set_with_exit_2() {
         std::fs::write(copy.join("shard.json"), meta.replacen(from, to, 1)).unwrap();
         copy
     };
-    let sha = files(&shards[0])["shard.json"].clone();
-    let sha = String::from_utf8(sha).unwrap();
-    let sha = sha.split("\"scenario_sha256\": \"").nth(1).unwrap()[..64].to_string();
-    let edited = tampered("edited", &sha, &"0".repeat(64));
+    let meta = String::from_utf8(files(&shards[0])["shard.json"].clone()).unwrap();
+    let hash_of = |key: &str| {
+        let key = format!("\"{key}\": \"");
+        meta.split(key.as_str()).nth(1).unwrap()[..64].to_string()
+    };
+    let edited = tampered("edited", &hash_of("scenario_sha256"), &"0".repeat(64));
+    let relisted = tampered("relisted", &hash_of("recipients_sha256"), &"0".repeat(64));
     let newer = tampered("newer", "\"version\": \"", "\"version\": \"9.");
     let out = dir.path().join("merged");
     let one_of = |odd: &PathBuf| vec![shards[0].clone(), odd.clone(), shards[2].clone()];
-    let cases: [(Vec<PathBuf>, &str, &str); 7] = [
+    let cases: [(Vec<PathBuf>, &str, &str); 8] = [
         (one_of(&edited), "edited", "SHA-256"),
+        (one_of(&relisted), "relisted", "recipient CSV differs"),
         (one_of(&newer), "newer", "written by campaign-sim 9."),
         (one_of(&halves), "halves", "split into 2"),
         (

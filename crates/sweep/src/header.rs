@@ -2,10 +2,12 @@
 //! the scenario once, and carried in every shard so that `merge` needs no scenario file.
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use model::time::{HOUR, Instant, Span};
 use scenario::{Scenario, Target};
 use sim::metrics::timeline::wait_interval;
+use sim::population::Population;
 
 /// The metrics each run reports per campaign, in `runs.csv` and `sweep.json` order.
 pub const CAMPAIGN_METRICS: [&str; 4] = ["sent", "unreached", "replies", "last_send_s"];
@@ -24,6 +26,9 @@ pub const INBOX_METRICS: [&str; 7] = [
 pub struct Header {
     pub scenario: String,
     pub scenario_sha256: String,
+    /// SHA-256 of the recipient lists as built (phones and time zones, list by list): recipient
+    /// CSVs are files of their own, which the scenario's hash does not cover.
+    pub recipients_sha256: String,
     pub version: String,
     /// Runs of the whole sweep (every shard's together).
     pub runs: u64,
@@ -60,7 +65,7 @@ pub struct ExpectationInfo {
 }
 
 impl Header {
-    pub fn of(scn: &Scenario, runs: u64) -> Header {
+    pub fn of(scn: &Scenario, population: &Population, runs: u64) -> Header {
         let target_name = |t: Target| match t {
             Target::Campaign(c) => format!("campaign:{}", scn.campaigns[c.index()].name),
             Target::Inbox(i) => format!("inbox:{}", scn.inboxes[i.index()].name),
@@ -68,6 +73,7 @@ impl Header {
         Header {
             scenario: scn.name.clone(),
             scenario_sha256: scn.sha256.clone(),
+            recipients_sha256: lists_sha256(population),
             version: env!("CARGO_PKG_VERSION").to_string(),
             runs,
             first_seed: scn.seed,
@@ -145,4 +151,21 @@ fn bin_width(scn: &Scenario) -> Span {
         last.saturating_add(24 * HOUR)
     });
     wait_interval(expected)
+}
+
+/// A hash of every list, row by row: the phone and the time zone's index.
+fn lists_sha256(population: &Population) -> String {
+    let mut h = Sha256::new();
+    for (c, outreaches) in population.lists.iter().enumerate() {
+        for (o, list) in outreaches.iter().enumerate() {
+            h.update((c as u64).to_le_bytes());
+            h.update((o as u64).to_le_bytes());
+            h.update((list.len() as u64).to_le_bytes());
+            for r in list.iter() {
+                h.update(r.phone.0.to_le_bytes());
+                h.update((r.zone.index() as u64).to_le_bytes());
+            }
+        }
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -34,8 +34,8 @@ pub use state::State;
 /// `done` after each run (progress bars). Runs finish in any order; the state does not depend
 /// on it: values are kept by run number, histograms add up exactly.
 pub fn simulate(scn: &Scenario, runs: u64, shard: Shard, done: &(dyn Fn() + Sync)) -> State {
-    let header = Header::of(scn, runs);
     let population = sim::population::build(scn);
+    let header = Header::of(scn, &population, runs);
     let mine: Vec<u64> = shard.runs(runs).collect();
     let empty = || State::new(header.clone());
     mine.par_iter()

@@ -25,6 +25,11 @@ pub fn merge(shards: Vec<(PathBuf, Shard, State)>) -> Result<State, String> {
                 h.scenario,
                 h.scenario_sha256
             ))
+        } else if other.recipients_sha256 != h.recipients_sha256 {
+            Some(format!(
+                "was run on other recipient lists than {} (a recipient CSV differs)",
+                first_dir.display()
+            ))
         } else if other.version != h.version {
             Some(format!(
                 "was written by campaign-sim {}, {} by {}",
