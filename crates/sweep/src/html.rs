@@ -21,19 +21,22 @@ fn shown(metric: &str, v: Option<f64>) -> String {
     }
 }
 
+/// One metric's spread; `ci` adds the interval cell (`Some(None)`: the metric has none).
 fn row(
     h: &mut String,
     name: &str,
     metric: &str,
     s: &Spread,
-    ci: Option<(Option<f64>, Option<f64>)>,
+    ci: Option<Option<(Option<f64>, Option<f64>)>>,
 ) {
-    let ci = ci.map_or("-".into(), |(lo, hi)| {
-        format!("{} - {}", shown(metric, lo), shown(metric, hi))
-    });
+    let ci = match ci {
+        None => String::new(),
+        Some(None) => "<td>-</td>".into(),
+        Some(Some((lo, hi))) => format!("<td>{} - {}</td>", shown(metric, lo), shown(metric, hi)),
+    };
     let _ = writeln!(
         h,
-        "<tr><td>{}</td><td>{metric}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{ci}</td></tr>",
+        "<tr><td>{}</td><td>{metric}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{ci}</tr>",
         esc(name),
         shown(metric, s.mean),
         shown(metric, s.p5),
@@ -42,7 +45,8 @@ fn row(
     );
 }
 
-const HEAD: &str = "<tr><th>name</th><th>metric</th><th>mean</th><th>p5</th><th>p50</th><th>p95</th><th>95% CI of the mean</th></tr>\n";
+const HEAD: &str =
+    "<tr><th>name</th><th>metric</th><th>mean</th><th>p5</th><th>p50</th><th>p95</th>";
 
 pub fn render(s: &SweepJson, charts: &[Chart]) -> String {
     let mut h = String::new();
@@ -78,6 +82,7 @@ pub fn render(s: &SweepJson, charts: &[Chart]) -> String {
     }
     h.push_str("<h2>Campaigns</h2>\n<table>");
     h.push_str(HEAD);
+    h.push_str("</tr>\n");
     for c in &s.campaigns {
         for (metric, spread) in [
             ("sent", &c.sent),
@@ -90,6 +95,7 @@ pub fn render(s: &SweepJson, charts: &[Chart]) -> String {
     }
     h.push_str("</table>\n<h2>Inboxes</h2>\n<table>");
     h.push_str(HEAD);
+    h.push_str("<th>95% CI of the mean</th></tr>\n");
     for i in &s.inboxes {
         for (metric, spread) in [
             ("arrivals", &i.arrivals),
@@ -99,7 +105,7 @@ pub fn render(s: &SweepJson, charts: &[Chart]) -> String {
             ("max_queue", &i.max_queue),
             ("utilization", &i.utilization),
         ] {
-            row(&mut h, &i.name, metric, spread, None);
+            row(&mut h, &i.name, metric, spread, Some(None));
         }
         let a = &i.sla_attainment;
         let spread = Spread {
@@ -113,7 +119,7 @@ pub fn render(s: &SweepJson, charts: &[Chart]) -> String {
             &i.name,
             "sla_attainment",
             &spread,
-            Some((a.ci95_low, a.ci95_high)),
+            Some(Some((a.ci95_low, a.ci95_high))),
         );
     }
     h.push_str("</table>\n<h2>Charts</h2>\n");
