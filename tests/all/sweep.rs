@@ -376,4 +376,15 @@ fn bad_sweep_arguments_exit_2_before_running() {
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         assert!(!String::from_utf8_lossy(&o.stderr).contains("panicked"));
     }
+    // A target that is not a report folder is refused before running, and left as it was.
+    let dir = tempfile::tempdir().unwrap();
+    let taken = dir.path().join("notes.txt");
+    std::fs::write(&taken, "mine").unwrap();
+    let o = cli(
+        &["sweep", s, "--runs", "2", "--out", taken.to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&taken).unwrap(), "mine");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }
