@@ -59,6 +59,54 @@ enum Command {
         #[arg(long)]
         verify_determinism: bool,
     },
+    /// Many seeded runs of one scenario: how every metric spreads over them (mean, p5, p50,
+    /// p95, a 95% interval for SLA attainment), with band charts. Outputs do not depend on
+    /// --jobs.
+    Sweep {
+        scenario: PathBuf,
+        /// Runs: run i (0-based) uses the scenario's seed + i; 1 to 100000.
+        #[arg(long, value_parser = run_count)]
+        runs: u64,
+        /// Worker threads (default: all cores); results do not depend on it.
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Output folder (default: reports/<scenario name>-sweep/; with --shard I/N:
+        /// reports/<scenario name>-sweep-shard-I-of-N/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Run one slice and write a shard folder for `merge`: I/N (1-based) takes the runs i
+        /// with i mod N = I-1; `env` reads I and N from a Kubernetes indexed Job
+        /// (JOB_COMPLETION_INDEX, with --shards N) or a Slurm array (SLURM_ARRAY_TASK_ID minus
+        /// SLURM_ARRAY_TASK_MIN, SLURM_ARRAY_TASK_COUNT).
+        #[arg(long)]
+        shard: Option<String>,
+        /// With --shard env: the number of shards (a Kubernetes Job's completions).
+        #[arg(long)]
+        shards: Option<u64>,
+    },
+    /// Combine the shard folders of `sweep --shard` into the folder one `sweep` of all runs
+    /// writes, byte for byte.
+    Merge {
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// Output folder (default: reports/<scenario name>-sweep/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+/// Runs of a sweep: each is a whole run, and every run's values are kept for `runs.csv`.
+const MAX_RUNS: u64 = 100_000;
+
+fn run_count(s: &str) -> Result<u64, String> {
+    match s.parse::<u64>() {
+        Ok(n @ 1..=MAX_RUNS) => Ok(n),
+        Ok(0) => Err("a sweep needs at least one run".into()),
+        Ok(_) => Err(format!("a sweep has at most {MAX_RUNS} runs")),
+        Err(e) => Err(format!(
+            "{e}: give a whole number of runs from 1 to {MAX_RUNS}"
+        )),
+    }
 }
 
 /// Every seed's results are kept until the report is written, and each seed is a whole run: far
@@ -113,6 +161,15 @@ fn main() -> ExitCode {
             out,
             verify_determinism,
         } => check(scenarios, seeds, jobs, out, verify_determinism),
+        Command::Sweep {
+            scenario,
+            runs,
+            jobs,
+            out,
+            shard,
+            shards,
+        } => sweep(scenario, runs, jobs, out, shard, shards),
+        Command::Merge { shards, out } => merge(shards, out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -231,6 +288,110 @@ fn what_if_line(w: &sim::WhatIf, p: &sim::CampaignPlan, company: &CompanyClock) 
         }
     };
     format!("to reach all {}: {split}; or {later}", p.recipients)
+}
+
+fn sweep(
+    path: PathBuf,
+    runs: u64,
+    jobs: Option<usize>,
+    out: Option<PathBuf>,
+    shard: Option<String>,
+    shards: Option<u64>,
+) -> Result<(), Failure> {
+    let shard = match (shard.as_deref(), shards) {
+        (None, None) => None,
+        (Some("env"), shards) => Some(
+            campaign_sim::sweep::Shard::from_env(shards, |k| std::env::var(k).ok())
+                .map_err(|e| Failure::Input(format!("--shard env: {e}")))?,
+        ),
+        (Some(text), None) => {
+            Some(campaign_sim::sweep::Shard::parse(text).map_err(Failure::Input)?)
+        }
+        (_, Some(_)) => {
+            return Err(Failure::Input(
+                "--shards goes with --shard env (give I/N to --shard otherwise)".into(),
+            ));
+        }
+    };
+    let scn = Scenario::load(&path)?;
+    let dir = out.unwrap_or_else(|| {
+        let name = match shard {
+            Some(s) => format!("{}-sweep-shard-{}-of-{}", scn.name, s.index, s.count),
+            None => format!("{}-sweep", scn.name),
+        };
+        report::default_dir(&name)
+    });
+    let what = if shard.is_some() {
+        "the shard"
+    } else {
+        "the sweep"
+    };
+    report::check_target(&dir).map_err(|e| cannot_write(what, &dir, e))?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| Failure::Input(format!("cannot start {jobs:?} worker threads: {e}")))?;
+    let slice = shard.unwrap_or(campaign_sim::sweep::Shard::WHOLE);
+    let bar = ProgressBar::new(slice.runs(runs).count() as u64).with_style(
+        ProgressStyle::with_template("{spinner} runs {pos}/{len} [{bar:40}] {elapsed}, ETA {eta}")
+            .expect("valid template"),
+    );
+    let state = pool.install(|| campaign_sim::sweep::simulate(&scn, runs, slice, &|| bar.inc(1)));
+    bar.finish_and_clear();
+    let mut stdout = io::stdout().lock();
+    match shard {
+        Some(s) => {
+            campaign_sim::sweep::files::write_shard(&dir, s, &state)
+                .map_err(|e| cannot_write(what, &dir, e))?;
+            let _ = writeln!(
+                stdout,
+                "{}: shard {s} ran {} of {runs} runs\nshard: {}",
+                scn.name,
+                state.runs.len(),
+                dir.display()
+            );
+        }
+        None => write_sweep(&dir, &state, &mut stdout)?,
+    }
+    Ok(())
+}
+
+/// Writes a whole sweep's folder from its state and prints its table: `sweep` and `merge` end
+/// here alike.
+fn write_sweep(
+    dir: &Path,
+    state: &campaign_sim::sweep::State,
+    stdout: &mut impl Write,
+) -> Result<(), Failure> {
+    let files = campaign_sim::sweep::outputs(state).map_err(Failure::Input)?;
+    report::write_folder(dir, |staging| {
+        for (name, bytes) in &files {
+            std::fs::write(staging.join(name), bytes)?;
+        }
+        Ok(())
+    })
+    .map_err(|e| cannot_write("the sweep", dir, e))?;
+    let _ = campaign_sim::sweep::outputs::print_table(stdout, state);
+    let _ = writeln!(stdout, "\nsweep: {}", dir.display());
+    Ok(())
+}
+
+fn merge(folders: Vec<PathBuf>, out: Option<PathBuf>) -> Result<(), Failure> {
+    let mut shards = Vec::new();
+    for dir in folders {
+        let (shard, state) = campaign_sim::sweep::files::read_shard(&dir).map_err(|e| {
+            Failure::Input(format!(
+                "{} is not a readable sweep shard: {e}",
+                dir.display()
+            ))
+        })?;
+        shards.push((dir, shard, state));
+    }
+    let state = campaign_sim::sweep::merge(shards).map_err(Failure::Input)?;
+    let dir =
+        out.unwrap_or_else(|| report::default_dir(&format!("{}-sweep", state.header.scenario)));
+    report::check_target(&dir).map_err(|e| cannot_write("the sweep", &dir, e))?;
+    write_sweep(&dir, &state, &mut io::stdout().lock())
 }
 
 fn cannot_write(what: &str, dir: &Path, e: io::Error) -> Failure {

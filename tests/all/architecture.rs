@@ -19,7 +19,9 @@ fn dependencies(krate: &str) -> BTreeSet<String> {
         .unwrap_or_default()
 }
 
-const OURS: [&str; 6] = ["model", "engine", "scenario", "sim", "audit", "report"];
+const OURS: [&str; 7] = [
+    "model", "engine", "scenario", "sim", "audit", "report", "sweep",
+];
 
 fn ours(krate: &str) -> BTreeSet<String> {
     dependencies(krate)
@@ -83,4 +85,11 @@ fn reports_read_results_and_never_drive_the_engine() {
 #[test]
 fn the_scenario_reader_knows_only_the_model() {
     assert_eq!(reaches("scenario"), set(&["model"]));
+}
+
+#[test]
+fn sweeps_measure_runs_as_reports_do_and_never_drive_the_engine() {
+    // A sweep's numbers must be single runs' numbers: it measures through `report`, and runs
+    // through `sim`, never by configuring the engine itself.
+    assert_eq!(ours("sweep"), set(&["model", "scenario", "sim", "report"]));
 }

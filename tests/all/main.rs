@@ -20,4 +20,5 @@ mod routing;
 mod routing_settings;
 mod schedule;
 mod shifts;
+mod sweep;
 mod what_if;

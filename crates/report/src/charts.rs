@@ -3,12 +3,14 @@
 //! Text uses the DejaVu Sans font compiled into the binary, so charts render the same on a
 //! machine without fonts or fontconfig.
 
+mod bands;
 mod inbox_load;
 mod send_curves;
 mod spec;
 mod unreached;
 mod wait_times;
 
+pub use bands::{BandData, BandPoint, InboxBands, render_bands};
 pub use spec::{ChartSpec, OutreachSpec};
 
 use std::error::Error;
@@ -169,9 +171,14 @@ pub struct TimeAxis {
 
 impl TimeAxis {
     pub fn new(scn: &Scenario) -> Self {
+        TimeAxis::on(scn.company_clock(), &scn.zones[0].name)
+    }
+
+    /// The axis of `clock`, whose zone is called `zone` (for readers without the scenario).
+    pub fn on(clock: CompanyClock, zone: &str) -> Self {
         TimeAxis {
-            clock: scn.company_clock(),
-            name: format!("time ({})", scn.zones[0].name),
+            clock,
+            name: format!("time ({zone})"),
         }
     }
 

@@ -9,7 +9,8 @@ use super::summary::{CampaignSummary, InboxSummary, RuleSummary, ShiftGroupSumma
 use super::verdict::Verdict;
 use crate::charts::Chart;
 
-fn esc(s: &str) -> String {
+/// `s` with the characters HTML gives meaning to escaped.
+pub fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -21,7 +22,8 @@ fn opt(v: &Option<String>) -> String {
         .map_or("-".into(), |s| esc(&s.replace('T', " ")))
 }
 
-const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;margin:2em auto;max-width:1280px;color:#222;padding:0 1em}
+/// The look every page shares.
+pub const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;margin:2em auto;max-width:1280px;color:#222;padding:0 1em}
 h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.25em;margin-top:1.6em;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;font-size:.9em;margin:.5em 0}th,td{padding:.3em .7em;border-bottom:1px solid #e5e5e5;text-align:right}
 th{background:#f4f4f4}td:first-child,th:first-child{text-align:left}.facts td{text-align:left}
@@ -238,7 +240,7 @@ fn shift_groups(h: &mut String, groups: &[ShiftGroupSummary]) {
 }
 
 /// A chart's SVG inlined, without the XML declaration a document cannot have mid-page.
-fn figure(h: &mut String, c: &Chart) {
+pub fn figure(h: &mut String, c: &Chart) {
     let svg = c.svg.trim_start_matches(|ch: char| ch != '<');
     let svg = if svg.starts_with("<?xml") {
         &svg[svg.find("?>").map_or(0, |i| i + 2)..]

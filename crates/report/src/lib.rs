@@ -6,7 +6,7 @@
 
 pub mod charts;
 mod folder;
-mod html;
+pub mod html;
 mod measured;
 pub mod show;
 mod summary;

@@ -115,6 +115,14 @@ pub fn run(scn: &Scenario, opts: &Options) -> Outcome {
     Run::new(scn, opts, ()).finish().0
 }
 
+/// Like [`run`], on recipient lists built once for many runs (they depend on the scenario
+/// alone): what a sweep's replications share.
+pub fn run_on(scn: &Scenario, population: &Population, opts: &Options) -> Outcome {
+    Run::with(scn, population, opts, (), Limiter::new)
+        .finish()
+        .0
+}
+
 /// Like [`run`], with `observer` watching every record, and `progress` called with the virtual
 /// time now and then (for progress bars).
 pub fn run_with_progress<O: Observer>(
