@@ -8,7 +8,8 @@
 //! - [`sim`]: the discrete-event harness: virtual clock, mock carrier, mock customers.
 //! - [`audit`]: proves the invariants on a run's records, independently of the engine.
 //! - [`report`]: summary.json, CSVs, charts, index.html and the console table.
+//! - [`sizing`]: `size`'s search for the fewest agents per interval, and Erlang C beside it.
 
 pub mod check;
 
-pub use {audit, engine, model, report, scenario, sim};
+pub use {audit, engine, model, report, scenario, sim, sizing};

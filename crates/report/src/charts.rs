@@ -6,10 +6,12 @@
 mod inbox_load;
 mod send_curves;
 mod spec;
+mod staffing;
 mod unreached;
 mod wait_times;
 
 pub use spec::{ChartSpec, OutreachSpec};
+pub use staffing::{StaffingBar, staffing};
 
 use std::error::Error;
 use std::sync::Once;
