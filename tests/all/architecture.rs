@@ -19,7 +19,9 @@ fn dependencies(krate: &str) -> BTreeSet<String> {
         .unwrap_or_default()
 }
 
-const OURS: [&str; 6] = ["model", "engine", "scenario", "sim", "audit", "report"];
+const OURS: [&str; 7] = [
+    "model", "engine", "scenario", "sim", "audit", "report", "sizing",
+];
 
 fn ours(krate: &str) -> BTreeSet<String> {
     dependencies(krate)
@@ -83,4 +85,25 @@ fn reports_read_results_and_never_drive_the_engine() {
 #[test]
 fn the_scenario_reader_knows_only_the_model() {
     assert_eq!(reaches("scenario"), set(&["model"]));
+}
+
+#[test]
+fn every_crate_of_ours_is_named_here() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates");
+    let mut found: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    found.sort();
+    let mut named: Vec<String> = OURS.iter().map(|s| s.to_string()).collect();
+    named.sort();
+    assert_eq!(found, named);
+}
+
+#[test]
+fn sizing_drives_runs_through_the_simulator_and_never_the_engine() {
+    // It staffs a scenario and reads runs' records; the engine stays the simulator's business.
+    assert_eq!(ours("sizing"), set(&["model", "scenario", "sim", "report"]));
+    assert!(!ours("report").contains("sizing"));
+    assert!(!ours("sim").contains("sizing"));
 }

@@ -20,3 +20,4 @@ mod routing;
 mod routing_settings;
 mod schedule;
 mod shifts;
+mod size;

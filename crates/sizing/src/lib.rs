@@ -188,7 +188,22 @@ pub fn evaluate_seeds(
     first_seed: u64,
     runs: u64,
 ) -> Evaluation {
-    let scn = staffed(scn, opts.inbox, staffing, opts.interval);
+    evaluate_as_written(
+        &staffed(scn, opts.inbox, staffing, opts.interval),
+        opts,
+        first_seed,
+        runs,
+    )
+}
+
+/// Runs `runs` seeds from `first_seed` of `scn` staffed as it is written (a scenario that
+/// `--write-shifts` wrote, say).
+pub fn evaluate_as_written(
+    scn: &Scenario,
+    opts: &Options,
+    first_seed: u64,
+    runs: u64,
+) -> Evaluation {
     (0..runs)
         .into_par_iter()
         .map(|i| {
@@ -200,7 +215,7 @@ pub fn evaluate_seeds(
             );
             let seed = first_seed.wrapping_add(i);
             let (_, watch) = sim::run_with_progress(
-                &scn,
+                scn,
                 &sim::Options { seed, trace: false },
                 watch,
                 &mut |_| {},
