@@ -66,9 +66,10 @@ enum Command {
         /// The inbox to size, by name.
         #[arg(long)]
         inbox: String,
-        /// Share of each interval's conversations an agent takes within a wait.
-        #[arg(long, default_value = "90% within 5m", value_parser = sizing::Target::parse)]
-        target: sizing::Target,
+        /// Share of each interval's conversations an agent takes within a wait, such as
+        /// "80% within 5m" (default: the inbox's own `sla`).
+        #[arg(long, value_parser = sizing::Target::parse)]
+        target: Option<sizing::Target>,
         /// Share of runs in which every interval must meet the target, above 0 and below 1.
         #[arg(long, default_value_t = 0.9, value_parser = confidence)]
         confidence: f64,
@@ -264,7 +265,7 @@ fn check(
 struct SizeArgs {
     path: PathBuf,
     inbox: String,
-    target: sizing::Target,
+    target: Option<sizing::Target>,
     confidence: f64,
     runs: u64,
     interval: Span,
@@ -319,9 +320,13 @@ fn size(a: SizeArgs) -> Result<(), Failure> {
             }
             None => None,
         };
+    let target = a.target.unwrap_or_else(|| {
+        let ib = &scn.inboxes[inbox];
+        sizing::Target::of_sla(ib.sla_target, ib.sla_within)
+    });
     let opts = sizing::Options {
         inbox: InboxId::new(inbox),
-        target: a.target,
+        target,
         confidence: a.confidence,
         runs: a.runs,
         interval: a.interval,

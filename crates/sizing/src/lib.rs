@@ -54,6 +54,21 @@ pub struct Target {
 }
 
 impl Target {
+    /// An inbox's own `sla = { within, target }`.
+    pub fn of_sla(share: f64, within: Span) -> Target {
+        let seconds = within.as_millis() / 1000;
+        let wait = if seconds.is_multiple_of(60) {
+            format!("{}m", seconds / 60)
+        } else {
+            format!("{seconds}s")
+        };
+        Target {
+            share,
+            within,
+            text: format!("{}% within {wait}", (share * 1e4).round() / 100.0),
+        }
+    }
+
     /// Reads `"80% within 5m"` (or `"0.8 within 5m"`).
     pub fn parse(text: &str) -> Result<Target, String> {
         let bad =

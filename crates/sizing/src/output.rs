@@ -356,7 +356,7 @@ pub fn print_table(out: &mut impl Write, j: &SizeJson) -> io::Result<()> {
     for r in &j.intervals {
         writeln!(
             out,
-            "{:<12} {:>10.1} {:>9.0}s {:>7} {:>9.0}% {:>9}",
+            "{:<12} {:>10.2} {:>9.0}s {:>7} {:>9.0}% {:>9}",
             r.interval,
             r.arrivals_per_hour,
             r.mean_handle_s,
