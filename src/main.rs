@@ -342,11 +342,15 @@ fn size(a: SizeArgs) -> Result<(), Failure> {
     let sized = pool.install(|| sizing::size(&scn, &opts, &mut |n| bar.set_position(n)));
     bar.finish_and_clear();
     let sized = sized.map_err(|e| match e {
-        sizing::SizeError::Unreachable { agents, interval } => Failure::Input(format!(
-            "the target {} cannot be met in interval {} even with {agents} agents",
-            opts.target.text,
-            interval + 1
-        )),
+        sizing::SizeError::Unreachable { agents, interval } => {
+            let minutes = opts.interval.as_millis() / 60_000;
+            let from = (interval as u64 * minutes) as u16;
+            Failure::Input(format!(
+                "the target {} cannot be met in {} even with {agents} agents",
+                opts.target.text,
+                sizing::hours_text(from, from + minutes as u16)
+            ))
+        }
     })?;
     let summary = sizing::write_report(&dir, &scn, &opts, &sized)
         .map_err(|e| cannot_write("the sizing report", &dir, e))?;
