@@ -96,4 +96,35 @@ name = "c"
         assert_eq!(shifts.get(1).unwrap()["agents"].as_integer(), Some(2));
         assert_eq!(a.get(1).unwrap()["agents"].as_integer(), Some(2));
     }
+
+    #[test]
+    fn replaces_shift_groups_and_says_when_skills_are_dropped() {
+        let text = r#"name = "x"
+[[inboxes]]
+name = "A"
+[[inboxes.shifts]]  # morning crew
+agents = 3
+days = "mon-fri"
+hours = "08:00-16:00"
+skills = ["spanish"]
+[[inboxes.shifts]]
+agents = 2
+days = "daily"
+hours = "12:00-20:00"
+[[campaigns]]   # kept
+name = "c"
+"#;
+        let out = write_shifts(text, "A", &[2; 24], HOUR).unwrap();
+        assert!(out.starts_with("# campaign-sim size: the replaced shifts had skills"));
+        assert!(out.contains("[[campaigns]]   # kept"), "{out}");
+        assert!(!out.contains("morning crew"), "{out}");
+        let parsed: toml_edit::DocumentMut = out.parse().unwrap();
+        let shifts = parsed["inboxes"][0]["shifts"].as_array_of_tables().unwrap();
+        assert_eq!(shifts.len(), 1);
+        assert_eq!(
+            shifts.get(0).unwrap()["hours"].as_str(),
+            Some("00:00-24:00")
+        );
+        assert!(write_shifts(text, "B", &[2; 24], HOUR).is_err());
+    }
 }
