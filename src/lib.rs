@@ -9,7 +9,8 @@
 //! - [`audit`]: proves the invariants on a run's records, independently of the engine.
 //! - [`report`]: summary.json, CSVs, charts, index.html and the console table.
 //! - [`sweep`]: many seeded runs, their spread, band charts, and shards that merge.
+//! - [`sizing`]: `size`'s search for the fewest agents per interval, and Erlang C beside it.
 
 pub mod check;
 
-pub use {audit, engine, model, report, scenario, sim, sweep};
+pub use {audit, engine, model, report, scenario, sim, sizing, sweep};

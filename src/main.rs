@@ -8,11 +8,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use campaign_sim::model::time::Instant;
-use campaign_sim::model::{CampaignId, CompanyClock};
+use campaign_sim::model::time::{Instant, Span};
+use campaign_sim::model::{CampaignId, CompanyClock, InboxId};
 use campaign_sim::scenario::{Scenario, ScenarioError};
 use campaign_sim::sim;
-use campaign_sim::{check, report};
+use campaign_sim::{check, report, sizing};
 
 #[derive(Parser)]
 #[command(
@@ -93,6 +93,45 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Smallest staffing of an inbox per interval of the day that meets a target, by simulation,
+    /// with Erlang C beside it.
+    Size {
+        scenario: PathBuf,
+        /// The inbox to size, by name.
+        #[arg(long)]
+        inbox: String,
+        /// Share of each interval's conversations an agent takes within a wait, such as
+        /// "80% within 5m" (default: the inbox's own `sla`).
+        #[arg(long, value_parser = sizing::Target::parse)]
+        target: Option<sizing::Target>,
+        /// Share of runs in which every interval must meet the target, above 0 and below 1.
+        #[arg(long, default_value_t = 0.9, value_parser = confidence)]
+        confidence: f64,
+        /// Runs per candidate staffing (seeds: the scenario's seed and the ones after it).
+        #[arg(long, default_value_t = 20, value_parser = seed_count)]
+        runs: u64,
+        /// Length of each interval of the day; it divides 24h.
+        #[arg(long, default_value = "1h", value_parser = sizing::parse_interval)]
+        interval: Span,
+        /// Worker threads (default: all cores); results do not depend on it.
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Report folder (default: reports/<scenario name>-size/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Also write a copy of the scenario staffed with the recommended shifts.
+        #[arg(long)]
+        write_shifts: Option<PathBuf>,
+    },
+}
+
+fn confidence(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(c) if c > 0.0 && c < 1.0 => Ok(c),
+        _ => Err(format!(
+            "{s:?}: give the share of runs as a number above 0 and below 1, such as 0.9"
+        )),
+    }
 }
 
 /// Runs of a sweep: each is a whole run, and every run's values are kept for `runs.csv`.
@@ -170,6 +209,27 @@ fn main() -> ExitCode {
             shards,
         } => sweep(scenario, runs, jobs, out, shard, shards),
         Command::Merge { shards, out } => merge(shards, out),
+        Command::Size {
+            scenario,
+            inbox,
+            target,
+            confidence,
+            runs,
+            interval,
+            jobs,
+            out,
+            write_shifts,
+        } => size(SizeArgs {
+            path: scenario,
+            inbox,
+            target,
+            confidence,
+            runs,
+            interval,
+            jobs,
+            out,
+            write_shifts,
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -392,6 +452,126 @@ fn merge(folders: Vec<PathBuf>, out: Option<PathBuf>) -> Result<(), Failure> {
         out.unwrap_or_else(|| report::default_dir(&format!("{}-sweep", state.header.scenario)));
     report::check_target(&dir).map_err(|e| cannot_write("the sweep", &dir, e))?;
     write_sweep(&dir, &state, &mut io::stdout().lock())
+}
+
+struct SizeArgs {
+    path: PathBuf,
+    inbox: String,
+    target: Option<sizing::Target>,
+    confidence: f64,
+    runs: u64,
+    interval: Span,
+    jobs: Option<usize>,
+    out: Option<PathBuf>,
+    write_shifts: Option<PathBuf>,
+}
+
+fn size(a: SizeArgs) -> Result<(), Failure> {
+    let scn = Scenario::load(&a.path)?;
+    let inbox = scn
+        .inboxes
+        .iter()
+        .position(|i| i.name == a.inbox)
+        .ok_or_else(|| {
+            let names: Vec<String> = scn
+                .inboxes
+                .iter()
+                .map(|i| format!("{:?}", i.name))
+                .collect();
+            Failure::Input(format!(
+                "--inbox {:?}: {} has no such inbox; its inboxes are {}",
+                a.inbox,
+                a.path.display(),
+                names.join(", ")
+            ))
+        })?;
+    let needed = sizing::min_runs(a.confidence);
+    if a.runs < needed {
+        return Err(Failure::Input(format!(
+            "--runs {} is too few to show confidence {}: it takes at least {needed} runs, all meeting the target",
+            a.runs, a.confidence
+        )));
+    }
+    // Refuse before simulating: the report folder and the shifts file must be writable targets.
+    let dir = a
+        .out
+        .unwrap_or_else(|| report::default_dir(&format!("{}-size", scn.name)));
+    report::check_target(&dir).map_err(|e| cannot_write("the sizing report", &dir, e))?;
+    let original =
+        match &a.write_shifts {
+            Some(file) => {
+                if same_file(file, &a.path) {
+                    return Err(Failure::Input(format!(
+                        "--write-shifts {}: that is the scenario being sized; name another file",
+                        file.display()
+                    )));
+                }
+                Some(std::fs::read_to_string(&a.path).map_err(|e| {
+                    Failure::Input(format!("cannot read {}: {e}", a.path.display()))
+                })?)
+            }
+            None => None,
+        };
+    let target = a.target.unwrap_or_else(|| {
+        let ib = &scn.inboxes[inbox];
+        sizing::Target::of_sla(ib.sla_target, ib.sla_within)
+    });
+    let opts = sizing::Options {
+        inbox: InboxId::new(inbox),
+        target,
+        confidence: a.confidence,
+        runs: a.runs,
+        interval: a.interval,
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(a.jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| Failure::Input(format!("cannot start {:?} worker threads: {e}", a.jobs)))?;
+    let bar = ProgressBar::new_spinner().with_style(
+        ProgressStyle::with_template("{spinner} candidate staffing {pos} {elapsed}")
+            .expect("valid template"),
+    );
+    let sized = pool.install(|| sizing::size(&scn, &opts, &mut |n| bar.set_position(n)));
+    bar.finish_and_clear();
+    let sized = sized.map_err(|e| match e {
+        sizing::SizeError::Unreachable { agents, interval } => {
+            let minutes = opts.interval.as_millis() / 60_000;
+            let from = (interval as u64 * minutes) as u16;
+            Failure::Input(format!(
+                "the target {} cannot be met in {} even with {agents} agents",
+                opts.target.text,
+                sizing::hours_text(from, from + minutes as u16)
+            ))
+        }
+    })?;
+    let summary = sizing::write_report(&dir, &scn, &opts, &sized)
+        .map_err(|e| cannot_write("the sizing report", &dir, e))?;
+    if let (Some(file), Some(text)) = (&a.write_shifts, original) {
+        let edited = sizing::write_shifts(
+            &text,
+            &scn.inboxes[inbox].name,
+            &sized.staffing,
+            opts.interval,
+        )
+        .map_err(Failure::Input)?;
+        std::fs::write(file, edited)
+            .map_err(|e| Failure::Input(format!("cannot write {}: {e}", file.display())))?;
+    }
+    let mut stdout = io::stdout().lock();
+    let _ = sizing::print_table(&mut stdout, &summary);
+    let _ = writeln!(stdout, "\nreport: {}", dir.display());
+    if let Some(file) = &a.write_shifts {
+        let _ = writeln!(stdout, "scenario with these shifts: {}", file.display());
+    }
+    Ok(())
+}
+
+/// Whether `a` and `b` name one file (after resolving links), or `a` is spelled as `b` is.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
 }
 
 fn cannot_write(what: &str, dir: &Path, e: io::Error) -> Failure {

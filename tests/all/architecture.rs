@@ -19,8 +19,8 @@ fn dependencies(krate: &str) -> BTreeSet<String> {
         .unwrap_or_default()
 }
 
-const OURS: [&str; 7] = [
-    "model", "engine", "scenario", "sim", "audit", "report", "sweep",
+const OURS: [&str; 8] = [
+    "model", "engine", "scenario", "sim", "audit", "report", "sweep", "sizing",
 ];
 
 fn ours(krate: &str) -> BTreeSet<String> {
@@ -92,4 +92,25 @@ fn sweeps_measure_runs_as_reports_do_and_never_drive_the_engine() {
     // A sweep's numbers must be single runs' numbers: it measures through `report`, and runs
     // through `sim`, never by configuring the engine itself.
     assert_eq!(ours("sweep"), set(&["model", "scenario", "sim", "report"]));
+}
+
+#[test]
+fn every_crate_of_ours_is_named_here() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates");
+    let mut found: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    found.sort();
+    let mut named: Vec<String> = OURS.iter().map(|s| s.to_string()).collect();
+    named.sort();
+    assert_eq!(found, named);
+}
+
+#[test]
+fn sizing_drives_runs_through_the_simulator_and_never_the_engine() {
+    // It staffs a scenario and reads runs' records; the engine stays the simulator's business.
+    assert_eq!(ours("sizing"), set(&["model", "scenario", "sim", "report"]));
+    assert!(!ours("report").contains("sizing"));
+    assert!(!ours("sim").contains("sizing"));
 }

@@ -15,7 +15,7 @@ use crate::common::scenario;
 /// Mean handle time: 5 minutes, so each agent serves mu = 12 conversations an hour.
 const HANDLE_MINUTES: f64 = 5.0;
 /// The service level is taken at the inbox's default SLA, 5 minutes.
-const SLA_MINUTES: f64 = 5.0;
+pub(crate) const SLA_MINUTES: f64 = 5.0;
 /// Replications (seeds) per load.
 const REPLICATIONS: u64 = 40;
 /// Conversations arriving in the first hours wait in a queue that started empty; they are left
@@ -94,17 +94,17 @@ fn erlang_c(c: u32, a: f64) -> f64 {
 
 /// What Erlang C predicts for `agents` servers of rate `mu` per hour at `lambda` per hour.
 #[derive(Debug, Clone, Copy)]
-struct Prediction {
+pub(crate) struct Prediction {
     p_wait: f64,
     /// Minutes.
     mean_wait: f64,
     /// P(wait <= SLA_MINUTES).
-    service_level: f64,
+    pub(crate) service_level: f64,
 }
 
 /// At or above saturation (lambda >= c mu) the queue grows without bound: everyone waits,
 /// forever in the limit (C tends to 1 and the mean wait to infinity as a tends to c).
-fn erlang_prediction(agents: u32, lambda: f64, mu: f64) -> Prediction {
+pub(crate) fn erlang_prediction(agents: u32, lambda: f64, mu: f64) -> Prediction {
     // (With a relative margin, so 3 x 9.6 reads as 28.8, saturated, whatever the rounding.)
     if lambda >= f64::from(agents) * mu * (1.0 - 1e-9) {
         return Prediction {

@@ -20,5 +20,6 @@ mod routing;
 mod routing_settings;
 mod schedule;
 mod shifts;
+mod size;
 mod sweep;
 mod what_if;

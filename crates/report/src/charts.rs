@@ -7,11 +7,13 @@ mod bands;
 mod inbox_load;
 mod send_curves;
 mod spec;
+mod staffing;
 mod unreached;
 mod wait_times;
 
 pub use bands::{BandData, BandPoint, InboxBands, render_bands};
 pub use spec::{ChartSpec, OutreachSpec};
+pub use staffing::{StaffingBar, staffing};
 
 use std::error::Error;
 use std::sync::Once;
