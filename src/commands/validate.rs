@@ -17,10 +17,10 @@ pub fn validate(path: PathBuf) -> Result<(), Failure> {
     let mut out = io::stdout().lock();
     let _ = writeln!(
         out,
-        "{}: ok ({} campaigns, {} inboxes)\nplan without replies or opt-outs (limiter and schedules only):",
+        "{}: ok ({}, {})\nplan without replies or opt-outs (limiter and schedules only):",
         path.display(),
-        scn.campaigns.len(),
-        scn.inboxes.len()
+        count(scn.campaigns.len(), "campaign"),
+        count(scn.inboxes.len(), "inbox")
     );
     let _ = writeln!(
         out,
@@ -112,4 +112,13 @@ fn what_if_line(w: &sim::WhatIf, p: &sim::CampaignPlan, company: &CompanyClock) 
         }
     };
     format!("to reach all {}: {split}; or {later}", p.recipients)
+}
+
+/// `n` things, in the singular for one: "1 inbox", "3 inboxes".
+fn count(n: usize, thing: &str) -> String {
+    match (n, thing.ends_with('x')) {
+        (1, _) => format!("1 {thing}"),
+        (_, true) => format!("{n} {thing}es"),
+        (_, false) => format!("{n} {thing}s"),
+    }
 }

@@ -236,3 +236,23 @@ fn occupancy_counts_busy_slots_only_while_the_group_is_on_shift() {
     // Everyone who replied is waiting at 10:00: the shift is busy.
     assert!(busy * 2 > staffed, "occupancy {busy}/{staffed}");
 }
+
+#[test]
+fn utilization_over_staffed_time_is_not_diluted_by_the_hours_nobody_works() {
+    // 40 hours simulated (Tuesday 08:00 to Thursday 00:00); the agents work 10:00-12:00 on
+    // Tuesday and Wednesday: 4 of the 40 hours, so the staffed variant is ten times larger.
+    let scn = staffed(TEN_TO_NOON);
+    let outcome = run_audited(&scn, 1);
+    let summary = report::summarize(&scn, &outcome);
+    let inbox = &summary.inboxes[0];
+    assert!(inbox.utilization > 0.0);
+    let ratio = inbox.utilization_staffed / inbox.utilization;
+    assert!((ratio - 10.0).abs() < 1e-3, "{ratio}");
+    // The same slot-time as the group's occupancy, which leaves out the overtime after noon.
+    let occupancy = summary.shift_groups[0].occupancy.unwrap();
+    assert!(
+        inbox.utilization_staffed > occupancy,
+        "{} vs {occupancy}",
+        inbox.utilization_staffed
+    );
+}

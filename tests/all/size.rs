@@ -241,6 +241,8 @@ fn written_shifts_parse_keep_comments_reproduce_the_search_and_meet_the_target()
     assert!(text.contains("# the inbox being sized"));
     assert!(text.contains("[[inboxes.shifts]]"));
     let scn = Scenario::load(&written).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    // Its own name: running it does not replace the report of the scenario it came from.
+    assert_eq!(scn.name, "two-campaigns (staffed by size)");
     let opts = options(&scn, "Replies", "80% within 5m", 20, HOUR);
     // The search's seeds on the written file give exactly the shares the report shows.
     let json: serde_json::Value =

@@ -126,7 +126,7 @@ fn campaigns(h: &mut String, campaigns: &[CampaignSummary]) {
 }
 
 fn inboxes(h: &mut String, inboxes: &[InboxSummary]) {
-    h.push_str("<h2>Inboxes</h2>\n<table><tr><th>inbox</th><th>agents x capacity</th><th>arrivals</th><th>from campaigns</th><th>handled</th><th>wait p50</th><th>wait p90</th><th>wait p99</th><th>max queue</th><th>SLA attainment</th><th>utilization</th></tr>\n");
+    h.push_str("<h2>Inboxes</h2>\n<table><tr><th>inbox</th><th>agents x capacity</th><th>arrivals</th><th>from campaigns</th><th>handled</th><th>wait p50</th><th>wait p90</th><th>wait p99</th><th>max queue</th><th>SLA attainment</th><th>utilization (staffed time)</th></tr>\n");
     for i in inboxes {
         let _ = writeln!(
             h,
@@ -144,7 +144,7 @@ fn inboxes(h: &mut String, inboxes: &[InboxSummary]) {
             show::percent(i.sla_attainment),
             show::percent(i.sla_target),
             show::duration(i.sla_within_s),
-            show::percent(i.utilization)
+            show::percent(i.utilization_staffed)
         );
     }
     h.push_str("</table>\n");

@@ -38,6 +38,9 @@ pub struct InboxMeasures<'a> {
     pub sla_within: Span,
     pub sla_attainment: f64,
     pub utilization: f64,
+    /// Busy slot-time over the slot-time the inbox's own agents were on shift (the same as
+    /// `utilization` without shifts): a launch's unstaffed night does not dilute it.
+    pub utilization_staffed: f64,
     /// When each conversation arrived and how long it waited.
     pub arrivals: &'a [(Instant, Span)],
 }
@@ -91,7 +94,8 @@ pub fn measure<'a>(scn: &'a Scenario, o: &'a Outcome) -> Measured<'a> {
             .iter()
             .zip(&o.inboxes)
             .zip(&o.timeline.inboxes)
-            .map(|((i, counts), line)| {
+            .enumerate()
+            .map(|(inbox, ((i, counts), line))| {
                 // Waits of every conversation: taken by an agent, or still waiting at the end.
                 // With none, nobody missed the SLA; with no staffed slot, none was busy.
                 let waited = counts.waits.len();
@@ -107,11 +111,11 @@ pub fn measure<'a>(scn: &'a Scenario, o: &'a Outcome) -> Measured<'a> {
                     } else {
                         round6(counts.within_sla as f64 / waited as f64)
                     },
-                    utilization: if staffed == 0 {
-                        0.0
-                    } else {
-                        round6(counts.busy_slot_ms as f64 / staffed as f64)
-                    },
+                    utilization: share(counts.busy_slot_ms, staffed),
+                    utilization_staffed: share(
+                        counts.busy_slot_ms,
+                        staffed_slot_ms(scn, model::InboxId::new(inbox), o.end),
+                    ),
                     arrivals: &line.waits,
                 }
             })
@@ -174,4 +178,28 @@ impl InboxMeasures<'_> {
             _ => unreachable!("campaign metrics are rejected for inboxes when read"),
         }
     }
+}
+
+/// `part / whole` rounded to 6 decimals; 0 when there is no whole.
+fn share(part: u128, whole: u128) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        round6(part as f64 / whole as f64)
+    }
+}
+
+/// The inbox's own agents x standard capacity x the time they were on shift, up to `end`.
+fn staffed_slot_ms(scn: &Scenario, inbox: model::InboxId, end: Instant) -> u128 {
+    let steps = sim::staffing::staffed_slots(scn, inbox, end);
+    let ends = steps
+        .iter()
+        .skip(1)
+        .map(|&(t, _)| t)
+        .chain(std::iter::once(end));
+    (steps.iter().zip(ends))
+        .map(|(&(from, slots), to)| {
+            u128::from(slots) * u128::from(to.saturating_since(from).as_millis())
+        })
+        .sum()
 }

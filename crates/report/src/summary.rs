@@ -106,6 +106,8 @@ pub struct InboxSummary {
     pub sla_target: f64,
     pub sla_attainment: f64,
     pub utilization: f64,
+    /// Busy slot-time over the slot-time the inbox's own agents were on shift.
+    pub utilization_staffed: f64,
     /// Conversations no agent had taken when the run ended (their waits count up to the end).
     pub unanswered: u64,
     pub transfers_in: u64,
@@ -270,6 +272,7 @@ impl InboxSummary {
             sla_attainment: m.sla_attainment,
             unanswered: m.counts.unanswered,
             utilization: m.utilization,
+            utilization_staffed: m.utilization_staffed,
             transfers_in: m.counts.transfers_in,
             transfers_out: m.counts.transfers_out,
             closed_by_rules: m.counts.closed_by_rules,

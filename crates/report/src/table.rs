@@ -97,7 +97,7 @@ fn inboxes(out: &mut impl Write, inboxes: &[InboxSummary]) -> io::Result<()> {
             show::duration(i.wait_p99_s),
             i.max_queue,
             show::percent(i.sla_attainment),
-            show::percent(i.utilization)
+            show::percent(i.utilization_staffed)
         )?;
     }
     Ok(())

@@ -18,6 +18,12 @@ pub fn write_shifts(
     let mut doc: DocumentMut = text
         .parse()
         .map_err(|e| format!("cannot edit the scenario file: {e}"))?;
+    // A new name, so running the staffed copy writes its own report folder instead of
+    // replacing the report of the scenario it was sized from.
+    if let Some(name) = doc.get("name").and_then(Item::as_str) {
+        let staffed = format!("{name} (staffed by size)");
+        doc["name"] = value(staffed);
+    }
     let inboxes = doc
         .get_mut("inboxes")
         .and_then(Item::as_array_of_tables_mut)

@@ -85,7 +85,7 @@ impl Shard {
             return Shard::new(offset + 1, count);
         }
         Err(
-            "--shard env needs JOB_COMPLETION_INDEX (Kubernetes indexed Job, with --shards N) \
+            "it needs JOB_COMPLETION_INDEX (Kubernetes indexed Job, with --shards N) \
              or SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT (Slurm array); neither is set"
                 .into(),
         )
