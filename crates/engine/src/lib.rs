@@ -15,7 +15,7 @@ mod rules;
 pub mod schedule;
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BTreeMap, BinaryHeap};
 
 pub use config::{CampaignConfig, Config, InboxConfig, OutreachConfig};
 pub use limiter::{Limiter, SendLimit};
@@ -204,8 +204,6 @@ struct Conversation {
     /// The skill the rules say it needs: People Match boosts look at it, and agents with it
     /// are preferred.
     skill: Option<SkillId>,
-    /// The rules' topics, for People Match when it waits again after a reopen.
-    topics: Box<[TopicId]>,
     /// Due date = entering the queue + this (the inbox's SLA, or the number's entry-point SLA).
     sla: Span,
     state: ConversationState,
@@ -226,6 +224,9 @@ pub struct Engine<L = Limiter> {
     shift_end: Vec<Option<Instant>>,
     rules: Rules,
     conversations: Vec<Conversation>,
+    /// The rules' topics of the conversations that have any (most have none, so they are kept
+    /// apart), for People Match when one waits again after a reopen.
+    topics: BTreeMap<ConversationId, Box<[TopicId]>>,
     timers: BinaryHeap<Reverse<(Instant, u8, u64, Timer)>>,
     timer_seq: u64,
 }
@@ -275,6 +276,7 @@ impl<L: SendLimit> Engine<L> {
             rules: Rules::new(&config.rules),
             campaigns,
             conversations: Vec::new(),
+            topics: BTreeMap::new(),
             timers: BinaryHeap::new(),
             timer_seq: 0,
             config,
@@ -409,7 +411,7 @@ impl<L: SendLimit> Engine<L> {
         let due = now.saturating_add(conv.sla);
         let facts = Facts {
             inbox,
-            topics: &conv.topics,
+            topics: self.topics.get(&c).map_or(&[], |t| t),
             skill: conv.skill,
             entered: now,
             due,
@@ -446,7 +448,6 @@ impl<L: SendLimit> Engine<L> {
             inbox,
             customer: msg.customer,
             skill: routing.skill,
-            topics: routing.topics.as_slice().into(),
             sla,
             state: if routing.ends {
                 ConversationState::ClosedByRule
@@ -465,6 +466,10 @@ impl<L: SendLimit> Engine<L> {
                 inbox,
             });
             return;
+        }
+        if !routing.topics.is_empty() {
+            self.topics
+                .insert(conversation, routing.topics.as_slice().into());
         }
         let due = now.saturating_add(sla);
         let facts = Facts {
