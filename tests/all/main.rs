@@ -14,6 +14,7 @@ mod opt_out;
 mod people_match;
 mod properties;
 mod realtime;
+mod reference;
 mod regression;
 mod reports;
 mod routing;
