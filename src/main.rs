@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 use campaign_sim::model::time::Span;
 use campaign_sim::sizing;
 
+use commands::init::{Example, init};
 use commands::size::SizeArgs;
 use commands::{Failure, check::check, run::run, size::size, sweep, validate::validate};
 
@@ -92,6 +93,18 @@ enum Command {
         /// Output folder (default: reports/<scenario name>-sweep/).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Write a commented starting scenario (one of the shipped examples, with the recipient
+    /// list it reads) to edit.
+    Init {
+        /// Where to write it (default: scenario.toml); an existing file is never overwritten.
+        file: Option<PathBuf>,
+        /// The same as FILE.
+        #[arg(long, conflicts_with = "file")]
+        out: Option<PathBuf>,
+        /// Which shipped scenario to start from.
+        #[arg(long, value_enum, default_value_t = Example::BlackFriday)]
+        example: Example,
     },
     /// Smallest staffing of an inbox per interval of the day that meets a target, by simulation,
     /// with Erlang C beside it.
@@ -196,6 +209,11 @@ fn main() -> ExitCode {
             shards,
         } => sweep::sweep(scenario, runs, jobs, out, shard, shards),
         Command::Merge { shards, out } => sweep::merge(shards, out),
+        Command::Init { file, out, example } => init(
+            example,
+            file.or(out)
+                .unwrap_or_else(|| PathBuf::from("scenario.toml")),
+        ),
         Command::Size {
             scenario,
             inbox,

@@ -2,6 +2,7 @@
 //! cannot write its folder.
 
 pub mod check;
+pub mod init;
 pub mod run;
 pub mod size;
 pub mod sweep;

@@ -9,6 +9,7 @@ mod common;
 mod determinism;
 mod erlang;
 mod golden;
+mod init;
 mod limits;
 mod opt_out;
 mod people_match;
