@@ -19,16 +19,37 @@ use commands::{Failure, check::check, run::run, size::size, sweep, validate::val
 #[command(
     name = "campaign-sim",
     version,
-    about = "Simulate proactive SMS campaigns: send limits, cutoffs, opt-outs and inbox load"
+    about = "Simulate proactive SMS campaigns: send limits, cutoffs, opt-outs and inbox load",
+    after_help = "Start with `campaign-sim init` (a commented scenario), then `validate` and `run` it.\nThe scenario format, every key with its default: docs/scenario.md in the campaign-sim repository.\nExit codes: 0 all good; 1 a threshold or invariant was breached; 2 bad usage or bad input."
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
+/// A command's `--help` ending: an example, its exit codes, where the format is documented.
+macro_rules! after_help {
+    ($text:literal, $codes:literal) => {
+        concat!(
+            $text,
+            "\n\nExit codes: ",
+            $codes,
+            "\nErrors in a scenario name its file, line and column.\n\
+             Every scenario key, its default and an example: docs/scenario.md in the \
+             campaign-sim repository."
+        )
+    };
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run one scenario and write its report folder.
+    #[command(after_help = after_help!(
+        "Example:\n  campaign-sim run scenarios/launch.toml --seed 7 --trace\n\n\
+             Writes summary.json, timeseries.csv, the charts and index.html (and trace.csv \
+             with --trace).",
+        "0 all good; 1 a threshold or invariant was breached; 2 bad usage or bad input."
+    ))]
     Run {
         scenario: PathBuf,
         /// Seed of this run (default: the scenario's `simulation.seed`).
@@ -42,8 +63,17 @@ enum Command {
         trace: bool,
     },
     /// Read and check a scenario without simulating, and print the send plan.
+    #[command(after_help = after_help!(
+        "Example:\n  campaign-sim validate scenarios/black-friday.toml\n\n\
+             Writes nothing.",
+        "0 all good; 2 bad usage or bad input."
+    ))]
     Validate { scenario: PathBuf },
     /// CI mode: run scenarios over many seeds, audit every trace and judge every threshold.
+    #[command(after_help = after_help!(
+        "Example:\n  campaign-sim check scenarios/launch.toml scenarios/single-500.toml --seeds 20",
+        "0 all good; 1 a threshold or invariant was breached; 2 bad usage or bad input."
+    ))]
     Check {
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
@@ -63,6 +93,10 @@ enum Command {
     /// Many seeded runs of one scenario: how every metric spreads over them (mean, p5, p50,
     /// p95, a 95% interval for SLA attainment), with band charts. Outputs do not depend on
     /// --jobs.
+    #[command(after_help = after_help!(
+        "Example:\n  campaign-sim sweep scenarios/launch.toml --runs 200",
+        "0 all good; 2 bad usage or bad input."
+    ))]
     Sweep {
         scenario: PathBuf,
         /// Runs: run i (0-based) uses the scenario's seed + i; 1 to 100000.
@@ -87,6 +121,13 @@ enum Command {
     },
     /// Combine the shard folders of `sweep --shard` into the folder one `sweep` of all runs
     /// writes, byte for byte.
+    #[command(after_help = after_help!(
+        "Example:\n  campaign-sim sweep scenarios/launch.toml --runs 200 --shard 1/2\n  \
+             campaign-sim sweep scenarios/launch.toml --runs 200 --shard 2/2\n  \
+             campaign-sim merge reports/launch-sweep-shard-1-of-2 \
+             reports/launch-sweep-shard-2-of-2",
+        "0 all good; 2 bad usage or bad input."
+    ))]
     Merge {
         #[arg(required = true)]
         shards: Vec<PathBuf>,
@@ -96,6 +137,11 @@ enum Command {
     },
     /// Write a commented starting scenario (one of the shipped examples, with the recipient
     /// list it reads) to edit.
+    #[command(after_help = after_help!(
+        "Example:\n  campaign-sim init my-launch.toml --example launch\n  \
+             campaign-sim validate my-launch.toml",
+        "0 all good; 2 bad usage or bad input."
+    ))]
     Init {
         /// Where to write it (default: scenario.toml); an existing file is never overwritten.
         file: Option<PathBuf>,
@@ -108,6 +154,11 @@ enum Command {
     },
     /// Smallest staffing of an inbox per interval of the day that meets a target, by simulation,
     /// with Erlang C beside it.
+    #[command(after_help = after_help!(
+        "Example:\n  campaign-sim size scenarios/launch.toml --inbox \"Campaign Replies\" \
+             --target \"80% within 5m\"",
+        "0 all good; 2 bad usage or bad input."
+    ))]
     Size {
         scenario: PathBuf,
         /// The inbox to size, by name.

@@ -518,3 +518,45 @@ fn a_broken_example_would_be_caught() {
     );
     assert!(parse(&Value::Table(whole)).is_err());
 }
+
+/// The subcommands `campaign-sim --help` lists.
+fn subcommands() -> Vec<String> {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_campaign-sim"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let commands = &text[text.find("Commands:").unwrap()..];
+    commands
+        .lines()
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn every_command_help_has_an_example_its_exit_codes_and_the_reference() {
+    let commands = subcommands();
+    assert!(commands.len() >= 7, "{commands:?}");
+    for command in commands {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_campaign-sim"))
+            .args([command.as_str(), "--help"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{command}");
+        let help = String::from_utf8(out.stdout).unwrap();
+        for part in [
+            "Example:\n  campaign-sim ",
+            "Exit codes: 0 all good",
+            "docs/scenario.md",
+        ] {
+            assert!(
+                help.contains(part),
+                "`{command} --help` lacks {part:?}:\n{help}"
+            );
+        }
+    }
+}
