@@ -12,6 +12,7 @@ use campaign_sim::model::time::Span;
 use campaign_sim::sizing;
 
 use commands::init::{Example, init};
+use commands::schema::schema;
 use commands::size::SizeArgs;
 use commands::{Failure, check::check, run::run, size::size, sweep, validate::validate};
 
@@ -152,6 +153,13 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Example::BlackFriday)]
         example: Example,
     },
+    /// Print the JSON Schema of the scenario file, for editors to complete and check keys
+    /// (Taplo / Even Better TOML read a `#:schema ./scenario.schema.json` first line).
+    #[command(after_help = after_help!(
+        "Example:\n  campaign-sim schema > scenario.schema.json",
+        "0 all good; 2 bad usage."
+    ))]
+    Schema,
     /// Smallest staffing of an inbox per interval of the day that meets a target, by simulation,
     /// with Erlang C beside it.
     #[command(after_help = after_help!(
@@ -260,6 +268,7 @@ fn main() -> ExitCode {
             shards,
         } => sweep::sweep(scenario, runs, jobs, out, shard, shards),
         Command::Merge { shards, out } => sweep::merge(shards, out),
+        Command::Schema => schema(),
         Command::Init { file, out, example } => init(
             example,
             file.or(out)

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod init;
 pub mod run;
+pub mod schema;
 pub mod size;
 pub mod sweep;
 pub mod validate;

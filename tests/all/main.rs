@@ -21,6 +21,7 @@ mod reports;
 mod routing;
 mod routing_settings;
 mod schedule;
+mod schema;
 mod shifts;
 mod size;
 mod sweep;

@@ -276,7 +276,7 @@ fn join(prefix: &str, key: &str) -> String {
 }
 
 /// Every key path the reader accepts.
-fn reader_keys() -> BTreeSet<String> {
+pub fn reader_keys() -> BTreeSet<String> {
     let mut keys = BTreeSet::new();
     for table in TABLES.iter().filter(|t| **t != "expect") {
         for key in accepted_keys(table) {
@@ -447,7 +447,7 @@ fn every_word_of_a_one_of_key_is_in_the_reference() {
 }
 
 /// The ```toml blocks of the reference, in order.
-fn toml_blocks() -> Vec<&'static str> {
+pub fn toml_blocks() -> Vec<&'static str> {
     REFERENCE
         .split("```toml\n")
         .skip(1)
@@ -457,7 +457,7 @@ fn toml_blocks() -> Vec<&'static str> {
 
 /// `fragment` added to `base`: tables merged key by key; an array entry with the same `name`
 /// (for numbers, the same `number`) replaces the base's, others are appended.
-fn complete(base: &mut Table, fragment: Table) {
+pub fn complete(base: &mut Table, fragment: Table) {
     for (key, value) in fragment {
         match (base.get_mut(&key), value) {
             (Some(Value::Table(b)), Value::Table(f)) => complete(b, f),
