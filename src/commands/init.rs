@@ -1,6 +1,7 @@
 //! `init`: writes a commented starting scenario. The examples are the shipped scenario files,
 //! compiled in, so what `init` writes is what the tests run; a recipient list they name is
-//! written beside the scenario, at the same relative path.
+//! written beside the scenario, at the same relative path, and so is the JSON Schema their
+//! `#:schema` line names (a test keeps that file equal to `campaign-sim schema`).
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
@@ -28,8 +29,18 @@ struct File {
 }
 
 impl Example {
-    /// The scenario, then the recipient lists it reads (paths as the scenario writes them).
+    /// The scenario, then the files it names: the recipient lists it reads (paths as the
+    /// scenario writes them) and the schema its `#:schema` line names, for editors.
     fn files(self) -> (&'static str, Vec<File>) {
+        let (scenario, mut files) = self.scenario_and_lists();
+        files.push(File {
+            path: "scenario.schema.json",
+            text: include_str!("../../scenarios/scenario.schema.json"),
+        });
+        (scenario, files)
+    }
+
+    fn scenario_and_lists(self) -> (&'static str, Vec<File>) {
         match self {
             Example::BlackFriday => (
                 include_str!("../../scenarios/black-friday.toml"),
@@ -64,7 +75,7 @@ pub fn init(example: Example, out: PathBuf) -> Result<(), Failure> {
     let mut writes = vec![(out.clone(), scenario)];
     for list in lists {
         let path = dir.join(list.path);
-        // A list already there with these very rows is the one a second `init` wrote: keep it.
+        // A file already there with these very bytes is one a second `init` wrote: keep it.
         if fs::read(&path).is_ok_and(|bytes| bytes == list.text.as_bytes()) {
             continue;
         }
@@ -93,7 +104,7 @@ pub fn init(example: Example, out: PathBuf) -> Result<(), Failure> {
         match writes.len() {
             1 => String::new(),
             _ => format!(
-                " and its recipient list {}",
+                " with {}",
                 writes[1..]
                     .iter()
                     .map(|(p, _)| p.display().to_string())

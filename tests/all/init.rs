@@ -41,6 +41,12 @@ fn every_example_is_written_as_shipped_and_validates() {
             std::fs::read(shipped(file)).unwrap(),
             "{example}"
         );
+        // The schema its `#:schema` line names came with it.
+        assert_eq!(
+            std::fs::read(dir.path().join("plans/scenario.schema.json")).unwrap(),
+            std::fs::read(shipped("scenario.schema.json")).unwrap(),
+            "{example}"
+        );
         // Its recipient list came with it: the scenario reads where it was written.
         Scenario::load(&written).unwrap_or_else(|e| panic!("{example}: {e}"));
         let validate = campaign_sim(dir.path(), &["validate", "plans/start.toml"]);
