@@ -560,3 +560,66 @@ fn every_command_help_has_an_example_its_exit_codes_and_the_reference() {
         }
     }
 }
+
+/// `line` split into words as a shell would, for the double quotes the README uses.
+fn words(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ' ' if !quoted => {
+                if !word.is_empty() {
+                    out.push(std::mem::take(&mut word));
+                }
+            }
+            _ => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        out.push(word);
+    }
+    out
+}
+
+#[test]
+fn every_command_in_the_readme_names_a_command_and_shipped_files_that_exist() {
+    let readme = include_str!("../../README.md");
+    let commands = subcommands();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut seen = 0;
+    for line in readme.lines() {
+        let line = line.trim().trim_start_matches("$ ");
+        let line = line.split(" # ").next().unwrap();
+        let Some(rest) = line
+            .strip_prefix("campaign-sim ")
+            .or_else(|| line.strip_prefix("cargo run --release -- "))
+        else {
+            continue;
+        };
+        let args = words(rest);
+        assert!(
+            commands.contains(&args[0]),
+            "README runs `{line}`, but {:?} is not a command",
+            args[0]
+        );
+        for arg in args.iter().filter(|a| a.starts_with("scenarios/")) {
+            assert!(
+                root.join(arg).exists(),
+                "README runs `{line}`: {arg} does not exist"
+            );
+        }
+        // Parsed as the command line would parse it: `--help` after the arguments exits 0
+        // only if every option before it is known.
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_campaign-sim"))
+            .current_dir(root)
+            .args(&args)
+            .arg("--help")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "README runs `{line}`: {out:?}");
+        seen += 1;
+    }
+    assert!(seen >= 6, "only {seen} commands found in the README");
+}
