@@ -11,6 +11,8 @@ use clap::{Parser, Subcommand};
 use campaign_sim::model::time::Span;
 use campaign_sim::sizing;
 
+use commands::init::{Example, init};
+use commands::schema::schema;
 use commands::size::SizeArgs;
 use commands::{Failure, check::check, run::run, size::size, sweep, validate::validate};
 
@@ -18,16 +20,37 @@ use commands::{Failure, check::check, run::run, size::size, sweep, validate::val
 #[command(
     name = "campaign-sim",
     version,
-    about = "Simulate proactive SMS campaigns: send limits, cutoffs, opt-outs and inbox load"
+    about = "Simulate proactive SMS campaigns: send limits, cutoffs, opt-outs and inbox load",
+    after_help = "Start with `campaign-sim init` (a commented scenario), then `validate` and `run` it.\nThe scenario format, every key with its default: docs/scenario.md in the campaign-sim repository.\nExit codes: 0 all good; 1 a threshold or invariant was breached; 2 bad usage or bad input."
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
+/// A command's `--help` ending: an example, its exit codes, where the format is documented.
+macro_rules! after_help {
+    ($text:literal, $codes:literal) => {
+        concat!(
+            $text,
+            "\n\nExit codes: ",
+            $codes,
+            "\nErrors in a scenario name its file, line and column.\n\
+             Every scenario key, its default and an example: docs/scenario.md in the \
+             campaign-sim repository."
+        )
+    };
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run one scenario and write its report folder.
+    #[command(after_help = after_help!(
+        "Example:\n  campaign-sim run scenarios/launch.toml --seed 7 --trace\n\n\
+             Writes summary.json, timeseries.csv, the charts and index.html (and trace.csv \
+             with --trace).",
+        "0 all good; 1 a threshold or invariant was breached; 2 bad usage or bad input."
+    ))]
     Run {
         scenario: PathBuf,
         /// Seed of this run (default: the scenario's `simulation.seed`).
@@ -41,8 +64,17 @@ enum Command {
         trace: bool,
     },
     /// Read and check a scenario without simulating, and print the send plan.
+    #[command(after_help = after_help!(
+        "Example:\n  campaign-sim validate scenarios/black-friday.toml\n\n\
+             Writes nothing.",
+        "0 all good; 2 bad usage or bad input."
+    ))]
     Validate { scenario: PathBuf },
     /// CI mode: run scenarios over many seeds, audit every trace and judge every threshold.
+    #[command(after_help = after_help!(
+        "Example:\n  campaign-sim check scenarios/launch.toml scenarios/single-500.toml --seeds 20",
+        "0 all good; 1 a threshold or invariant was breached; 2 bad usage or bad input."
+    ))]
     Check {
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
@@ -62,6 +94,10 @@ enum Command {
     /// Many seeded runs of one scenario: how every metric spreads over them (mean, p5, p50,
     /// p95, a 95% interval for SLA attainment), with band charts. Outputs do not depend on
     /// --jobs.
+    #[command(after_help = after_help!(
+        "Example:\n  campaign-sim sweep scenarios/launch.toml --runs 200",
+        "0 all good; 2 bad usage or bad input."
+    ))]
     Sweep {
         scenario: PathBuf,
         /// Runs: run i (0-based) uses the scenario's seed + i; 1 to 100000.
@@ -86,6 +122,13 @@ enum Command {
     },
     /// Combine the shard folders of `sweep --shard` into the folder one `sweep` of all runs
     /// writes, byte for byte.
+    #[command(after_help = after_help!(
+        "Example:\n  campaign-sim sweep scenarios/launch.toml --runs 200 --shard 1/2\n  \
+             campaign-sim sweep scenarios/launch.toml --runs 200 --shard 2/2\n  \
+             campaign-sim merge reports/launch-sweep-shard-1-of-2 \
+             reports/launch-sweep-shard-2-of-2",
+        "0 all good; 2 bad usage or bad input."
+    ))]
     Merge {
         #[arg(required = true)]
         shards: Vec<PathBuf>,
@@ -93,8 +136,37 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Write a commented starting scenario (one of the shipped examples, with the recipient
+    /// list it reads) to edit.
+    #[command(after_help = after_help!(
+        "Example:\n  campaign-sim init my-launch.toml --example launch\n  \
+             campaign-sim validate my-launch.toml",
+        "0 all good; 2 bad usage or bad input."
+    ))]
+    Init {
+        /// Where to write it (default: scenario.toml); an existing file is never overwritten.
+        file: Option<PathBuf>,
+        /// The same as FILE.
+        #[arg(long, conflicts_with = "file")]
+        out: Option<PathBuf>,
+        /// Which shipped scenario to start from.
+        #[arg(long, value_enum, default_value_t = Example::BlackFriday)]
+        example: Example,
+    },
+    /// Print the JSON Schema of the scenario file, for editors to complete and check keys
+    /// (Taplo / Even Better TOML read a `#:schema ./scenario.schema.json` first line).
+    #[command(after_help = after_help!(
+        "Example:\n  campaign-sim schema > scenario.schema.json",
+        "0 all good; 2 bad usage."
+    ))]
+    Schema,
     /// Smallest staffing of an inbox per interval of the day that meets a target, by simulation,
     /// with Erlang C beside it.
+    #[command(after_help = after_help!(
+        "Example:\n  campaign-sim size scenarios/launch.toml --inbox \"Campaign Replies\" \
+             --target \"80% within 5m\"",
+        "0 all good; 2 bad usage or bad input."
+    ))]
     Size {
         scenario: PathBuf,
         /// The inbox to size, by name.
@@ -196,6 +268,12 @@ fn main() -> ExitCode {
             shards,
         } => sweep::sweep(scenario, runs, jobs, out, shard, shards),
         Command::Merge { shards, out } => sweep::merge(shards, out),
+        Command::Schema => schema(),
+        Command::Init { file, out, example } => init(
+            example,
+            file.or(out)
+                .unwrap_or_else(|| PathBuf::from("scenario.toml")),
+        ),
         Command::Size {
             scenario,
             inbox,

@@ -2,7 +2,9 @@
 //! cannot write its folder.
 
 pub mod check;
+pub mod init;
 pub mod run;
+pub mod schema;
 pub mod size;
 pub mod sweep;
 pub mod validate;

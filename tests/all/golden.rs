@@ -13,7 +13,12 @@ use std::process::Command;
 use sha2::{Digest, Sha256};
 
 /// The shipped scenarios and the seed each is pinned at.
-const RUNS: [(&str, u64); 3] = [("single-500", 1), ("launch", 7), ("big", 1)];
+const RUNS: [(&str, u64); 4] = [
+    ("single-500", 1),
+    ("launch", 7),
+    ("big", 1),
+    ("black-friday", 2026),
+];
 
 /// `file -> sha256` of everything `run --trace` writes for `scenario` at `seed`.
 fn digests(scenario: &str, seed: u64, dir: &Path) -> BTreeMap<String, String> {

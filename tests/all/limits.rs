@@ -124,7 +124,7 @@ fn the_auditor_catches_a_limiter_that_breaks_the_sliding_window() {
 
 #[test]
 fn the_shipped_scenarios_pass_the_audit() {
-    for name in ["single-500.toml", "launch.toml"] {
+    for name in ["single-500.toml", "launch.toml", "black-friday.toml"] {
         for seed in 1..=3 {
             run_audited(&shipped(name), seed);
         }

@@ -56,7 +56,7 @@ const MAX_BETA_SHAPE: f64 = 1e6;
 /// The kinds and their parameters, as a planner reads them in an error.
 const KINDS: &str = "fixed (value), exponential (mean), lognormal (median, sigma), uniform (min, max), beta (alpha, beta), empirical (values, weights), geometric (mean), normal (mean, sd)";
 
-const PARAMS: [(&str, &[&str]); 8] = [
+pub(crate) const PARAMS: [(&str, &[&str]); 8] = [
     ("fixed", &["value"]),
     ("exponential", &["mean"]),
     ("lognormal", &["median", "sigma"]),

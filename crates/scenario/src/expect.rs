@@ -33,7 +33,7 @@ pub enum Metric {
     Utilization,
 }
 
-const CAMPAIGN_METRICS: [(&str, Metric); 9] = [
+pub(crate) const CAMPAIGN_METRICS: [(&str, Metric); 9] = [
     ("sent", Metric::Sent),
     ("delivered", Metric::Delivered),
     ("failed", Metric::Failed),
@@ -45,7 +45,7 @@ const CAMPAIGN_METRICS: [(&str, Metric); 9] = [
     ("last_send", Metric::LastSend),
 ];
 
-const INBOX_METRICS: [(&str, Metric); 8] = [
+pub(crate) const INBOX_METRICS: [(&str, Metric); 8] = [
     ("arrivals", Metric::Arrivals),
     ("handled", Metric::Handled),
     ("wait_p50", Metric::WaitP50),

@@ -13,6 +13,7 @@ mod file;
 mod recipients;
 mod resolve;
 mod rules;
+mod schema;
 mod shifts;
 pub mod values;
 
@@ -22,6 +23,7 @@ pub use dist::Dist;
 pub use error::ScenarioError;
 pub use expect::{Expectation, Interval, Metric, Op, Over, Target};
 pub use file::ReplyStyle;
+pub use schema::json_schema;
 pub use values::Zone;
 
 use model::CompanyClock;
