@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use report::charts::Chart;
-use report::html::{STYLE, esc, figure};
+use report::html::{esc, figure, head, scrolling_tables};
 use report::show;
 
 use crate::outputs::SweepJson;
@@ -49,12 +49,7 @@ const HEAD: &str =
     "<tr><th>name</th><th>metric</th><th>mean</th><th>p5</th><th>p50</th><th>p95</th>";
 
 pub fn render(s: &SweepJson, charts: &[Chart]) -> String {
-    let mut h = String::new();
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>campaign-sim sweep: {name}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>campaign-sim sweep: {name}</h1>\n",
-        name = esc(&s.scenario)
-    );
+    let mut h = head(&format!("campaign-sim sweep: {}", s.scenario));
     let last_seed = s.first_seed.wrapping_add(s.runs.saturating_sub(1));
     let _ = writeln!(
         h,
@@ -127,5 +122,5 @@ pub fn render(s: &SweepJson, charts: &[Chart]) -> String {
         figure(&mut h, c);
     }
     h.push_str("</body>\n</html>\n");
-    h
+    scrolling_tables(&h)
 }
