@@ -21,6 +21,15 @@ fn shown(metric: &str, v: Option<f64>) -> String {
     }
 }
 
+/// A metric as a planner reads it: `wait_p90_s` is shown as `wait p90`, since its values are
+/// shown as durations already; the JSON and CSV keep the names.
+fn metric_label(metric: &str) -> String {
+    metric
+        .strip_suffix("_s")
+        .unwrap_or(metric)
+        .replace('_', " ")
+}
+
 /// One metric's spread; `ci` adds the interval cell (`Some(None)`: the metric has none).
 fn row(
     h: &mut String,
@@ -36,8 +45,9 @@ fn row(
     };
     let _ = writeln!(
         h,
-        "<tr><td>{}</td><td>{metric}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{ci}</tr>",
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{ci}</tr>",
         esc(name),
+        metric_label(metric),
         shown(metric, s.mean),
         shown(metric, s.p5),
         shown(metric, s.p50),
