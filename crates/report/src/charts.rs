@@ -172,9 +172,9 @@ pub struct TimeAxis {
     name: String,
 }
 
-/// Hours between ticks, the shortest that keeps the axis to [`MAX_TICKS`] labels. Steps of a day
-/// or more fall on midnights.
-const TICK_STEPS: [u32; 9] = [1, 2, 3, 4, 6, 12, 24, 48, 168];
+/// Minutes between ticks, the shortest that keeps the axis to [`MAX_TICKS`] labels: quarter
+/// hours for a run of an hour or two, whole hours, then days, which fall on midnights.
+const TICK_STEPS: [u32; 11] = [15, 30, 60, 120, 180, 240, 360, 720, 1440, 2880, 10080];
 const MAX_TICKS: f64 = 9.0;
 
 impl TimeAxis {
@@ -200,19 +200,18 @@ impl TimeAxis {
     pub fn ticks(&self, end: f64) -> Vec<(f64, String)> {
         let step = TICK_STEPS
             .into_iter()
-            .find(|&s| end / f64::from(s) <= MAX_TICKS)
-            .unwrap_or(168);
+            .find(|&s| end * 60.0 / f64::from(s) <= MAX_TICKS)
+            .unwrap_or(10080);
+        // Readings are walked a quarter hour (or an hour) at a time from the first one on the
+        // clock's quarter hour, so ticks fall on the company's whole hours in any zone.
+        let walk = step.min(60);
         let start = self.clock.reading(Instant::START);
-        // The first whole hour on the company's clock at or after the start.
-        let to_whole = (60 - i64::from(start.minute())) % 60 * 60 - i64::from(start.second());
-        let first = if start.minute() == 0 && start.second() == 0 {
-            0.0
-        } else {
-            to_whole.max(0) as f64 / 3600.0
-        };
+        let past = i64::from(start.minute()) * 60 + i64::from(start.second());
+        let to_first =
+            (i64::from(walk) * 60 - past % (i64::from(walk) * 60)) % (i64::from(walk) * 60);
         let mut ticks: Vec<(f64, String)> = Vec::new();
         let mut previous_date = None;
-        let mut h = first;
+        let mut h = to_first as f64 / 3600.0;
         while h <= end + 1e-9 {
             let reading = self.clock.reading(Self::instant(h));
             if on_step(reading, step) {
@@ -225,21 +224,22 @@ impl TimeAxis {
                 ticks.push((h, reading.strftime(format).to_string()));
                 previous_date = Some(date);
             }
-            h += 1.0;
+            h += f64::from(walk) / 60.0;
         }
         ticks
     }
 }
 
-/// Whether a whole-hour `reading` is a tick of axes stepping `step` hours: hours divisible by
-/// the step, or for steps of days, midnights of every so many days of the month's count.
+/// Whether `reading` is a tick of axes stepping `step` minutes: minutes of the day divisible by
+/// the step, or for steps of days, midnights of every so many days of the year's count.
 fn on_step(reading: jiff::civil::DateTime, step: u32) -> bool {
-    let hour = u32::try_from(reading.hour()).unwrap_or(0);
-    if step < 24 {
-        hour.is_multiple_of(step)
+    let minute_of_day =
+        u32::try_from(i32::from(reading.hour()) * 60 + i32::from(reading.minute())).unwrap_or(0);
+    if step < 1440 {
+        minute_of_day.is_multiple_of(step)
     } else {
-        let days = step / 24;
-        hour == 0 && (reading.date().day_of_year() as u32 - 1).is_multiple_of(days)
+        let days = step / 1440;
+        minute_of_day == 0 && (reading.date().day_of_year() as u32 - 1).is_multiple_of(days)
     }
 }
 
@@ -350,8 +350,8 @@ where
         .x_desc(&axis.name)
         .y_desc(y_desc)
         .y_label_formatter(if y_decimals { &tenths } else { &whole })
-        .label_style((FONT, 13))
-        .axis_desc_style((FONT, 14))
+        .label_style((FONT, 15))
+        .axis_desc_style((FONT, 15))
         .light_line_style(WHITE.mix(0.0))
         .draw()?;
     Ok(())
@@ -367,7 +367,7 @@ where
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::Coordinate(left, 0))
-        .label_font((FONT, 13))
+        .label_font((FONT, 14))
         .background_style(WHITE)
         .border_style(BLACK.mix(0.4))
         .draw()?;
