@@ -358,3 +358,18 @@ fn sweep_bands_scale_busy_slots_on_their_own_and_show_the_sla() {
     assert!(page.contains("<td>wait p90</td>") && page.contains("<td>last send</td>"));
     assert!(!page.contains("<td>wait_p90_s</td>"));
 }
+
+#[test]
+fn cutoffs_and_list_sizes_shared_by_many_campaigns_make_one_label_each() {
+    // big: ten named campaigns of 20,000 recipients each, all cut off at one hour.
+    let dir = tempfile::tempdir().unwrap();
+    let report = run_report(dir.path(), "big.toml", 1);
+    let svg = read(&report, "send_curves.svg");
+    let labels: Vec<String> = texts(&svg)
+        .into_iter()
+        .map(|(_, _, t)| t)
+        .filter(|t| t.ends_with(": end time"))
+        .collect();
+    assert_eq!(labels, ["c001, c002 and 8 more: end time"]);
+    assert!(has_text(&svg, "lists of 20000 (10 campaigns)"));
+}

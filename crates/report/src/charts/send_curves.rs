@@ -13,6 +13,7 @@ use crate::summary::CampaignSummary;
 use model::time::{HOUR, Instant};
 use scenario::Scenario;
 use sim::metrics::timeline::BUCKET;
+use std::collections::BTreeMap;
 
 /// Campaigns drawn in their own color and legend entry; the rest are drawn grey.
 const NAMED: usize = 10;
@@ -63,6 +64,11 @@ impl Drawing for SendCurves<'_> {
             y_max,
         };
         let mut marked_cutoff = false;
+        let named = NAMED.min(curves.len());
+        let sizes: Vec<u64> = d.summary.campaigns[..named]
+            .iter()
+            .map(|c| c.recipients)
+            .collect();
         // Unnamed campaigns first, so the named ones are drawn over them.
         let order = (NAMED.min(curves.len())..curves.len()).chain(0..NAMED.min(curves.len()));
         for c in order {
@@ -71,10 +77,20 @@ impl Drawing for SendCurves<'_> {
             if c < NAMED {
                 let outreaches = &d.spec.outreaches[c];
                 draw_outreaches(&mut chart, c, outreaches, envelope, &mut marked_cutoff)?;
-                draw_cutoff_labels(&mut chart, c, name, outreaches, y_max)?;
-                draw_list_size(&mut chart, c, &d.summary.campaigns[c], &curves[c], end)?;
+                let campaign = &d.summary.campaigns[c];
+                let shared = sizes.iter().filter(|&&n| n == campaign.recipients).count();
+                draw_list_size(&mut chart, c, campaign, shared, &curves[c], end)?;
             }
         }
+        let names: Vec<&str> = d.scn.campaigns[..named]
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        draw_cutoff_labels(
+            &mut chart,
+            &cutoffs(&names, &d.spec.outreaches),
+            (end, y_max),
+        )?;
         envelope_key(&mut chart, rate_per_hour)?;
         chart
             .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
@@ -248,36 +264,72 @@ fn markers(curve: &[(f64, f64)], c: usize, n: usize) -> Vec<(f64, f64)> {
         .collect()
 }
 
-/// Labels each of campaign `c`'s cutoff lines with its name, stacked down from the top by
-/// campaign so that labels of cutoffs at one hour do not overprint.
+/// The named campaigns' cutoffs by instant, each with the campaigns cut off then, in order.
+fn cutoffs(names: &[&str], outreaches: &[Vec<OutreachSpec>]) -> BTreeMap<Instant, Vec<String>> {
+    let mut at: BTreeMap<Instant, Vec<String>> = BTreeMap::new();
+    for (name, outreaches) in names.iter().zip(outreaches) {
+        for cut in outreaches.iter().filter_map(|o| o.end) {
+            let here = at.entry(cut).or_default();
+            if !here.iter().any(|n| n == name) {
+                here.push(name.to_string());
+            }
+        }
+    }
+    at
+}
+
+/// Labels each cutoff line with the campaigns it cuts off (a few named, the rest counted, so
+/// that ten campaigns cut off at one hour make one label), stacked down from the top so that
+/// labels of nearby cutoffs do not overprint; in the right half of the chart a label sits left
+/// of its line, away from the legend.
 fn draw_cutoff_labels<'a, DB: DrawingBackend + 'a>(
     chart: &mut TimeChart<'a, DB>,
-    c: usize,
-    name: &str,
-    outreaches: &[OutreachSpec],
-    y_max: f64,
+    cutoffs: &BTreeMap<Instant, Vec<String>>,
+    (end, y_max): (f64, f64),
 ) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
-    let label = format!("{name}: end time");
-    chart.draw_series(outreaches.iter().filter_map(|o| o.end).map(|cut| {
-        EmptyElement::at((hours(cut), y_max))
-            + Text::new(
-                label.clone(),
-                (5, 4 + 17 * c as i32),
-                (FONT, 13).into_font().color(&ALERT),
-            )
-    }))?;
+    for (k, (&cut, names)) in cutoffs.iter().enumerate() {
+        let who = match names.len() {
+            1..=2 => names.join(", "),
+            n => format!("{}, {} and {} more", names[0], names[1], n - 2),
+        };
+        let x = hours(cut);
+        let (dx, h) = if x > end / 2.0 {
+            (-5, plotters::style::text_anchor::HPos::Right)
+        } else {
+            (5, plotters::style::text_anchor::HPos::Left)
+        };
+        let font =
+            (FONT, 13)
+                .into_font()
+                .color(&ALERT)
+                .pos(plotters::style::text_anchor::Pos::new(
+                    h,
+                    plotters::style::text_anchor::VPos::Top,
+                ));
+        chart.draw_series(std::iter::once(
+            EmptyElement::at((x, y_max))
+                + Text::new(
+                    format!("{who}: end time"),
+                    (dx, 4 + 17 * (k % 8) as i32),
+                    font,
+                ),
+        ))?;
+    }
     Ok(())
 }
 
 /// Campaign `c`'s list size as a dotted level from its first send to the axis' end, and at the
-/// right the gap to what was sent, labelled with the recipients left unreached.
+/// right the gap to what was sent, labelled (under the level, clear of the cutoff labels along
+/// the top) with the recipients left unreached. When `shared`
+/// campaigns have lists of one size, the label says so once instead of overprinting.
 fn draw_list_size<'a, DB: DrawingBackend + 'a>(
     chart: &mut TimeChart<'a, DB>,
     c: usize,
     campaign: &CampaignSummary,
+    shared: usize,
     curve: &[(f64, f64)],
     end: f64,
 ) -> DrawResult
@@ -294,23 +346,31 @@ where
         4,
         colour.stroke_width(1),
     ))?;
-    let gap = if campaign.unreached > 0 {
+    if campaign.unreached > 0 {
         chart.draw_series(LineSeries::new(
             [(end, sent), (end, size)],
             colour.stroke_width(4),
         ))?;
-        format!(
-            "list {} ({} unreached)",
-            campaign.recipients, campaign.unreached
-        )
-    } else {
-        format!("list {}", campaign.recipients)
+    }
+    let (gap, colour) = match shared {
+        0 | 1 if campaign.unreached > 0 => (
+            format!(
+                "list {} ({} unreached)",
+                campaign.recipients, campaign.unreached
+            ),
+            colour,
+        ),
+        0 | 1 => (format!("list {}", campaign.recipients), colour),
+        n => (
+            format!("lists of {} ({n} campaigns)", campaign.recipients),
+            RGBColor(90, 90, 90),
+        ),
     };
     chart.draw_series(std::iter::once(
         EmptyElement::at((end, size))
             + Text::new(
                 gap,
-                (-6, -16),
+                (-6, 4),
                 (FONT, 12)
                     .into_font()
                     .color(&colour)
