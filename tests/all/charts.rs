@@ -373,3 +373,60 @@ fn cutoffs_and_list_sizes_shared_by_many_campaigns_make_one_label_each() {
     assert_eq!(labels, ["c001, c002 and 8 more: end time"]);
     assert!(has_text(&svg, "lists of 20000 (10 campaigns)"));
 }
+
+#[test]
+fn the_sweep_load_band_draws_the_staffed_capacity_of_an_inbox_on_shifts() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shifts.toml");
+    std::fs::write(
+        &path,
+        r#"
+name = "shifts"
+[simulation]
+timezone = "America/New_York"
+start = "2026-12-01T08:00"
+until = "2026-12-02T08:00"
+[[numbers]]
+number = "+15550100"
+inbox = "Replies"
+[[inboxes]]
+name = "Replies"
+[[inboxes.shifts]]
+agents = 3
+days = "daily"
+hours = "09:00-12:00"
+[[inboxes.shifts]]
+agents = 1
+days = "daily"
+hours = "12:00-17:00"
+[[campaigns]]
+name = "Notice"
+number = "+15550100"
+[[campaigns.outreaches]]
+start = "2026-12-01T09:00"
+recipients = { count = 200 }
+"#,
+    )
+    .unwrap();
+    let out = dir.path().join("sweep");
+    cli(&[
+        "sweep",
+        path.to_str().unwrap(),
+        "--runs",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let svg = read(&out, "inbox_load_band.svg");
+    assert!(has_text(&svg, "staffed capacity (slots)"));
+    // The dashed staffed line steps: its pieces lie at more than one height.
+    let heights: std::collections::BTreeSet<i32> = polylines(&svg, "#000000")
+        .iter()
+        .filter(|(p, w)| *w == 2 && p.len() == 2 && p[0].1 == p[1].1 && p[1].0 - p[0].0 < 12)
+        .map(|(p, _)| p[0].1)
+        .collect();
+    assert!(
+        heights.len() >= 2,
+        "one staffed level per shift: {heights:?}"
+    );
+}

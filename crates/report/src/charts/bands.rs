@@ -27,6 +27,8 @@ pub struct InboxBands {
     pub staffing: String,
     /// Agents x capacity of an inbox staffed all the time; `None` with shifts.
     pub staffed_slots: Option<f64>,
+    /// With shifts: the staffed slots as steps, (hours from the start, slots from then on).
+    pub staffed_steps: Vec<(f64, f64)>,
     pub sla_within_minutes: f64,
     pub sla_target: f64,
     /// Busy agent slots, per-bin mean of each run.
@@ -203,8 +205,11 @@ fn draw_busy<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let y_max = top(&inbox.busy)
-        .max(inbox.staffed_slots.unwrap_or(0.0))
+    let staffed = staffed_line(inbox, d.end);
+    let y_max = staffed
+        .iter()
+        .map(|p| p.1)
+        .fold(top(&inbox.busy), f64::max)
         .max(1.0)
         * HEADROOM;
     let mut chart = time_chart(
@@ -219,19 +224,29 @@ where
     )?;
     time_axes(&mut chart, &d.axis, "busy slots (bin mean)", true)?;
     draw_band(&mut chart, &inbox.busy, color(0), "busy agent slots", bin)?;
-    if let Some(slots) = inbox.staffed_slots {
+    if !staffed.is_empty() {
         chart
-            .draw_series(DashedLineSeries::new(
-                [(0.0, slots), (d.end, slots)],
-                8,
-                5,
-                BLACK.stroke_width(2),
-            ))?
+            .draw_series(DashedLineSeries::new(staffed, 8, 5, BLACK.stroke_width(2)))?
             .label("staffed capacity (slots)")
             .legend(dashed_key(BLACK.stroke_width(2)));
     }
     legend(&mut chart)?;
     Ok(())
+}
+
+/// The staffed capacity up to `end` hours: one level for an inbox staffed all the time, a step
+/// at each change for one on shifts; empty when neither is known.
+fn staffed_line(inbox: &InboxBands, end: f64) -> Vec<(f64, f64)> {
+    if let Some(slots) = inbox.staffed_slots {
+        return vec![(0.0, slots), (end, slots)];
+    }
+    let steps = &inbox.staffed_steps;
+    let mut points = Vec::new();
+    for (k, &(from, slots)) in steps.iter().enumerate().filter(|(_, s)| s.0 < end) {
+        let until = steps.get(k + 1).map_or(end, |s| s.0).min(end);
+        points.extend([(from, slots), (until, slots)]);
+    }
+    points
 }
 
 /// An inbox's waiting conversations.
