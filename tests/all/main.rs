@@ -4,6 +4,7 @@
 mod architecture;
 mod audit;
 mod bad_input;
+mod charts;
 mod check;
 mod common;
 mod determinism;

@@ -19,6 +19,7 @@ use std::error::Error;
 use std::sync::Once;
 
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
@@ -171,6 +172,11 @@ pub struct TimeAxis {
     name: String,
 }
 
+/// Minutes between ticks, the shortest that keeps the axis to [`MAX_TICKS`] labels: quarter
+/// hours for a run of an hour or two, whole hours, then days, which fall on midnights.
+const TICK_STEPS: [u32; 11] = [15, 30, 60, 120, 180, 240, 360, 720, 1440, 2880, 10080];
+const MAX_TICKS: f64 = 9.0;
+
 impl TimeAxis {
     pub fn new(scn: &Scenario) -> Self {
         TimeAxis::on(scn.company_clock(), &scn.zones[0].name)
@@ -184,13 +190,123 @@ impl TimeAxis {
         }
     }
 
-    pub fn label(&self, hours: f64) -> String {
-        let t = Instant::from_millis((hours.max(0.0) * HOUR.as_millis() as f64) as u64);
-        self.clock.weekday_time(t)
+    fn instant(hours: f64) -> Instant {
+        Instant::from_millis((hours.max(0.0) * HOUR.as_millis() as f64) as u64)
+    }
+
+    /// Ticks up to `end` hours, on whole hours of the company's clock (2:00, 4:00... or
+    /// midnights), each with its label: the time, and the date too on the first tick and where
+    /// the date changes, so a planner never counts days from the start.
+    pub fn ticks(&self, end: f64) -> Vec<(f64, String)> {
+        let step = TICK_STEPS
+            .into_iter()
+            .find(|&s| end * 60.0 / f64::from(s) <= MAX_TICKS)
+            .unwrap_or(10080);
+        // Readings are walked a quarter hour (or an hour) at a time from the first one on the
+        // clock's quarter hour, so ticks fall on the company's whole hours in any zone.
+        let walk = step.min(60);
+        let start = self.clock.reading(Instant::START);
+        let past = i64::from(start.minute()) * 60 + i64::from(start.second());
+        let to_first =
+            (i64::from(walk) * 60 - past % (i64::from(walk) * 60)) % (i64::from(walk) * 60);
+        let mut ticks: Vec<(f64, String)> = Vec::new();
+        let mut previous_date = None;
+        let mut h = to_first as f64 / 3600.0;
+        while h <= end + 1e-9 {
+            let reading = self.clock.reading(Self::instant(h));
+            if on_step(reading, step) {
+                let date = reading.date();
+                let format = if previous_date == Some(date) {
+                    "%H:%M"
+                } else {
+                    "%a %-d %b %H:%M"
+                };
+                ticks.push((h, reading.strftime(format).to_string()));
+                previous_date = Some(date);
+            }
+            h += f64::from(walk) / 60.0;
+        }
+        ticks
     }
 }
 
-type TimeChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+/// Whether `reading` is a tick of axes stepping `step` minutes: minutes of the day divisible by
+/// the step, or for steps of days, midnights of every so many days of the year's count.
+fn on_step(reading: jiff::civil::DateTime, step: u32) -> bool {
+    let minute_of_day =
+        u32::try_from(i32::from(reading.hour()) * 60 + i32::from(reading.minute())).unwrap_or(0);
+    if step < 1440 {
+        minute_of_day.is_multiple_of(step)
+    } else {
+        let days = step / 1440;
+        minute_of_day == 0 && (reading.date().day_of_year() as u32 - 1).is_multiple_of(days)
+    }
+}
+
+/// Hours from the start to `end`, with ticks where [`TimeAxis::ticks`] puts them rather than
+/// at round numbers of hours since the start. The hours take the plotted area but for
+/// [`LEGEND_WIDTH`] on the right, where the legend goes: no data is drawn there, so no line runs
+/// through its text.
+pub struct HourAxis {
+    hours: RangedCoordf64,
+    ticks: Vec<f64>,
+}
+
+impl HourAxis {
+    fn data_pixels((left, right): (i32, i32)) -> (i32, i32) {
+        (left, (right - LEGEND_WIDTH as i32).max(left + 1))
+    }
+}
+
+impl Ranged for HourAxis {
+    type ValueType = f64;
+    type FormatOption = DefaultFormatting;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.hours.map(value, Self::data_pixels(limit))
+    }
+
+    fn axis_pixel_range(&self, limit: (i32, i32)) -> std::ops::Range<i32> {
+        let (left, right) = Self::data_pixels(limit);
+        left..right
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        // No light grid lines between ticks.
+        if hint.weight().allow_light_points() {
+            Vec::new()
+        } else {
+            self.ticks.clone()
+        }
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.hours.range()
+    }
+}
+
+type TimeChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<HourAxis, RangedCoordf64>>;
+
+/// Room at the right of every chart over time, where the legend goes (see [`HourAxis`]).
+const LEGEND_WIDTH: u32 = 290;
+
+/// A chart over time from the start to `end` hours, with `y` up the side, its ticks on whole
+/// hours of `axis` and [`LEGEND_WIDTH`] kept free on the right.
+fn time_chart<'a, 'b, DB: DrawingBackend>(
+    builder: &mut ChartBuilder<'a, 'b, DB>,
+    axis: &TimeAxis,
+    end: f64,
+    y: std::ops::Range<f64>,
+) -> Result<TimeChart<'a, DB>, Box<dyn Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let x = HourAxis {
+        hours: (0.0..end).into(),
+        ticks: axis.ticks(end).into_iter().map(|(h, _)| h).collect(),
+    };
+    Ok(builder.build_cartesian_2d(x, y)?)
+}
 
 /// Axes of a chart over time: the company's clock below, `y_desc` on the left, whole numbers on
 /// the y axis unless `y_decimals` is set.
@@ -203,35 +319,56 @@ fn time_axes<'a, DB: DrawingBackend + 'a>(
 where
     DB::ErrorType: 'static,
 {
-    let whole = |y: &f64| format!("{y:.0}");
-    let tenths = |y: &f64| format!("{y:.1}");
+    let ticks = axis.ticks(chart.x_range().end);
+    let label = |x: &f64| {
+        ticks
+            .iter()
+            .find(|(h, _)| (h - x).abs() < 1e-6)
+            .map_or_else(String::new, |(_, l)| l.clone())
+    };
+    // An axis may start a little below zero, so that series at zero show above it; no label
+    // there.
+    // Decimals only between whole numbers: a count reads `500`, not `500.0`.
+    let whole = |y: &f64| {
+        if *y < 0.0 {
+            String::new()
+        } else {
+            format!("{y:.0}")
+        }
+    };
+    let tenths = |y: &f64| match *y {
+        y if y < 0.0 => String::new(),
+        y if (y - y.round()).abs() < 1e-9 => format!("{y:.0}"),
+        y => format!("{y:.1}"),
+    };
+    // A label every 40 pixels at most, so a short panel's axis does not overprint.
+    let y_labels = (chart.plotting_area().dim_in_pixel().1 / 40).clamp(2, 10) as usize;
     chart
         .configure_mesh()
-        .x_labels(10)
-        .x_label_formatter(&|x| axis.label(*x))
+        .y_labels(y_labels)
+        .x_label_formatter(&label)
         .x_desc(&axis.name)
         .y_desc(y_desc)
         .y_label_formatter(if y_decimals { &tenths } else { &whole })
-        .label_style((FONT, 13))
-        .axis_desc_style((FONT, 14))
+        .label_style((FONT, 15))
+        .axis_desc_style((FONT, 15))
         .light_line_style(WHITE.mix(0.0))
         .draw()?;
     Ok(())
 }
 
-/// The series legend, boxed, in a corner.
-fn legend<'a, DB: DrawingBackend + 'a>(
-    chart: &mut TimeChart<'a, DB>,
-    position: SeriesLabelPosition,
-) -> DrawResult
+/// The series legend, boxed, in the room kept free of data at the right (see [`HourAxis`]).
+fn legend<'a, DB: DrawingBackend + 'a>(chart: &mut TimeChart<'a, DB>) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
+    let (width, _) = chart.plotting_area().dim_in_pixel();
+    let left = (width as i32 - LEGEND_WIDTH as i32 + 10).max(0);
     chart
         .configure_series_labels()
-        .position(position)
-        .label_font((FONT, 13))
-        .background_style(WHITE.mix(0.85))
+        .position(SeriesLabelPosition::Coordinate(left, 0))
+        .label_font((FONT, 14))
+        .background_style(WHITE)
         .border_style(BLACK.mix(0.4))
         .draw()?;
     Ok(())
@@ -242,6 +379,26 @@ fn line_key(style: impl Into<ShapeStyle>) -> impl Fn((i32, i32)) -> PathElement<
     let style = style.into();
     move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style)
 }
+
+/// A legend key: a dashed line in `style`, as the chart draws it.
+fn dashed_key<DB: DrawingBackend>(
+    style: impl Into<ShapeStyle>,
+) -> impl Fn((i32, i32)) -> DashedKey<DB> {
+    let style = style.into();
+    move |(x, y)| {
+        EmptyElement::at((x, y))
+            + PathElement::new(vec![(0, 0), (7, 0)], style)
+            + PathElement::new(vec![(11, 0), (18, 0)], style)
+    }
+}
+
+/// Two dashes side by side.
+type DashedKey<DB> = plotters::element::ComposedElement<
+    (i32, i32),
+    DB,
+    PathElement<(i32, i32)>,
+    PathElement<(i32, i32)>,
+>;
 
 /// Cutoffs, queues and SLA lines: what a planner must notice.
 const ALERT: RGBColor = RGBColor(200, 30, 30);

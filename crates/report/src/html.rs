@@ -22,22 +22,36 @@ fn opt(v: &Option<String>) -> String {
         .map_or("-".into(), |s| esc(&s.replace('T', " ")))
 }
 
-/// The look every page shares.
+/// The look every page shares. On a phone's width a table or chart wider than the screen scrolls
+/// sideways inside its own box, so the page itself never runs off the right edge; charts keep a
+/// minimum width there, since shrunk to 390 px their text could not be read.
 pub const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;margin:2em auto;max-width:1280px;color:#222;padding:0 1em}
+.scroll{overflow-x:auto;max-width:100%}code{overflow-wrap:anywhere;word-break:break-all}
 h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.25em;margin-top:1.6em;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;font-size:.9em;margin:.5em 0}th,td{padding:.3em .7em;border-bottom:1px solid #e5e5e5;text-align:right}
 th{background:#f4f4f4}td:first-child,th:first-child{text-align:left}.facts td{text-align:left}
 .warn{background:#fff5e0;border-left:4px solid #e69500;padding:.4em .8em;margin:.3em 0}
 .pass{color:#1a7f37;font-weight:bold}.fail{color:#c62828;font-weight:bold}
-figure{margin:1em 0}figure svg{width:100%;height:auto;border:1px solid #eee}";
+figure{margin:1em 0;overflow-x:auto}figure svg{width:100%;min-width:960px;height:auto;border:1px solid #eee}
+@media (max-width:600px){body{margin:1em auto;padding:0 .6em}table{font-size:.8em}th,td{padding:.25em .45em}}";
+
+/// The top of a page up to its heading: the viewport tag makes a phone lay the page out at its
+/// own width instead of shrinking a desktop-wide page to fit.
+pub fn head(title: &str) -> String {
+    let title = esc(title);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{title}</h1>\n"
+    )
+}
+
+/// Puts every table of `body` in a box of its own that scrolls sideways (see [`STYLE`]).
+pub fn scrolling_tables(body: &str) -> String {
+    body.replace("<table", "<div class=\"scroll\"><table")
+        .replace("</table>", "</table></div>")
+}
 
 pub fn render(s: &Summary, charts: &[Chart]) -> String {
-    let mut h = String::new();
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>campaign-sim: {name}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>campaign-sim report: {name}</h1>\n",
-        name = esc(&s.scenario)
-    );
+    let mut h = head(&format!("campaign-sim report: {}", s.scenario));
     facts(&mut h, s);
     warnings(&mut h, &s.warnings);
     thresholds(&mut h, &s.expectations);
@@ -52,7 +66,7 @@ pub fn render(s: &Summary, charts: &[Chart]) -> String {
         figure(&mut h, c);
     }
     h.push_str("</body>\n</html>\n");
-    h
+    scrolling_tables(&h)
 }
 
 /// What ran: scenario, seed, version, file hash, events, simulated time.

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use model::InboxId;
 use model::time::{HOUR, Instant, Span};
 use scenario::{Scenario, Target};
 use sim::metrics::timeline::wait_interval;
@@ -51,6 +52,11 @@ pub struct InboxInfo {
     /// Agents x standard capacity, when the inbox is staffed all the time (`agents = N`); the
     /// load chart draws it as a line.
     pub staffed_slots: Option<u64>,
+    /// For an inbox on shifts, its staffed slots as steps: (hours from the start, slots from
+    /// then on), up to the horizon the scenario suggests (see [`bin_width`]). The load chart
+    /// draws them as its staffed-capacity line.
+    #[serde(default)]
+    pub staffed_steps: Vec<(f64, u64)>,
     pub sla_within_s: f64,
     pub sla_target: f64,
 }
@@ -70,6 +76,7 @@ impl Header {
             Target::Campaign(c) => format!("campaign:{}", scn.campaigns[c.index()].name),
             Target::Inbox(i) => format!("inbox:{}", scn.inboxes[i.index()].name),
         };
+        let horizon = expected_end(scn);
         Header {
             scenario: scn.name.clone(),
             scenario_sha256: scn.sha256.clone(),
@@ -84,7 +91,8 @@ impl Header {
             inboxes: scn
                 .inboxes
                 .iter()
-                .map(|i| InboxInfo {
+                .enumerate()
+                .map(|(k, i)| InboxInfo {
                     name: i.name.clone(),
                     staffing: if i.shifts.is_empty() {
                         format!("{} agents x {}", i.agents, i.capacity)
@@ -95,6 +103,11 @@ impl Header {
                         .shifts
                         .is_empty()
                         .then(|| u64::from(i.agents) * u64::from(i.capacity)),
+                    staffed_steps: if i.shifts.is_empty() {
+                        Vec::new()
+                    } else {
+                        staffed_steps(scn, InboxId::new(k), horizon)
+                    },
                     sla_within_s: i.sla_within.as_millis() as f64 / 1000.0,
                     sla_target: i.sla_target,
                 })
@@ -140,7 +153,12 @@ impl Header {
 /// the wait interval single runs use (15 minutes up to two days, whole hours beyond) for the
 /// length the scenario suggests: its horizon, or else a day past the plan's last send.
 fn bin_width(scn: &Scenario) -> Span {
-    let expected = scn.until.unwrap_or_else(|| {
+    wait_interval(expected_end(scn))
+}
+
+/// Where a run of `scn` is expected to end: its horizon, or else a day past the plan's last send.
+fn expected_end(scn: &Scenario) -> Instant {
+    scn.until.unwrap_or_else(|| {
         let plan = sim::plan(scn);
         let last = plan
             .campaigns
@@ -149,8 +167,18 @@ fn bin_width(scn: &Scenario) -> Span {
             .max()
             .unwrap_or(Instant::START);
         last.saturating_add(24 * HOUR)
-    });
-    wait_interval(expected)
+    })
+}
+
+/// An inbox's staffed slots up to `end`, as (hours from the start, slots) steps.
+fn staffed_steps(scn: &Scenario, inbox: InboxId, end: Instant) -> Vec<(f64, u64)> {
+    sim::staffing::staffed_slots(scn, inbox, end)
+        .into_iter()
+        .map(|(t, slots)| {
+            let hours = t.as_millis() as f64 / HOUR.as_millis() as f64;
+            (hours, u64::from(slots))
+        })
+        .collect()
 }
 
 /// A hash of every list, row by row: the phone and the time zone's index.

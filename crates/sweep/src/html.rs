@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use report::charts::Chart;
-use report::html::{STYLE, esc, figure};
+use report::html::{esc, figure, head, scrolling_tables};
 use report::show;
 
 use crate::outputs::SweepJson;
@@ -19,6 +19,15 @@ fn shown(metric: &str, v: Option<f64>) -> String {
         Some(v) if v.fract() == 0.0 => format!("{v:.0}"),
         Some(v) => format!("{v:.1}"),
     }
+}
+
+/// A metric as a planner reads it: `wait_p90_s` is shown as `wait p90`, since its values are
+/// shown as durations already; the JSON and CSV keep the names.
+fn metric_label(metric: &str) -> String {
+    metric
+        .strip_suffix("_s")
+        .unwrap_or(metric)
+        .replace('_', " ")
 }
 
 /// One metric's spread; `ci` adds the interval cell (`Some(None)`: the metric has none).
@@ -36,8 +45,9 @@ fn row(
     };
     let _ = writeln!(
         h,
-        "<tr><td>{}</td><td>{metric}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{ci}</tr>",
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{ci}</tr>",
         esc(name),
+        metric_label(metric),
         shown(metric, s.mean),
         shown(metric, s.p5),
         shown(metric, s.p50),
@@ -49,12 +59,7 @@ const HEAD: &str =
     "<tr><th>name</th><th>metric</th><th>mean</th><th>p5</th><th>p50</th><th>p95</th>";
 
 pub fn render(s: &SweepJson, charts: &[Chart]) -> String {
-    let mut h = String::new();
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>campaign-sim sweep: {name}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>campaign-sim sweep: {name}</h1>\n",
-        name = esc(&s.scenario)
-    );
+    let mut h = head(&format!("campaign-sim sweep: {}", s.scenario));
     let last_seed = s.first_seed.wrapping_add(s.runs.saturating_sub(1));
     let _ = writeln!(
         h,
@@ -127,5 +132,5 @@ pub fn render(s: &SweepJson, charts: &[Chart]) -> String {
         figure(&mut h, c);
     }
     h.push_str("</body>\n</html>\n");
-    h
+    scrolling_tables(&h)
 }

@@ -207,6 +207,11 @@ fn band_data(state: &State) -> Result<BandData, String> {
                 name: i.name.clone(),
                 staffing: i.staffing.clone(),
                 staffed_slots: i.staffed_slots.map(|n| n as f64),
+                staffed_steps: i
+                    .staffed_steps
+                    .iter()
+                    .map(|&(h, n)| (h, n as f64))
+                    .collect(),
                 sla_within_minutes: i.sla_within_s / 60.0,
                 sla_target: i.sla_target,
                 busy,

@@ -6,8 +6,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    ALERT, Chart, DrawResult, Drawing, FONT, TimeAxis, TimeChart, color, legend, line_key,
-    time_axes, titled,
+    ALERT, Chart, DrawResult, Drawing, FONT, TimeAxis, TimeChart, color, dashed_key, legend,
+    time_axes, time_chart, titled,
 };
 
 /// One time bin's spread over the runs.
@@ -27,6 +27,8 @@ pub struct InboxBands {
     pub staffing: String,
     /// Agents x capacity of an inbox staffed all the time; `None` with shifts.
     pub staffed_slots: Option<f64>,
+    /// With shifts: the staffed slots as steps, (hours from the start, slots from then on).
+    pub staffed_steps: Vec<(f64, f64)>,
     pub sla_within_minutes: f64,
     pub sla_target: f64,
     /// Busy agent slots, per-bin mean of each run.
@@ -130,8 +132,8 @@ where
     Ok(())
 }
 
-/// Room above the highest band, staffed line or SLA line for the legend in the upper right.
-const HEADROOM: f64 = 1.5;
+/// Room above the highest band, staffed line or SLA line.
+const HEADROOM: f64 = 1.15;
 
 fn top(points: &[BandPoint]) -> f64 {
     points.iter().map(|p| p.p95).fold(0.0, f64::max)
@@ -147,18 +149,21 @@ impl Drawing for SendBands<'_> {
         let d = self.0;
         let area = titled(root, title)?;
         let y_max = d.campaigns.iter().map(|(_, p)| top(p)).fold(1.0, f64::max) * 1.05;
-        let mut chart = ChartBuilder::on(&area)
-            .margin(16)
-            .x_label_area_size(50)
-            .y_label_area_size(70)
-            .build_cartesian_2d(0.0..d.end, 0.0..y_max)?;
+        let mut chart = time_chart(
+            ChartBuilder::on(&area)
+                .margin(16)
+                .x_label_area_size(50)
+                .y_label_area_size(70),
+            &d.axis,
+            d.end,
+            0.0..y_max,
+        )?;
         time_axes(&mut chart, &d.axis, "SMS sent (cumulative)", false)?;
         let bin = d.bin_minutes as f64 / 60.0;
         for (c, (name, points)) in d.campaigns.iter().enumerate() {
             draw_band(&mut chart, points, color(c), name, bin)?;
         }
-        // Curves climb from the lower left and level off high: the lower right stays free.
-        legend(&mut chart, SeriesLabelPosition::LowerRight)?;
+        legend(&mut chart)?;
         area.present()?;
         Ok(())
     }
@@ -176,36 +181,99 @@ impl Drawing for LoadBands<'_> {
         let bin = d.bin_minutes as f64 / 60.0;
         let panels = area.split_evenly((d.inboxes.len().max(1), 1));
         for (inbox, panel) in d.inboxes.iter().zip(panels) {
-            let y_max = top(&inbox.busy)
-                .max(top(&inbox.queue))
-                .max(inbox.staffed_slots.unwrap_or(0.0))
-                .max(1.0)
-                * HEADROOM;
-            let mut chart = ChartBuilder::on(&panel)
-                .caption(format!("{} ({})", inbox.name, inbox.staffing), (FONT, 17))
-                .margin(12)
-                .x_label_area_size(45)
-                .y_label_area_size(70)
-                .build_cartesian_2d(0.0..d.end, 0.0..y_max)?;
-            time_axes(&mut chart, &d.axis, "conversations (bin mean)", true)?;
-            draw_band(&mut chart, &inbox.busy, color(0), "busy agent slots", bin)?;
-            draw_band(&mut chart, &inbox.queue, ALERT, "waiting in queue", bin)?;
-            if let Some(slots) = inbox.staffed_slots {
-                chart
-                    .draw_series(DashedLineSeries::new(
-                        [(0.0, slots), (d.end, slots)],
-                        8,
-                        5,
-                        BLACK.stroke_width(2),
-                    ))?
-                    .label("staffed capacity (slots)")
-                    .legend(line_key(BLACK.stroke_width(2)));
-            }
-            legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+            // Busy slots and the queue on scales of their own: a long queue on the busy slots'
+            // scale would squash them flat.
+            let panel =
+                panel.titled(&format!("{} ({})", inbox.name, inbox.staffing), (FONT, 17))?;
+            let split = panel.dim_in_pixel().1 * 11 / 20;
+            let (upper, lower) = panel.split_vertically(split);
+            draw_busy(&upper, d, inbox, bin)?;
+            draw_waiting(&lower, d, inbox, bin)?;
         }
         area.present()?;
         Ok(())
     }
+}
+
+/// An inbox's busy agent slots against its staffed capacity.
+fn draw_busy<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    d: &BandData,
+    inbox: &InboxBands,
+    bin: f64,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let staffed = staffed_line(inbox, d.end);
+    let y_max = staffed
+        .iter()
+        .map(|p| p.1)
+        .fold(top(&inbox.busy), f64::max)
+        .max(1.0)
+        * HEADROOM;
+    let mut chart = time_chart(
+        // The time axis is read off the queue's chart below, which shares it.
+        ChartBuilder::on(area)
+            .margin(8)
+            .x_label_area_size(0)
+            .y_label_area_size(70),
+        &d.axis,
+        d.end,
+        0.0..y_max,
+    )?;
+    time_axes(&mut chart, &d.axis, "busy slots (bin mean)", true)?;
+    draw_band(&mut chart, &inbox.busy, color(0), "busy agent slots", bin)?;
+    if !staffed.is_empty() {
+        chart
+            .draw_series(DashedLineSeries::new(staffed, 8, 5, BLACK.stroke_width(2)))?
+            .label("staffed capacity (slots)")
+            .legend(dashed_key(BLACK.stroke_width(2)));
+    }
+    legend(&mut chart)?;
+    Ok(())
+}
+
+/// The staffed capacity up to `end` hours: one level for an inbox staffed all the time, a step
+/// at each change for one on shifts; empty when neither is known.
+fn staffed_line(inbox: &InboxBands, end: f64) -> Vec<(f64, f64)> {
+    if let Some(slots) = inbox.staffed_slots {
+        return vec![(0.0, slots), (end, slots)];
+    }
+    let steps = &inbox.staffed_steps;
+    let mut points = Vec::new();
+    for (k, &(from, slots)) in steps.iter().enumerate().filter(|(_, s)| s.0 < end) {
+        let until = steps.get(k + 1).map_or(end, |s| s.0).min(end);
+        points.extend([(from, slots), (until, slots)]);
+    }
+    points
+}
+
+/// An inbox's waiting conversations.
+fn draw_waiting<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    d: &BandData,
+    inbox: &InboxBands,
+    bin: f64,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let y_max = top(&inbox.queue).max(1.0) * HEADROOM;
+    // A little below zero, so a median queue of zero shows above the axis, not on it.
+    let mut chart = time_chart(
+        ChartBuilder::on(area)
+            .margin(8)
+            .x_label_area_size(45)
+            .y_label_area_size(70),
+        &d.axis,
+        d.end,
+        -y_max * 0.06..y_max,
+    )?;
+    time_axes(&mut chart, &d.axis, "waiting (bin mean)", true)?;
+    draw_band(&mut chart, &inbox.queue, ALERT, "waiting in queue", bin)?;
+    legend(&mut chart)?;
+    Ok(())
 }
 
 struct WaitBands<'a>(&'a BandData);
@@ -221,23 +289,29 @@ impl Drawing for WaitBands<'_> {
         let panels = area.split_evenly((d.inboxes.len().max(1), 1));
         for (inbox, panel) in d.inboxes.iter().zip(panels) {
             let sla = inbox.sla_within_minutes;
-            let y_max = top(&inbox.wait_p90).max(sla).max(1.0) * HEADROOM;
-            let mut chart = ChartBuilder::on(&panel)
-                .caption(
-                    format!(
-                        "{}: SLA {:.0}% within {} min",
-                        inbox.name,
-                        inbox.sla_target * 100.0,
-                        sla
-                    ),
-                    (FONT, 17),
-                )
-                .margin(12)
-                .x_label_area_size(45)
-                .y_label_area_size(70)
-                .build_cartesian_2d(0.0..d.end, 0.0..y_max)?;
+            let sla_text = format!("SLA: {:.0}% within {sla} min", inbox.sla_target * 100.0);
+            let (shown, peak) = clipped_waits(&inbox.wait_p90, sla);
+            let y_max = top(&shown).max(sla).max(1.0) * HEADROOM;
+            let mut chart = time_chart(
+                ChartBuilder::on(&panel)
+                    .caption(format!("{}: {sla_text}", inbox.name), (FONT, 17))
+                    .margin(12)
+                    .x_label_area_size(45)
+                    .y_label_area_size(70),
+                &d.axis,
+                d.end,
+                0.0..y_max,
+            )?;
             time_axes(&mut chart, &d.axis, "p90 wait (minutes)", true)?;
-            draw_band(&mut chart, &inbox.wait_p90, color(1), "p90 wait", bin)?;
+            draw_band(&mut chart, &shown, color(1), "p90 wait", bin)?;
+            if let Some(peak) = peak {
+                chart
+                    .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
+                    .label(format!("cut at the top; p95 reaches {peak:.0} min"))
+                    .legend(|(x, y)| {
+                        PathElement::new(vec![(x, y + 4), (x + 9, y - 4), (x + 18, y + 4)], BLACK)
+                    });
+            }
             chart
                 .draw_series(DashedLineSeries::new(
                     [(0.0, sla), (d.end, sla)],
@@ -245,11 +319,40 @@ impl Drawing for WaitBands<'_> {
                     5,
                     ALERT.stroke_width(2),
                 ))?
-                .label("SLA: answer within")
-                .legend(line_key(ALERT.stroke_width(2)));
-            legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+                .label(format!("{sla_text} (dashed)"))
+                .legend(dashed_key(ALERT.stroke_width(2)));
+            chart.draw_series(std::iter::once(
+                EmptyElement::at((0.0, sla))
+                    + Text::new(
+                        format!("SLA {sla} min"),
+                        (6, -18),
+                        (FONT, 13).into_font().color(&ALERT),
+                    ),
+            ))?;
+            legend(&mut chart)?;
         }
         area.present()?;
         Ok(())
     }
+}
+
+/// Waits cut at a height where the SLA line stays readable: a few runs waiting hours would set
+/// the axis to hundreds of minutes, and a 5-minute SLA would lie on the x axis. The axis keeps
+/// the medians whole and at least four times the SLA; what is cut comes back as the peak, for
+/// the legend.
+fn clipped_waits(points: &[BandPoint], sla: f64) -> (Vec<BandPoint>, Option<f64>) {
+    let median_top = points.iter().map(|p| p.p50).fold(0.0, f64::max);
+    let ceiling = (sla * 4.0).max(median_top * 1.1).max(1.0);
+    let peak = top(points);
+    let cut = |v: f64| v.min(ceiling);
+    let shown = points
+        .iter()
+        .map(|p| BandPoint {
+            x: p.x,
+            p5: cut(p.p5),
+            p50: cut(p.p50),
+            p95: cut(p.p95),
+        })
+        .collect();
+    (shown, (peak > ceiling).then_some(peak))
 }

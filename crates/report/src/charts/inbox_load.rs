@@ -1,13 +1,16 @@
 //! Per inbox: busy agent slots stacked by where conversations came from (each campaign's replies,
-//! then background traffic), the queue of waiting conversations, and the staffed capacity.
+//! then background traffic), the queue of waiting conversations where there is one, the staffed
+//! capacity, and in each panel's caption the inbox's utilization and SLA over the run.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    ALERT, Data, DrawResult, Drawing, FONT, TimeAxis, color, hours, legend, line_key, span_hours,
-    time_axes,
+    ALERT, Data, DrawResult, Drawing, FONT, TimeAxis, TimeChart, color, dashed_key, hours, legend,
+    line_key, span_hours, time_axes, time_chart,
 };
+use crate::show;
+use crate::summary::InboxSummary;
 use model::time::Instant;
 use model::{InboxId, Source};
 use scenario::{Inbox, Scenario};
@@ -81,7 +84,8 @@ impl Drawing for InboxLoad<'_> {
             let layers = layers(d.scn, line);
             let staffed = staffed_slots(d.scn, InboxId::new(i), d.spec.end);
             let panel_data = (&layers[..], &line.queue, &staffed[..]);
-            draw_panel(&panel, &axis, inbox, panel_data, bins)?;
+            let caption = caption(inbox, &d.summary.inboxes[i]);
+            draw_panel(&panel, &axis, (inbox, &caption), panel_data, bins)?;
         }
         area.present()?;
         Ok(())
@@ -143,12 +147,71 @@ fn stack(layers: &[Layer], bins: Bins) -> Vec<Vec<f64>> {
     stacked
 }
 
+/// The panel's caption: how the inbox is staffed, and how it did over the run, so the figures
+/// an inbox is judged on sit next to the load that explains them.
+fn caption(inbox: &Inbox, summary: &InboxSummary) -> String {
+    format!(
+        "{} ({} agents x {}): utilization {} of staffed time; SLA {} within {} (target {})",
+        inbox.name,
+        inbox.agents,
+        inbox.capacity,
+        show::percent(summary.utilization_staffed),
+        show::percent(summary.sla_attainment),
+        show::duration(summary.sla_within_s),
+        show::percent(summary.sla_target),
+    )
+}
+
+/// The queue as runs of bins where someone waited: a queue of zero is not drawn, since a red
+/// line along the x axis would read as the axis itself. Bins whose mean queue is under
+/// `visible` (a fraction of a pixel) count as zero for the same reason.
+fn draw_queue<'a, DB: DrawingBackend + 'a>(
+    chart: &mut TimeChart<'a, DB>,
+    queue: &[f64],
+    bins: Bins,
+    visible: f64,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let points: Vec<(usize, f64)> = queue.iter().copied().enumerate().collect();
+    let waiting = |p: &(usize, f64)| p.1 >= visible;
+    let label = if queue.iter().any(|&v| v > 0.0) {
+        "waiting in queue"
+    } else {
+        "waiting in queue: never"
+    };
+    for run in points.chunk_by(|a, b| waiting(a) == waiting(b)) {
+        if !waiting(&run[0]) {
+            continue;
+        }
+        // Each run starts and ends on the axis, at the bins either side.
+        let (first, last) = (run[0].0, run[run.len() - 1].0);
+        let edges = [
+            first.checked_sub(1),
+            Some(last + 1).filter(|&b| b < bins.count),
+        ];
+        let line: Vec<(f64, f64)> = edges[0]
+            .map(|b| (bins.x(b), 0.0))
+            .into_iter()
+            .chain(run.iter().map(|&(b, v)| (bins.x(b), v)))
+            .chain(edges[1].map(|b| (bins.x(b), 0.0)))
+            .collect();
+        chart.draw_series(LineSeries::new(line, ALERT.stroke_width(2)))?;
+    }
+    chart
+        .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
+        .label(label)
+        .legend(line_key(ALERT.stroke_width(2)));
+    Ok(())
+}
+
 /// One inbox's panel: its busy slots stacked in `layers`, its queue, its staffed capacity (the
 /// steps of `sim::staffing::staffed_slots`).
 fn draw_panel<DB: DrawingBackend>(
     panel: &DrawingArea<DB, Shift>,
     axis: &TimeAxis,
-    inbox: &Inbox,
+    (inbox, caption): (&Inbox, &str),
     (layers, queue, steps): (&[Layer], &StepSeries, &[(Instant, u32)]),
     bins: Bins,
 ) -> DrawResult
@@ -178,18 +241,16 @@ where
         .max(1.0)
         * 1.15;
 
-    let mut chart = ChartBuilder::on(panel)
-        .caption(
-            format!(
-                "{} ({} agents x {})",
-                inbox.name, inbox.agents, inbox.capacity
-            ),
-            (FONT, 17),
-        )
-        .margin(12)
-        .x_label_area_size(45)
-        .y_label_area_size(70)
-        .build_cartesian_2d(0.0..bins.end, 0.0..y_max)?;
+    let mut chart = time_chart(
+        ChartBuilder::on(panel)
+            .caption(caption, (FONT, 16))
+            .margin(12)
+            .x_label_area_size(45)
+            .y_label_area_size(70),
+        axis,
+        bins.end,
+        0.0..y_max,
+    )?;
     time_axes(&mut chart, axis, "conversations (per-minute mean)", false)?;
     for (layer, top) in layers.iter().zip(&stacked).rev() {
         let colour = layer.colour;
@@ -204,13 +265,7 @@ where
                 Rectangle::new([(x, y - 6), (x + 18, y + 6)], light(colour).filled())
             });
     }
-    chart
-        .draw_series(LineSeries::new(
-            queue.iter().enumerate().map(|(b, &v)| (bins.x(b), v)),
-            ALERT.stroke_width(2),
-        ))?
-        .label("waiting in queue")
-        .legend(line_key(ALERT.stroke_width(2)));
+    draw_queue(&mut chart, &queue, bins, y_max / 400.0)?;
     chart
         .draw_series(DashedLineSeries::new(
             staffed_line,
@@ -219,7 +274,7 @@ where
             BLACK.stroke_width(2),
         ))?
         .label("staffed capacity (slots)")
-        .legend(line_key(BLACK.stroke_width(2)));
-    legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+        .legend(dashed_key(BLACK.stroke_width(2)));
+    legend(&mut chart)?;
     Ok(())
 }

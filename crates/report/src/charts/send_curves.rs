@@ -1,16 +1,19 @@
 //! Cumulative SMS sent per campaign, the limiter's envelope from each outreach's start, the
-//! end-time cutoffs, and the hours when no recipient's schedule is open on their own clock.
+//! end-time cutoffs (each labelled with its campaign), each list's size with the gap left
+//! unreached, and the hours when no recipient's schedule is open on their own clock.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    ALERT, Data, DrawResult, Drawing, OutreachSpec, TimeAxis, TimeChart, color, hours, legend,
-    line_key, time_axes, titled,
+    ALERT, Data, DrawResult, Drawing, FONT, OutreachSpec, TimeAxis, TimeChart, color, dashed_key,
+    hours, legend, line_key, time_axes, time_chart, titled,
 };
+use crate::summary::CampaignSummary;
 use model::time::{HOUR, Instant};
 use scenario::Scenario;
 use sim::metrics::timeline::BUCKET;
+use std::collections::BTreeMap;
 
 /// Campaigns drawn in their own color and legend entry; the rest are drawn grey.
 const NAMED: usize = 10;
@@ -43,11 +46,15 @@ impl Drawing for SendCurves<'_> {
             * 1.05;
 
         let axis = TimeAxis::new(d.scn);
-        let mut chart = ChartBuilder::on(&area)
-            .margin(16)
-            .x_label_area_size(50)
-            .y_label_area_size(70)
-            .build_cartesian_2d(0.0..end, 0.0..y_max)?;
+        let mut chart = time_chart(
+            ChartBuilder::on(&area)
+                .margin(16)
+                .x_label_area_size(50)
+                .y_label_area_size(70),
+            &axis,
+            end,
+            0.0..y_max,
+        )?;
         time_axes(&mut chart, &axis, "SMS sent (cumulative)", false)?;
         draw_closed(&mut chart, &d.spec.closed_hours, y_max)?;
 
@@ -57,17 +64,39 @@ impl Drawing for SendCurves<'_> {
             y_max,
         };
         let mut marked_cutoff = false;
+        let named = NAMED.min(curves.len());
+        let sizes: Vec<u64> = d.summary.campaigns[..named]
+            .iter()
+            .map(|c| c.recipients)
+            .collect();
         // Unnamed campaigns first, so the named ones are drawn over them.
         let order = (NAMED.min(curves.len())..curves.len()).chain(0..NAMED.min(curves.len()));
         for c in order {
-            draw_curve(&mut chart, c, &curves, &d.scn.campaigns[c].name)?;
+            let name = &d.scn.campaigns[c].name;
+            draw_curve(&mut chart, c, &curves, name)?;
             if c < NAMED {
                 let outreaches = &d.spec.outreaches[c];
                 draw_outreaches(&mut chart, c, outreaches, envelope, &mut marked_cutoff)?;
+                let campaign = &d.summary.campaigns[c];
+                let shared = sizes.iter().filter(|&&n| n == campaign.recipients).count();
+                draw_list_size(&mut chart, c, campaign, shared, &curves[c], end)?;
             }
         }
+        let names: Vec<&str> = d.scn.campaigns[..named]
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        draw_cutoff_labels(
+            &mut chart,
+            &cutoffs(&names, &d.spec.outreaches),
+            (end, y_max),
+        )?;
         envelope_key(&mut chart, rate_per_hour)?;
-        legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+        chart
+            .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
+            .label("list size (dotted); bar: unreached")
+            .legend(dashed_key(BLACK.mix(0.6)));
+        legend(&mut chart)?;
         area.present()?;
         Ok(())
     }
@@ -147,16 +176,210 @@ where
     } else {
         RGBColor(170, 170, 170).stroke_width(1)
     };
-    let series = chart.draw_series(LineSeries::new(curves[c].iter().copied(), style))?;
+    chart.draw_series(LineSeries::new(curves[c].iter().copied(), style))?;
     if c < NAMED {
-        series
+        let shape = Shape::of(c);
+        let colour = color(c);
+        chart
+            .draw_series(
+                markers(&curves[c], c, curves.len().min(NAMED))
+                    .into_iter()
+                    .map(|p| EmptyElement::at(p) + shape.at_pixel((0, 0), colour)),
+            )?
             .label(name.to_string())
-            .legend(line_key(color(c).stroke_width(2)));
+            .legend(move |(x, y)| {
+                EmptyElement::at((x, y))
+                    + PathElement::new(vec![(0, 0), (18, 0)], colour.stroke_width(2))
+                    + shape.at_pixel((9, 0), colour)
+            });
     } else if c == NAMED {
-        series
+        chart
+            .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
             .label(format!("{} other campaigns", curves.len() - NAMED))
             .legend(line_key(RGBColor(170, 170, 170)));
     }
+    Ok(())
+}
+
+/// Marker shapes, one per named campaign (by index), so that curves lying on one another, as two
+/// campaigns held to the same limit do, can still be told apart.
+#[derive(Clone, Copy)]
+enum Shape {
+    Circle,
+    Triangle,
+    Square,
+    Diamond,
+}
+
+impl Shape {
+    fn of(c: usize) -> Shape {
+        [
+            Shape::Circle,
+            Shape::Triangle,
+            Shape::Square,
+            Shape::Diamond,
+        ][c % 4]
+    }
+
+    /// The marker as a polygon around pixel `(x, y)`.
+    fn at_pixel(self, (x, y): (i32, i32), colour: RGBColor) -> Polygon<(i32, i32)> {
+        let corners: Vec<(i32, i32)> = match self {
+            Shape::Circle => (0..12)
+                .map(|k| {
+                    let a = f64::from(k) * std::f64::consts::TAU / 12.0;
+                    (
+                        (5.0 * a.cos()).round() as i32,
+                        (5.0 * a.sin()).round() as i32,
+                    )
+                })
+                .collect(),
+            Shape::Triangle => vec![(0, -6), (6, 5), (-6, 5)],
+            Shape::Square => vec![(-5, -5), (5, -5), (5, 5), (-5, 5)],
+            Shape::Diamond => vec![(0, -6), (6, 0), (0, 6), (-6, 0)],
+        };
+        Polygon::new(
+            corners
+                .into_iter()
+                .map(|(dx, dy)| (x + dx, y + dy))
+                .collect::<Vec<_>>(),
+            colour.filled(),
+        )
+    }
+}
+
+/// Where campaign `c` of `n` named ones carries its markers: six points spread over its curve,
+/// offset from the other campaigns' so that markers of coinciding curves do not cover each other.
+fn markers(curve: &[(f64, f64)], c: usize, n: usize) -> Vec<(f64, f64)> {
+    const PER_CURVE: usize = 6;
+    let (Some(&(first, _)), Some(&(last, _))) = (curve.first(), curve.last()) else {
+        return Vec::new();
+    };
+    (0..PER_CURVE)
+        .map(|k| {
+            let share = (k as f64 + (c as f64 + 0.5) / n.max(1) as f64) / PER_CURVE as f64;
+            let x = first + share * (last - first);
+            let upto = curve.partition_point(|&(px, _)| px <= x);
+            (x, curve[upto.saturating_sub(1)].1)
+        })
+        .collect()
+}
+
+/// The named campaigns' cutoffs by instant, each with the campaigns cut off then, in order.
+fn cutoffs(names: &[&str], outreaches: &[Vec<OutreachSpec>]) -> BTreeMap<Instant, Vec<String>> {
+    let mut at: BTreeMap<Instant, Vec<String>> = BTreeMap::new();
+    for (name, outreaches) in names.iter().zip(outreaches) {
+        for cut in outreaches.iter().filter_map(|o| o.end) {
+            let here = at.entry(cut).or_default();
+            if !here.iter().any(|n| n == name) {
+                here.push(name.to_string());
+            }
+        }
+    }
+    at
+}
+
+/// Labels each cutoff line with the campaigns it cuts off (a few named, the rest counted, so
+/// that ten campaigns cut off at one hour make one label), stacked down from the top so that
+/// labels of nearby cutoffs do not overprint; in the right half of the chart a label sits left
+/// of its line, away from the legend.
+fn draw_cutoff_labels<'a, DB: DrawingBackend + 'a>(
+    chart: &mut TimeChart<'a, DB>,
+    cutoffs: &BTreeMap<Instant, Vec<String>>,
+    (end, y_max): (f64, f64),
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    for (k, (&cut, names)) in cutoffs.iter().enumerate() {
+        let who = match names.len() {
+            1..=2 => names.join(", "),
+            n => format!("{}, {} and {} more", names[0], names[1], n - 2),
+        };
+        let x = hours(cut);
+        let (dx, h) = if x > end / 2.0 {
+            (-5, plotters::style::text_anchor::HPos::Right)
+        } else {
+            (5, plotters::style::text_anchor::HPos::Left)
+        };
+        let font =
+            (FONT, 13)
+                .into_font()
+                .color(&ALERT)
+                .pos(plotters::style::text_anchor::Pos::new(
+                    h,
+                    plotters::style::text_anchor::VPos::Top,
+                ));
+        chart.draw_series(std::iter::once(
+            EmptyElement::at((x, y_max))
+                + Text::new(
+                    format!("{who}: end time"),
+                    (dx, 4 + 17 * (k % 8) as i32),
+                    font,
+                ),
+        ))?;
+    }
+    Ok(())
+}
+
+/// Campaign `c`'s list size as a dotted level from its first send to the axis' end, and at the
+/// right the gap to what was sent, labelled (under the level, clear of the cutoff labels along
+/// the top) with the recipients left unreached. When `shared`
+/// campaigns have lists of one size, the label says so once instead of overprinting.
+fn draw_list_size<'a, DB: DrawingBackend + 'a>(
+    chart: &mut TimeChart<'a, DB>,
+    c: usize,
+    campaign: &CampaignSummary,
+    shared: usize,
+    curve: &[(f64, f64)],
+    end: f64,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let size = campaign.recipients as f64;
+    let from = curve.first().map_or(0.0, |p| p.0);
+    let sent = curve.last().map_or(0.0, |p| p.1);
+    let colour = color(c);
+    chart.draw_series(DashedLineSeries::new(
+        [(from, size), (end, size)],
+        2,
+        4,
+        colour.stroke_width(1),
+    ))?;
+    if campaign.unreached > 0 {
+        chart.draw_series(LineSeries::new(
+            [(end, sent), (end, size)],
+            colour.stroke_width(4),
+        ))?;
+    }
+    let (gap, colour) = match shared {
+        0 | 1 if campaign.unreached > 0 => (
+            format!(
+                "list {} ({} unreached)",
+                campaign.recipients, campaign.unreached
+            ),
+            colour,
+        ),
+        0 | 1 => (format!("list {}", campaign.recipients), colour),
+        n => (
+            format!("lists of {} ({n} campaigns)", campaign.recipients),
+            RGBColor(90, 90, 90),
+        ),
+    };
+    chart.draw_series(std::iter::once(
+        EmptyElement::at((end, size))
+            + Text::new(
+                gap,
+                (-6, 4),
+                (FONT, 12)
+                    .into_font()
+                    .color(&colour)
+                    .pos(plotters::style::text_anchor::Pos::new(
+                        plotters::style::text_anchor::HPos::Right,
+                        plotters::style::text_anchor::VPos::Top,
+                    )),
+            ),
+    ))?;
     Ok(())
 }
 
@@ -229,12 +452,7 @@ where
             BLACK.stroke_width(1),
         ))?
         .label(format!("limiter envelope ({rate_per_hour:.0}/hour)"))
-        .legend(|(x, y)| {
-            PathElement::new(
-                vec![(x, y), (x + 6, y), (x + 11, y), (x + 18, y)],
-                BLACK.mix(0.6),
-            )
-        });
+        .legend(dashed_key(BLACK.mix(0.6)));
     Ok(())
 }
 

@@ -4,12 +4,15 @@
 use model::time::{HOUR, Instant};
 use scenario::Scenario;
 use sim::Outcome;
+use sim::metrics::timeline::BUCKET;
 
 use super::hours;
 
 pub struct ChartSpec {
-    /// Where every time axis ends: the run's end, but at least an hour in, so that a run of a
-    /// few minutes still has an axis to read.
+    /// Where every time axis ends: the whole hour after the last send, busy agent or waiting
+    /// conversation (a run's end can be days of nothing later, which would squash the activity
+    /// into the left edge), but no later than the run's end and at least an hour in, so that a
+    /// run of a few minutes still has an axis to read.
     pub end: Instant,
     /// Per campaign, per outreach: what the send chart's limiter envelope and cutoffs start from.
     pub outreaches: Vec<Vec<OutreachSpec>>,
@@ -28,7 +31,7 @@ pub struct OutreachSpec {
 
 impl ChartSpec {
     pub fn of(scn: &Scenario, outcome: &Outcome) -> ChartSpec {
-        let end = outcome.end.max(Instant::START + HOUR);
+        let end = axis_end(outcome);
         let outreaches = scn
             .campaigns
             .iter()
@@ -52,6 +55,35 @@ impl ChartSpec {
             closed_hours: closed_hours(scn, outcome, hours(end)),
         }
     }
+}
+
+/// See [`ChartSpec::end`].
+fn axis_end(outcome: &Outcome) -> Instant {
+    let last = last_activity(outcome);
+    let hour = HOUR.as_millis();
+    // A quarter hour of air after the last activity, then up to the next whole hour.
+    let after = (last.as_millis() + hour / 4).div_ceil(hour) * hour;
+    Instant::from_millis(after)
+        .min(outcome.end)
+        .max(Instant::START + HOUR)
+}
+
+/// The end of the last minute in which anything was sent, busy or waiting.
+fn last_activity(outcome: &Outcome) -> Instant {
+    let timeline = &outcome.timeline;
+    let minutes = outcome.end.as_millis().div_ceil(BUCKET.as_millis()) as usize;
+    let sends = timeline
+        .sends
+        .iter()
+        .filter_map(|per_minute| per_minute.iter().rposition(|&n| n > 0));
+    let inboxes = timeline.inboxes.iter().filter_map(|line| {
+        let series = || line.busy.values().chain(std::iter::once(&line.queue));
+        (0..minutes)
+            .rev()
+            .find(|&m| series().any(|s| s.mean(m) > 0.0))
+    });
+    let last = sends.chain(inboxes).max().map_or(0, |m| m + 1);
+    Instant::START + last as u64 * BUCKET
 }
 
 /// Hours (from the start) when no campaign could send to anyone, up to `end_h`. The bands are

@@ -1,11 +1,14 @@
 //! Per inbox: wait percentiles (p50, p90, p99) of the conversations arriving in each interval,
-//! against the SLA's "within" line.
+//! against the SLA's "within" line, labelled with its value. Lower percentiles are drawn wider
+//! under higher ones, and the axis starts a little below zero, so percentiles that coincide
+//! (all zero, in a quiet inbox) all stay visible.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    ALERT, Data, DrawResult, Drawing, FONT, TimeAxis, color, hours, legend, line_key, time_axes,
+    ALERT, Data, DrawResult, Drawing, FONT, TimeAxis, color, dashed_key, hours, legend, line_key,
+    time_axes, time_chart,
 };
 use model::time::{HOUR, MINUTE, Span};
 use sim::metrics::timeline::{wait_interval, wait_percentiles};
@@ -40,36 +43,35 @@ impl Drawing for WaitTimes<'_> {
                 .fold(sla, f64::max)
                 .max(1.0)
                 * 1.15;
-            let mut chart = ChartBuilder::on(&panel)
-                .caption(
-                    format!(
-                        "{}: SLA {:.0}% within {} min",
-                        inbox.name,
-                        inbox.sla_target * 100.0,
-                        sla
-                    ),
-                    (FONT, 17),
-                )
-                .margin(12)
-                .x_label_area_size(45)
-                .y_label_area_size(70)
-                .build_cartesian_2d(0.0..x_end, 0.0..y_max)?;
+            let sla_text = format!("SLA: {:.0}% within {sla} min", inbox.sla_target * 100.0);
+            let mut chart = time_chart(
+                ChartBuilder::on(&panel)
+                    .caption(format!("{}: {sla_text}", inbox.name), (FONT, 17))
+                    .margin(12)
+                    .x_label_area_size(45)
+                    .y_label_area_size(70),
+                &axis,
+                x_end,
+                -y_max * 0.04..y_max,
+            )?;
             time_axes(&mut chart, &axis, "wait (minutes)", true)?;
             let x_of =
                 |i: u64| (i as f64 + 0.5) * step.as_millis() as f64 / HOUR.as_millis() as f64;
             for (k, name) in ["p50", "p90", "p99"].into_iter().enumerate() {
                 let colour = color(k);
+                // p50 widest, p99 narrowest: where they coincide, each shows as a stripe.
+                let width = 6 - 2 * k as u32;
                 chart
                     .draw_series(LineSeries::new(
                         points.iter().map(|(i, p)| (x_of(*i), minutes(p[k]))),
-                        colour.stroke_width(2),
+                        colour.stroke_width(width),
                     ))?
                     .label(format!("{name} wait"))
-                    .legend(line_key(colour.stroke_width(2)));
+                    .legend(line_key(colour.stroke_width(width)));
                 // Dots mark the intervals while they can still be told apart.
                 if points.len() <= 200 {
                     chart.draw_series(points.iter().map(|(i, p)| {
-                        Circle::new((x_of(*i), minutes(p[k])), 2, colour.filled())
+                        Circle::new((x_of(*i), minutes(p[k])), width + 1, colour.filled())
                     }))?;
                 }
             }
@@ -80,9 +82,17 @@ impl Drawing for WaitTimes<'_> {
                     5,
                     ALERT.stroke_width(2),
                 ))?
-                .label("SLA: answer within")
-                .legend(line_key(ALERT.stroke_width(2)));
-            legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+                .label(format!("{sla_text} (dashed)"))
+                .legend(dashed_key(ALERT.stroke_width(2)));
+            chart.draw_series(std::iter::once(
+                EmptyElement::at((0.0, sla))
+                    + Text::new(
+                        format!("SLA {sla} min"),
+                        (6, -18),
+                        (FONT, 13).into_font().color(&ALERT),
+                    ),
+            ))?;
+            legend(&mut chart)?;
         }
         area.present()?;
         Ok(())
