@@ -180,7 +180,7 @@ enum Command {
         #[arg(long, default_value_t = 0.9, value_parser = confidence)]
         confidence: f64,
         /// Runs per candidate staffing (seeds: the scenario's seed and the ones after it).
-        #[arg(long, default_value_t = 20, value_parser = seed_count)]
+        #[arg(long, default_value_t = 20, value_parser = run_count)]
         runs: u64,
         /// Length of each interval of the day; it divides 24h.
         #[arg(long, default_value = "1h", value_parser = sizing::parse_interval)]
@@ -210,14 +210,7 @@ fn confidence(s: &str) -> Result<f64, String> {
 const MAX_RUNS: u64 = 100_000;
 
 fn run_count(s: &str) -> Result<u64, String> {
-    match s.parse::<u64>() {
-        Ok(n @ 1..=MAX_RUNS) => Ok(n),
-        Ok(0) => Err("a sweep needs at least one run".into()),
-        Ok(_) => Err(format!("a sweep has at most {MAX_RUNS} runs")),
-        Err(e) => Err(format!(
-            "{e}: give a whole number of runs from 1 to {MAX_RUNS}"
-        )),
-    }
+    whole_count(s, MAX_RUNS, "runs")
 }
 
 /// Every seed's results are kept until the report is written, and each seed is a whole run: far
@@ -225,12 +218,17 @@ fn run_count(s: &str) -> Result<u64, String> {
 const MAX_SEEDS: u64 = 100_000;
 
 fn seed_count(s: &str) -> Result<u64, String> {
+    whole_count(s, MAX_SEEDS, "seeds")
+}
+
+/// A whole number of `what` from 1 to `max`.
+fn whole_count(s: &str, max: u64, what: &str) -> Result<u64, String> {
     match s.parse::<u64>() {
-        Ok(n @ 1..=MAX_SEEDS) => Ok(n),
-        Ok(0) => Err("check needs at least one seed".into()),
-        Ok(_) => Err(format!("check runs at most {MAX_SEEDS} seeds per scenario")),
+        Ok(0) => Err(format!("0 {what}: at least 1 is needed")),
+        Ok(n) if n <= max => Ok(n),
+        Ok(_) => Err(format!("at most {max} {what}")),
         Err(e) => Err(format!(
-            "{e}: give a whole number of seeds from 1 to {MAX_SEEDS}"
+            "{e}: give a whole number of {what} from 1 to {max}"
         )),
     }
 }
