@@ -71,3 +71,28 @@ fn every_shipped_scenario_writes_the_golden_bytes() {
         "outputs differ from tests/golden/outputs.sha256: {differing:?} (see this file's header)"
     );
 }
+
+/// The README shows two charts of `run scenarios/launch.toml` (its seed, 42); they must be what
+/// the tool draws today, not a picture of an older build.
+#[test]
+fn the_readme_images_are_what_the_tool_draws() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("launch");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let status = Command::new(env!("CARGO_BIN_EXE_campaign-sim"))
+        .arg("run")
+        .arg(root.join("scenarios/launch.toml"))
+        .arg("--out")
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    for chart in ["send_curves.png", "inbox_load.png"] {
+        let drawn = std::fs::read(out.join(chart)).unwrap();
+        let shown = std::fs::read(root.join("reports/example").join(chart)).unwrap();
+        assert!(
+            drawn == shown,
+            "reports/example/{chart} is stale: copy it from `cargo run --release -- run scenarios/launch.toml`"
+        );
+    }
+}

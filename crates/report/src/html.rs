@@ -32,7 +32,7 @@ table{border-collapse:collapse;font-size:.9em;margin:.5em 0}th,td{padding:.3em .
 th{background:#f4f4f4}td:first-child,th:first-child{text-align:left}.facts td{text-align:left}
 .warn{background:#fff5e0;border-left:4px solid #e69500;padding:.4em .8em;margin:.3em 0}
 .pass{color:#1a7f37;font-weight:bold}.fail{color:#c62828;font-weight:bold}
-figure{margin:1em 0;overflow-x:auto}figure svg{width:100%;min-width:960px;height:auto;border:1px solid #eee}
+figure{margin:1em 0;overflow-x:auto}figure svg{box-sizing:border-box;width:100%;min-width:960px;height:auto;border:1px solid #eee}
 @media (max-width:600px){body{margin:1em auto;padding:0 .6em}table{font-size:.8em}th,td{padding:.25em .45em}}";
 
 /// The top of a page up to its heading: the viewport tag makes a phone lay the page out at its
