@@ -358,6 +358,37 @@ where
 }
 
 /// The series legend, boxed, in the room kept free of data at the right (see [`HourAxis`]).
+/// The SLA's wait as a dashed line from the start to `end`, labelled with its value on the chart
+/// and as `text` in the legend, drawn the same in both.
+fn sla_line<'a, DB: DrawingBackend + 'a>(
+    chart: &mut TimeChart<'a, DB>,
+    sla_minutes: f64,
+    end: f64,
+    text: &str,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    chart
+        .draw_series(DashedLineSeries::new(
+            [(0.0, sla_minutes), (end, sla_minutes)],
+            8,
+            5,
+            ALERT.stroke_width(2),
+        ))?
+        .label(format!("{text} (dashed)"))
+        .legend(dashed_key(ALERT.stroke_width(2)));
+    chart.draw_series(std::iter::once(
+        EmptyElement::at((0.0, sla_minutes))
+            + Text::new(
+                format!("SLA {sla_minutes} min"),
+                (6, -18),
+                (FONT, 13).into_font().color(&ALERT),
+            ),
+    ))?;
+    Ok(())
+}
+
 fn legend<'a, DB: DrawingBackend + 'a>(chart: &mut TimeChart<'a, DB>) -> DrawResult
 where
     DB::ErrorType: 'static,

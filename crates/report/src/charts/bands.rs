@@ -7,7 +7,7 @@ use plotters::prelude::*;
 
 use super::{
     ALERT, Chart, DrawResult, Drawing, FONT, TimeAxis, TimeChart, color, dashed_key, legend,
-    time_axes, time_chart, titled,
+    sla_line, time_axes, time_chart, titled,
 };
 
 /// One time bin's spread over the runs.
@@ -312,23 +312,7 @@ impl Drawing for WaitBands<'_> {
                         PathElement::new(vec![(x, y + 4), (x + 9, y - 4), (x + 18, y + 4)], BLACK)
                     });
             }
-            chart
-                .draw_series(DashedLineSeries::new(
-                    [(0.0, sla), (d.end, sla)],
-                    8,
-                    5,
-                    ALERT.stroke_width(2),
-                ))?
-                .label(format!("{sla_text} (dashed)"))
-                .legend(dashed_key(ALERT.stroke_width(2)));
-            chart.draw_series(std::iter::once(
-                EmptyElement::at((0.0, sla))
-                    + Text::new(
-                        format!("SLA {sla} min"),
-                        (6, -18),
-                        (FONT, 13).into_font().color(&ALERT),
-                    ),
-            ))?;
+            sla_line(&mut chart, sla, d.end, &sla_text)?;
             legend(&mut chart)?;
         }
         area.present()?;

@@ -7,8 +7,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    ALERT, Data, DrawResult, Drawing, FONT, TimeAxis, color, dashed_key, hours, legend, line_key,
-    time_axes, time_chart,
+    Data, DrawResult, Drawing, FONT, TimeAxis, color, hours, legend, line_key, sla_line, time_axes,
+    time_chart,
 };
 use model::time::{HOUR, MINUTE, Span};
 use sim::metrics::timeline::{wait_interval, wait_percentiles};
@@ -75,23 +75,7 @@ impl Drawing for WaitTimes<'_> {
                     }))?;
                 }
             }
-            chart
-                .draw_series(DashedLineSeries::new(
-                    [(0.0, sla), (x_end, sla)],
-                    8,
-                    5,
-                    ALERT.stroke_width(2),
-                ))?
-                .label(format!("{sla_text} (dashed)"))
-                .legend(dashed_key(ALERT.stroke_width(2)));
-            chart.draw_series(std::iter::once(
-                EmptyElement::at((0.0, sla))
-                    + Text::new(
-                        format!("SLA {sla} min"),
-                        (6, -18),
-                        (FONT, 13).into_font().color(&ALERT),
-                    ),
-            ))?;
+            sla_line(&mut chart, sla, x_end, &sla_text)?;
             legend(&mut chart)?;
         }
         area.present()?;
