@@ -4,6 +4,7 @@
 //! machine without fonts or fontconfig.
 
 mod bands;
+mod envelope;
 mod inbox_load;
 mod send_curves;
 mod spec;

@@ -1,13 +1,13 @@
 //! When no campaign could send to anyone: the grey bands of the send chart. It reads the
 //! schedules the way the engine does, so it lives beside the engine, not in the charts.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use engine::schedule::window_after;
-use model::ZoneId;
 use model::time::Instant;
+use model::{Recipient, ZoneId};
 
-use scenario::Scenario;
+use scenario::{Campaign, Outreach, Scenario};
 
 use crate::Outcome;
 
@@ -36,22 +36,7 @@ pub fn closed_hours(scn: &Scenario, outcome: &Outcome, end: Instant) -> Vec<(Ins
                 .into_iter()
                 .flatten()
                 .fold(done, Instant::min);
-            let zones: BTreeSet<ZoneId> = list.iter().map(|r| r.zone).collect();
-            for zone in zones {
-                let tz = &scn.zones[zone.index()].tz;
-                let mut t = o.start;
-                while t < until {
-                    let Some((s, e)) = window_after(c.schedule.as_ref(), tz, scn.epoch, t) else {
-                        break;
-                    };
-                    if s >= until {
-                        break;
-                    }
-                    let e = e.map_or(until, |e| e.min(until));
-                    open.push((s.max(o.start), e));
-                    t = e;
-                }
-            }
+            open.extend(open_spans(scn, c, o, list, until));
         }
     }
     open.sort_unstable();
@@ -67,4 +52,73 @@ pub fn closed_hours(scn: &Scenario, outcome: &Outcome, end: Instant) -> Vec<(Ins
         closed.push((covered, end));
     }
     closed
+}
+
+/// When an outreach's schedule is open for at least one recipient on its list, on their own
+/// clocks, from its start until `until`: the hours in which its limiter could send. Sorted and
+/// merged, so that zones open at once count once.
+pub fn open_spans(
+    scn: &Scenario,
+    campaign: &Campaign,
+    outreach: &Outreach,
+    list: &[Recipient],
+    until: Instant,
+) -> Vec<(Instant, Instant)> {
+    let mut open: Vec<(Instant, Instant)> = open_by_zone(scn, campaign, outreach, list, until)
+        .into_iter()
+        .flat_map(|zone| zone.spans)
+        .collect();
+    open.sort_unstable();
+    let mut merged: Vec<(Instant, Instant)> = Vec::new();
+    for (s, e) in open {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    merged
+}
+
+/// The recipients of one time zone on an outreach's list, and when its schedule is open on
+/// their clock.
+pub struct ZoneOpen {
+    pub recipients: u64,
+    /// In order, from the outreach's start until the `until` asked for.
+    pub spans: Vec<(Instant, Instant)>,
+}
+
+/// Per time zone on an outreach's list (in zone order), when its schedule is open there, from
+/// the outreach's start until `until`.
+pub fn open_by_zone(
+    scn: &Scenario,
+    campaign: &Campaign,
+    outreach: &Outreach,
+    list: &[Recipient],
+    until: Instant,
+) -> Vec<ZoneOpen> {
+    let mut counts: BTreeMap<ZoneId, u64> = BTreeMap::new();
+    for r in list {
+        *counts.entry(r.zone).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .map(|(zone, recipients)| {
+            let tz = &scn.zones[zone.index()].tz;
+            let mut spans = Vec::new();
+            let mut t = outreach.start;
+            while t < until {
+                let Some((s, e)) = window_after(campaign.schedule.as_ref(), tz, scn.epoch, t)
+                else {
+                    break;
+                };
+                if s >= until {
+                    break;
+                }
+                let e = e.map_or(until, |e| e.min(until));
+                spans.push((s.max(outreach.start), e));
+                t = e;
+            }
+            ZoneOpen { recipients, spans }
+        })
+        .collect()
 }

@@ -197,7 +197,12 @@ where
             .chain(run.iter().map(|&(b, v)| (bins.x(b), v)))
             .chain(edges[1].map(|b| (bins.x(b), 0.0)))
             .collect();
-        chart.draw_series(LineSeries::new(line, ALERT.stroke_width(2)))?;
+        // Segment by segment: the PNG rasterizer mitres the sharp corner where a run meets
+        // the axis into a spike below it.
+        chart.draw_series(
+            line.windows(2)
+                .map(|pair| PathElement::new(pair.to_vec(), ALERT.stroke_width(2))),
+        )?;
     }
     chart
         .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?

@@ -1,4 +1,4 @@
-//! Cumulative SMS sent per campaign, the limiter's envelope from each outreach's start, the
+//! Cumulative SMS sent per campaign, the limiter's envelope through each outreach's open hours, the
 //! end-time cutoffs (each labelled with its campaign), each list's size with the gap left
 //! unreached, and the hours when no recipient's schedule is open on their own clock.
 
@@ -7,7 +7,7 @@ use plotters::prelude::*;
 
 use super::{
     ALERT, Data, DrawResult, Drawing, FONT, OutreachSpec, TimeAxis, TimeChart, color, dashed_key,
-    hours, legend, line_key, time_axes, time_chart, titled,
+    envelope, hours, legend, line_key, time_axes, time_chart, titled,
 };
 use crate::summary::CampaignSummary;
 use model::time::{HOUR, Instant};
@@ -42,8 +42,13 @@ impl Drawing for SendCurves<'_> {
             .take(NAMED)
             .map(|c| c.recipients as f64)
             .chain(curves.iter().flat_map(|c| c.last().map(|p| p.1)))
-            .fold(1.0, f64::max)
-            * 1.05;
+            .fold(1.0, f64::max);
+        let names: Vec<&str> = d.scn.campaigns[..NAMED.min(curves.len())]
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        let cutoffs = cutoffs(&names, &d.spec.outreaches);
+        let y_max = headroom(y_max, cutoffs.len(), area.dim_in_pixel().1);
 
         let axis = TimeAxis::new(d.scn);
         let mut chart = time_chart(
@@ -60,7 +65,6 @@ impl Drawing for SendCurves<'_> {
 
         let envelope = Envelope {
             rate_per_hour,
-            end,
             y_max,
         };
         let mut marked_cutoff = false;
@@ -82,15 +86,7 @@ impl Drawing for SendCurves<'_> {
                 draw_list_size(&mut chart, c, campaign, shared, &curves[c], end)?;
             }
         }
-        let names: Vec<&str> = d.scn.campaigns[..named]
-            .iter()
-            .map(|c| c.name.as_str())
-            .collect();
-        draw_cutoff_labels(
-            &mut chart,
-            &cutoffs(&names, &d.spec.outreaches),
-            (end, y_max),
-        )?;
+        draw_cutoff_labels(&mut chart, &cutoffs, (end, y_max))?;
         envelope_key(&mut chart, rate_per_hour)?;
         chart
             .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
@@ -100,6 +96,21 @@ impl Drawing for SendCurves<'_> {
         area.present()?;
         Ok(())
     }
+}
+
+/// Rows of cutoff labels stacked down from the top before they start again.
+const LABEL_ROWS: usize = 8;
+/// Pixels of one row of cutoff labels.
+const LABEL_ROW: i32 = 17;
+
+/// The top of the y axis: 5 % over the highest list or curve, and more where the cutoff labels
+/// along the top need it, so that no list's level runs through them. `height` is the drawing
+/// area's, of which the margins and the time axis take 82 pixels.
+fn headroom(highest: f64, cutoffs: usize, height: u32) -> f64 {
+    let plot = f64::from(height.saturating_sub(82).max(1));
+    let labels = f64::from(8 + LABEL_ROW * cutoffs.min(LABEL_ROWS) as i32);
+    let free = (1.0 - labels / plot).max(0.5);
+    (highest * 1.05).max(highest / free)
 }
 
 /// SMS per hour the tightest of the limiter's windows allows over a long run.
@@ -313,7 +324,7 @@ where
             EmptyElement::at((x, y_max))
                 + Text::new(
                     format!("{who}: end time"),
-                    (dx, 4 + 17 * (k % 8) as i32),
+                    (dx, 4 + LABEL_ROW * (k % LABEL_ROWS) as i32),
                     font,
                 ),
         ))?;
@@ -383,11 +394,10 @@ where
     Ok(())
 }
 
-/// Where the limiter's envelope is drawn: its slope, and the chart's right and top edges.
+/// Where the limiter's envelope is drawn: its slope, and the chart's top edge.
 #[derive(Clone, Copy)]
 struct Envelope {
     rate_per_hour: f64,
-    end: f64,
     y_max: f64,
 }
 
@@ -399,7 +409,6 @@ fn draw_outreaches<'a, DB: DrawingBackend + 'a>(
     outreaches: &[OutreachSpec],
     Envelope {
         rate_per_hour,
-        end,
         y_max,
     }: Envelope,
     marked_cutoff: &mut bool,
@@ -408,14 +417,8 @@ where
     DB::ErrorType: 'static,
 {
     for outreach in outreaches {
-        let start = hours(outreach.start);
-        let n = outreach.recipients as f64;
-        let full = start + n / rate_per_hour;
         chart.draw_series(DashedLineSeries::new(
-            [
-                (start, 0.0),
-                (full.min(end), n.min((end - start) * rate_per_hour)),
-            ],
+            envelope::envelope(outreach, rate_per_hour),
             6,
             5,
             color(c).mix(0.8).stroke_width(1),
@@ -463,10 +466,7 @@ mod tests {
     use super::*;
     use crate::charts::ChartSpec;
 
-    #[test]
-    fn sends_fell_inside_bands_shaded_closed_on_the_company_clock() {
-        // Los Angeles recipients of a New York company are texted until 20:00 New York time.
-        let text = r#"
+    const WEST: &str = r#"
             name = "west"
             [simulation]
             timezone = "America/New_York"
@@ -485,6 +485,11 @@ mod tests {
             start = "2026-12-01T09:00"
             recipients = { count = 6000, timezones = { "America/Los_Angeles" = 1.0 } }
         "#;
+
+    #[test]
+    fn sends_fell_inside_bands_shaded_closed_on_the_company_clock() {
+        // Los Angeles recipients of a New York company are texted until 20:00 New York time.
+        let text = WEST;
         let scn = Scenario::parse(Path::new("west.toml"), text).unwrap();
         let outcome = sim::run(
             &scn,
@@ -522,6 +527,68 @@ mod tests {
         assert!(
             closed.iter().any(|&(a, b)| a < late && evening < b),
             "nothing shaded in Tue 19:00-23:00 ET: {closed:?}"
+        );
+    }
+
+    #[test]
+    fn the_envelope_bounds_every_curve_and_meets_one_sent_at_the_limit() {
+        // Launch's campaigns share recipients across zones and one is cut off; West coast sends
+        // 6000 Los Angeles recipients 09:00-17:00 their time at 480 an hour, 3840 a day.
+        let launch = Scenario::load(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/launch.toml"),
+        )
+        .unwrap();
+        let west = Scenario::parse(Path::new("west.toml"), WEST).unwrap();
+        for scn in [&launch, &west] {
+            let outcome = sim::run(
+                scn,
+                &sim::Options {
+                    seed: 42,
+                    trace: false,
+                },
+            );
+            let spec = ChartSpec::of(scn, &outcome);
+            let rate = envelope_rate(scn);
+            for (c, outreaches) in spec.outreaches.iter().enumerate() {
+                let [outreach] = outreaches.as_slice() else {
+                    continue;
+                };
+                let top = envelope::envelope(outreach, rate);
+                let mut sent = 0.0;
+                for (b, &n) in outcome.timeline.sends[c].iter().enumerate() {
+                    sent += f64::from(n);
+                    let h = hours(Instant::START + (b as u64 + 1) * BUCKET);
+                    // The limiter may send a minute's 8 at once; the envelope is its hourly rate.
+                    assert!(
+                        sent <= envelope::value_at(&top, h) + 8.0,
+                        "{}: {sent} sent by {h:.3} h, over the envelope {}",
+                        scn.campaigns[c].name,
+                        envelope::value_at(&top, h)
+                    );
+                }
+            }
+        }
+        let outcome = sim::run(
+            &west,
+            &sim::Options {
+                seed: 42,
+                trace: false,
+            },
+        );
+        let top = envelope::envelope(&ChartSpec::of(&west, &outcome).outreaches[0][0], 480.0);
+        // Recipient 09:00-17:00 Los Angeles time is 12:00-20:00 New York time, 4-12 h in.
+        assert!(
+            (envelope::value_at(&top, 12.0) - 3840.0).abs() < 1e-6,
+            "{top:?}"
+        );
+        assert!(
+            (envelope::value_at(&top, 20.0) - 3840.0).abs() < 1e-6,
+            "{top:?}"
+        );
+        let by_first_close: u32 = outcome.timeline.sends[0][..12 * 60].iter().sum();
+        assert!(
+            by_first_close >= 3830,
+            "sent {by_first_close} on the first day"
         );
     }
 

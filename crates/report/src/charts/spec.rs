@@ -27,6 +27,9 @@ pub struct OutreachSpec {
     pub end: Option<Instant>,
     /// Rows on its list, as the engine was given them.
     pub recipients: u64,
+    /// Per time zone on its list, how many recipients and when its schedule was open on their
+    /// clock, up to its cutoff, its stop or the axis' end: whom its limiter could send to when.
+    pub zones: Vec<sim::ZoneOpen>,
 }
 
 impl ChartSpec {
@@ -41,10 +44,17 @@ impl ChartSpec {
                     .outreaches
                     .iter()
                     .zip(lists)
-                    .map(|(o, list)| OutreachSpec {
-                        start: o.start,
-                        end: o.end,
-                        recipients: list.len() as u64,
+                    .map(|(o, list)| {
+                        let until = [o.end, o.stop_at]
+                            .into_iter()
+                            .flatten()
+                            .fold(end, Instant::min);
+                        OutreachSpec {
+                            start: o.start,
+                            end: o.end,
+                            recipients: list.len() as u64,
+                            zones: sim::open_by_zone(scn, campaign, o, list, until),
+                        }
                     })
                     .collect()
             })
