@@ -278,9 +278,11 @@ fn a_customer_writing_after_the_session_reopens_their_conversation_with_the_same
         2 * n as u64,
         "a reopened conversation arrives again"
     );
-    // Back to the agent who had it, whenever that agent has room.
+    // Back to the agent who had it whenever that agent has room (standard capacity 3), and to
+    // someone else when they are full.
     let mut last: BTreeMap<ConversationId, AgentId> = BTreeMap::new();
-    let (mut same, mut reopen_at) = (0, None);
+    let mut load: BTreeMap<AgentId, u32> = BTreeMap::new();
+    let (mut same, mut elsewhere, mut reopen_at) = (0, 0, None);
     for &(t, r) in reopened.trace.iter() {
         match r {
             Record::Release {
@@ -289,22 +291,33 @@ fn a_customer_writing_after_the_session_reopens_their_conversation_with_the_same
                 ..
             } => {
                 last.insert(conversation, agent);
+                *load.get_mut(&agent).unwrap() -= 1;
             }
             Record::Reopen { conversation, .. } => reopen_at = Some((conversation, t)),
             Record::Assign {
                 conversation,
                 agent,
                 ..
-            } if reopen_at == Some((conversation, t)) => {
-                assert_eq!(last.get(&conversation), Some(&agent));
-                same += 1;
+            } => {
+                if reopen_at == Some((conversation, t)) {
+                    let before = last[&conversation];
+                    if load.get(&before).copied().unwrap_or(0) < 3 {
+                        assert_eq!(agent, before, "{conversation:?} had room with {before:?}");
+                        same += 1;
+                    } else {
+                        assert_ne!(agent, before, "{before:?} was full");
+                        elsewhere += 1;
+                    }
+                }
+                *load.entry(agent).or_default() += 1;
             }
             _ => {}
         }
     }
-    assert_eq!(
-        same, n,
-        "with room to spare, every reopen goes back to its agent"
+    assert_eq!(same + elsewhere, n);
+    assert!(
+        same > n * 3 / 4,
+        "with room to spare, most reopens go back to their agent ({same} of {n})"
     );
 
     // Without the window, the late message is a new conversation, routed by the rules.

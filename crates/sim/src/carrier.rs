@@ -3,10 +3,10 @@
 
 use rand::RngExt;
 
-use super::rng::Stream;
 use super::sampler::Sampler;
 use model::NumberId;
 use model::time::{Instant, Span};
+use rand::Rng;
 
 /// Error code for a message that waited in the queue longer than the validity period.
 pub const EXPIRED: u32 = 30036;
@@ -49,7 +49,7 @@ impl Carrier {
     }
 
     /// Hands one single-segment SMS to the carrier at `now`.
-    pub fn submit(&mut self, number: NumberId, now: Instant, rng: &mut Stream) -> Verdict {
+    pub fn submit(&mut self, number: NumberId, now: Instant, rng: &mut impl Rng) -> Verdict {
         let free = &mut self.next_free[number.index()];
         let leaves = (*free).max(now);
         if leaves - now > self.validity {

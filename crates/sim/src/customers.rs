@@ -5,9 +5,9 @@ use rand::RngExt;
 use rand::distr::Distribution;
 use rand::distr::weighted::WeightedIndex;
 
-use super::rng::Stream;
 use super::sampler::Sampler;
 use model::time::Span;
+use rand::Rng;
 use scenario::{Customers, ReplyStyle};
 
 pub struct CustomerModel {
@@ -30,7 +30,7 @@ pub struct Reply {
 
 impl CustomerModel {
     /// `rate_rng` draws the campaign's reply rate; the message wording scales it.
-    pub fn new(c: &Customers, style: ReplyStyle, rate_rng: &mut Stream) -> Self {
+    pub fn new(c: &Customers, style: ReplyStyle, rate_rng: &mut impl Rng) -> Self {
         let scale = match style {
             ReplyStyle::Invite => 1.5,
             ReplyStyle::Neutral => 1.0,
@@ -49,7 +49,7 @@ impl CustomerModel {
     }
 
     /// Whether (and how) the recipient of a delivered SMS answers.
-    pub fn reply(&self, rng: &mut Stream) -> Option<Reply> {
+    pub fn reply(&self, rng: &mut impl Rng) -> Option<Reply> {
         if rng.random::<f64>() >= self.reply_rate {
             return None;
         }
@@ -64,11 +64,11 @@ impl CustomerModel {
         &self.bodies[index as usize]
     }
 
-    pub fn messages(&self, rng: &mut Stream) -> u32 {
+    pub fn messages(&self, rng: &mut impl Rng) -> u32 {
         self.follow_ups.count(rng)
     }
 
-    pub fn think_time(&self, rng: &mut Stream) -> Span {
+    pub fn think_time(&self, rng: &mut impl Rng) -> Span {
         self.think_time.span(rng)
     }
 }

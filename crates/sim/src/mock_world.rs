@@ -16,7 +16,7 @@ use crate::customers::CustomerModel;
 use crate::driver::World;
 use crate::population;
 use crate::queue::EventQueue;
-use crate::rng::{self, Purpose, name_key, stream};
+use crate::rng::{self, Lane, Purpose, RowDraws, name_key, stream};
 use crate::sampler::Sampler;
 
 /// Something the world will do at a set time.
@@ -64,6 +64,9 @@ pub struct MockWorld<'a, O> {
     queue: EventQueue<Happening>,
     carrier: Carrier,
     campaign_keys: Vec<u64>,
+    /// Per campaign, per outreach: its recipients' carrier verdicts and replies.
+    carrier_lanes: Vec<Vec<Lane>>,
+    reply_lanes: Vec<Vec<Lane>>,
     models: Vec<CustomerModel>,
     background_model: CustomerModel,
     handle_time: Vec<Sampler>,
@@ -99,12 +102,25 @@ impl<'a, O: Observer> MockWorld<'a, O> {
         observer: O,
     ) -> Self {
         let campaign_keys: Vec<u64> = scn.campaigns.iter().map(|c| name_key(&c.name)).collect();
+        let lanes = |purpose| {
+            scn.campaigns
+                .iter()
+                .zip(&campaign_keys)
+                .map(|(c, &key)| {
+                    (0..c.outreaches.len() as u64)
+                        .map(|o| Lane::new(seed, purpose, key, o))
+                        .collect()
+                })
+                .collect()
+        };
         let mut world = MockWorld {
             scn,
             seed,
             observer,
             queue: EventQueue::new(),
             carrier: Carrier::new(&scn.carrier, scn.numbers.len()),
+            carrier_lanes: lanes(Purpose::Carrier),
+            reply_lanes: lanes(Purpose::Reply),
             campaign_keys,
             models,
             // Background customers write first; only their follow-ups and think times are used.
@@ -172,7 +188,7 @@ impl<'a, O: Observer> MockWorld<'a, O> {
             return;
         }
         let key = self.recipient_key(to);
-        let mut draws = stream(self.seed, Purpose::Reply, &[key]);
+        let mut draws = lane(&mut self.reply_lanes, to);
         if let Some(reply) = self.models[to.campaign.index()].reply(&mut draws) {
             let customer = CustomerId::new(self.customers.len());
             self.customers.push(Customer {
@@ -296,14 +312,9 @@ impl<'a, O: Observer> MockWorld<'a, O> {
     fn send(&mut self, now: Instant, to: RecipientRef, phone: Phone, number: NumberId) {
         self.observer
             .observe(now, &Record::Send { to, phone, number });
-        let key = [
-            self.campaign_keys[to.campaign.index()],
-            to.outreach.get().into(),
-            to.row.get().into(),
-        ];
-        let verdict =
-            self.carrier
-                .submit(number, now, &mut stream(self.seed, Purpose::Carrier, &key));
+        let verdict = self
+            .carrier
+            .submit(number, now, &mut lane(&mut self.carrier_lanes, to));
         self.queue.push(
             verdict.at,
             Happening::CarrierDone {
@@ -553,4 +564,9 @@ impl<O: Observer, L: SendLimit> World<L> for MockWorld<'_, O> {
     fn finish(&mut self, end: Instant) {
         self.observer.finish(end);
     }
+}
+
+/// The recipient's draws in `lanes` (per campaign, per outreach).
+fn lane(lanes: &mut [Vec<Lane>], to: RecipientRef) -> RowDraws {
+    lanes[to.campaign.index()][to.outreach.index()].row(to.row.get().into())
 }

@@ -4,8 +4,16 @@
 //! campaign by name, a recipient by campaign/outreach/row, a conversation message...) and what it is
 //! for. So draws never depend on event order or thread, adding a campaign leaves the others' draws
 //! untouched, and "one more agent" meets exactly the same customers (common random numbers).
+//!
+//! Two draws are made for every SMS (the carrier's verdict, the recipient's reply), and keying a
+//! fresh ChaCha8 stream costs four blocks of output however little is read. So a recipient's
+//! draws for those purposes are one block of a [`Lane`], the stream of its outreach, at a
+//! position fixed by its row: recipients are mostly drawn in list order, and then four share one
+//! refill.
 
-use rand::SeedableRng;
+use std::convert::Infallible;
+
+use rand::{Rng, SeedableRng, TryRng};
 use rand_chacha::ChaCha8Rng;
 
 pub type Stream = ChaCha8Rng;
@@ -53,6 +61,111 @@ pub fn stream(seed: u64, purpose: Purpose, entity: &[u64]) -> Stream {
     ChaCha8Rng::seed_from_u64(k)
 }
 
+/// 32-bit words in one ChaCha block, the draws each row of a lane owns.
+const BLOCK: usize = 16;
+/// Blocks ChaCha8 computes at once, and so the rows a lane reads from one refill.
+const REFILL: u64 = 4;
+
+/// The stream of one purpose for one outreach's recipients: row `r` owns words `16r..16r+16`.
+/// The last two refills are kept, as recipients' carrier verdicts come back and their replies
+/// are drawn a little out of list order.
+pub struct Lane {
+    rng: Stream,
+    kept: [(u64, [u32; BLOCK * REFILL as usize]); 2],
+    /// Which of `kept` to overwrite next.
+    older: usize,
+    seed: u64,
+    purpose: Purpose,
+    entity: [u64; 2],
+}
+
+impl Lane {
+    /// The lane of `purpose` for an outreach, named as in [`RowDraws`]' fallback: `campaign`
+    /// is the campaign's key, `outreach` its outreach's number.
+    pub fn new(seed: u64, purpose: Purpose, campaign: u64, outreach: u64) -> Lane {
+        Lane {
+            rng: stream(seed, purpose, &[campaign, outreach]),
+            kept: [(u64::MAX, [0; BLOCK * REFILL as usize]); 2],
+            older: 0,
+            seed,
+            purpose,
+            entity: [campaign, outreach],
+        }
+    }
+
+    /// Row `row`'s draws.
+    pub fn row(&mut self, row: u64) -> RowDraws {
+        let refill = row / REFILL;
+        let slot = match self.kept.iter().position(|k| k.0 == refill) {
+            Some(slot) => slot,
+            None => {
+                let slot = self.older;
+                self.rng
+                    .set_word_pos(u128::from(refill * REFILL) * BLOCK as u128);
+                let (at, words) = &mut self.kept[slot];
+                *at = refill;
+                for w in words.iter_mut() {
+                    *w = self.rng.next_u32();
+                }
+                slot
+            }
+        };
+        self.older = 1 - slot;
+        let from = (row % REFILL) as usize * BLOCK;
+        let mut block = [0; BLOCK];
+        block.copy_from_slice(&self.kept[slot].1[from..from + BLOCK]);
+        RowDraws {
+            block,
+            used: 0,
+            overflow: None,
+            key: (
+                self.seed,
+                self.purpose,
+                [self.entity[0], self.entity[1], row],
+            ),
+        }
+    }
+}
+
+/// One row's block of its lane; a draw that needs more words than the block holds (a rejection
+/// sampler's rare retry) goes on in a stream of the row's own.
+pub struct RowDraws {
+    block: [u32; BLOCK],
+    used: usize,
+    overflow: Option<Stream>,
+    key: (u64, Purpose, [u64; 3]),
+}
+
+impl TryRng for RowDraws {
+    type Error = Infallible;
+
+    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+        if let Some(&w) = self.block.get(self.used) {
+            self.used += 1;
+            return Ok(w);
+        }
+        let (seed, purpose, entity) = self.key;
+        Ok(self
+            .overflow
+            .get_or_insert_with(|| stream(seed, purpose, &entity))
+            .next_u32())
+    }
+
+    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+        let lo = u64::from(self.next_u32());
+        let hi = u64::from(self.next_u32());
+        Ok(hi << 32 | lo)
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+        for chunk in dst.chunks_mut(4) {
+            let w = self.next_u32().to_le_bytes();
+            chunk.copy_from_slice(&w[..chunk.len()]);
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,5 +180,49 @@ mod tests {
         let e: u64 = stream(43, Purpose::Reply, &[7, 1, 3]).random();
         assert_eq!(a, b);
         assert!(a != c && a != d && a != e);
+    }
+
+    #[test]
+    fn a_row_draws_the_same_however_its_lane_was_read_before() {
+        let draw = |rows: &[u64]| -> Vec<u64> {
+            let mut lane = Lane::new(42, Purpose::Carrier, 7, 1);
+            rows.iter()
+                .map(|&r| {
+                    let mut d = lane.row(r);
+                    // Past the block, into the overflow stream.
+                    (0..12).map(|_| d.next_u64()).last().unwrap() ^ lane.row(r).next_u64()
+                })
+                .collect()
+        };
+        let in_order = draw(&[0, 1, 2, 3, 9, 500, 501]);
+        let shuffled = draw(&[501, 3, 0, 9, 2, 500, 1]);
+        let by_row =
+            |v: &[u64], rows: &[u64], r: u64| v[rows.iter().position(|&x| x == r).unwrap()];
+        for r in [0, 1, 2, 3, 9, 500, 501] {
+            assert_eq!(
+                by_row(&in_order, &[0, 1, 2, 3, 9, 500, 501], r),
+                by_row(&shuffled, &[501, 3, 0, 9, 2, 500, 1], r)
+            );
+        }
+        assert_ne!(in_order[0], in_order[1]);
+    }
+
+    #[test]
+    fn rows_lanes_and_purposes_draw_apart() {
+        let first = |purpose, campaign, outreach, row| -> u64 {
+            Lane::new(42, purpose, campaign, outreach)
+                .row(row)
+                .next_u64()
+        };
+        let a = first(Purpose::Carrier, 7, 1, 3);
+        assert_eq!(a, first(Purpose::Carrier, 7, 1, 3));
+        for other in [
+            first(Purpose::Carrier, 7, 1, 4),
+            first(Purpose::Carrier, 7, 2, 3),
+            first(Purpose::Carrier, 8, 1, 3),
+            first(Purpose::Reply, 7, 1, 3),
+        ] {
+            assert_ne!(a, other);
+        }
     }
 }

@@ -5,8 +5,8 @@ use rand::distr::Distribution;
 use rand::distr::weighted::WeightedIndex;
 use rand_distr::{Beta, Exp, Geometric, LogNormal, Normal};
 
-use super::rng::Stream;
 use model::time::{MAX_RUN, Span};
+use rand::Rng;
 use scenario::Dist;
 
 #[derive(Debug, Clone)]
@@ -46,7 +46,7 @@ impl Sampler {
         }
     }
 
-    pub fn sample(&self, rng: &mut Stream) -> f64 {
+    pub fn sample(&self, rng: &mut impl Rng) -> f64 {
         match self {
             Sampler::Fixed(v) => *v,
             Sampler::Exponential(d) => d.sample(rng),
@@ -61,7 +61,7 @@ impl Sampler {
 
     /// A draw read as seconds, in whole milliseconds (negative draws count as zero, and no draw
     /// is longer than the longest run).
-    pub fn span(&self, rng: &mut Stream) -> Span {
+    pub fn span(&self, rng: &mut impl Rng) -> Span {
         let ms = (self.sample(rng) * 1000.0)
             .round()
             .clamp(0.0, MAX_RUN.as_millis() as f64);
@@ -69,7 +69,7 @@ impl Sampler {
     }
 
     /// A draw read as a count of at least one.
-    pub fn count(&self, rng: &mut Stream) -> u32 {
+    pub fn count(&self, rng: &mut impl Rng) -> u32 {
         self.sample(rng).round().clamp(1.0, u32::MAX as f64) as u32
     }
 }
