@@ -284,7 +284,12 @@ fn inbox() -> Value {
                 "days",
                 json!({ "type": "string", "pattern": DAY_KEY, "description": "\"mon-fri\", \"sat\" or \"daily\"." }),
             ),
-            ("hours", hours("\"08:00-16:00\"; several comma-separated.")),
+            (
+                "hours",
+                hours(
+                    "\"08:00-16:00\"; several comma-separated; a range that ends at or before its \
+                     start (\"22:00-06:00\") is a night shift, ending the next day.",
+                ),
             ("skills", array_of(text("A skill rules can ask for."))),
             (
                 "also",

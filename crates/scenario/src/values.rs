@@ -10,7 +10,7 @@ use jiff::fmt::temporal::{Pieces, TimeZoneAnnotationKind};
 use jiff::tz::{AmbiguousOffset, TimeZone};
 use serde::Deserialize;
 
-use model::schedule::{Range, WeeklySchedule};
+use model::schedule::{DAY_MINUTES, Range, WeeklySchedule};
 use model::time::{DAY, Span};
 
 /// `x >= 0` and finite (so NaN and infinities are rejected).
@@ -257,7 +257,8 @@ impl TryFrom<BTreeMap<String, String>> for Schedule {
     }
 }
 
-fn parse_days(key: &str) -> Result<Vec<usize>, String> {
+/// A day key, `"mon-fri"`, `"sat"` or `"daily"`: the weekdays it names, `0` = Monday.
+pub fn parse_days(key: &str) -> Result<Vec<usize>, String> {
     let day = |s: &str| {
         DAYS.iter().position(|d| *d == s).ok_or_else(|| {
             format!("unknown day {s:?}: expected mon..sun, a range like \"mon-fri\", or \"daily\"")
@@ -287,15 +288,47 @@ fn parse_hours(s: &str) -> Result<Vec<Range>, String> {
 
 /// `"09:00-17:00"` as minutes since midnight (end up to `24:00`).
 pub fn parse_range(part: &str) -> Result<Range, String> {
-    let (a, b) = part
-        .trim()
-        .split_once('-')
-        .ok_or_else(|| format!("expected \"HH:MM-HH:MM\" or \"closed\", found {part:?}"))?;
-    let (start, end) = (parse_clock(a)?, parse_clock(b)?);
+    let (start, end) = parse_clocks(part)?;
     if start >= end {
         return Err(format!("{part:?} ends before it starts"));
     }
     Ok((start, end))
+}
+
+/// A shift group's `hours`: ranges like `"08:00-16:00"`, comma-separated. A range that ends at or
+/// before its start, `"22:00-06:00"`, is a night shift (see [`WeeklySchedule::shift`]).
+pub fn parse_shift_hours(s: &str) -> Result<Vec<(u16, u16)>, String> {
+    if s.trim().eq_ignore_ascii_case("closed") {
+        return Err("a shift needs working hours like \"08:00-16:00\", not \"closed\"".into());
+    }
+    s.split(',').map(parse_shift_range).collect()
+}
+
+fn parse_shift_range(part: &str) -> Result<(u16, u16), String> {
+    let (start, end) = parse_clocks(part)?;
+    if start == end {
+        // Read as a night shift it would last a whole day, from any hour: more likely a typo
+        // than a 24-hour shift, and agents on all the time are what "00:00-24:00" says.
+        return Err(format!(
+            "{part:?} ends when it starts: a shift runs from its start to an end within 24 hours \
+             (for agents on all day, write \"00:00-24:00\")"
+        ));
+    }
+    if start == DAY_MINUTES {
+        return Err(format!(
+            "{part:?} starts at the end of the day: write it from 00:00 on the next day"
+        ));
+    }
+    Ok((start, end))
+}
+
+/// The two clock times of `"HH:MM-HH:MM"`, in minutes since midnight.
+fn parse_clocks(part: &str) -> Result<(u16, u16), String> {
+    let (a, b) = part
+        .trim()
+        .split_once('-')
+        .ok_or_else(|| format!("expected \"HH:MM-HH:MM\" or \"closed\", found {part:?}"))?;
+    Ok((parse_clock(a)?, parse_clock(b)?))
 }
 
 fn parse_clock(s: &str) -> Result<u16, String> {

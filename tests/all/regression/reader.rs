@@ -524,3 +524,19 @@ fn names_with_control_characters_are_rejected_where_written() {
         assert_rejected_at(&inbox, &format!("name = \"{bad}\""), "control character");
     }
 }
+
+#[test]
+fn a_shift_that_ends_when_it_starts_is_refused_with_what_to_write() {
+    let shift = |hours: &str| {
+        one_campaign(10, "", "").replace(
+            "agents = 3\n",
+            &format!("[[inboxes.shifts]]\nagents = 2\ndays = \"daily\"\nhours = \"{hours}\"\n"),
+        )
+    };
+    assert_rejected_exactly_at(&shift("22:00-22:00"), "\"22:00-22:00\"", "00:00-24:00");
+    assert_rejected_exactly_at(&shift("00:00-00:00"), "\"00:00-00:00\"", "00:00-24:00");
+    // A night shift is accepted, and so is one up to midnight written with an end of 00:00.
+    for hours in ["22:00-06:00", "18:00-00:00", "20:00-02:00, 09:00-12:00"] {
+        Scenario::parse(Path::new("s.toml"), &shift(hours)).unwrap();
+    }
+}
