@@ -18,6 +18,71 @@ pub fn non_negative(x: f64) -> bool {
     x >= 0.0 && x.is_finite()
 }
 
+/// A share from 0 to 1, written as a number (`0.9`) or a percentage (`"90%"`), as `size --target`
+/// and `[[expect]]` thresholds take it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Share(pub f64);
+
+impl Share {
+    /// `share` as read from `written`; a number above 1 may be a percentage without its `%`.
+    fn checked(share: f64, written: &str, percent: bool) -> Result<Share, String> {
+        if !share.is_finite() {
+            return Err(format!(
+                "expected a share like 0.9 or \"90%\", found {written}"
+            ));
+        }
+        if share < 0.0 {
+            return Err(format!("a share is 0% or more, found {written}"));
+        }
+        if share > 1.0 {
+            let hint = if percent || share > 100.0 {
+                String::new()
+            } else {
+                format!(": {share}% is written {} or \"{share}%\"", share / 100.0)
+            };
+            return Err(format!(
+                "a share is at most 100% (1), found {written}{hint}"
+            ));
+        }
+        Ok(Share(share))
+    }
+
+    fn parse(text: &str) -> Result<Share, String> {
+        let written = format!("{text:?}");
+        let percent = text
+            .trim()
+            .strip_suffix('%')
+            .and_then(|p| p.trim().parse::<f64>().ok())
+            .ok_or_else(|| format!("expected a share like 0.9 or \"90%\", found {written}"))?;
+        Share::checked(percent / 100.0, &written, true)
+    }
+}
+
+impl<'de> Deserialize<'de> for Share {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Share;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a share like 0.9 or \"90%\"")
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Share, E> {
+                Share::checked(v, &v.to_string(), false).map_err(E::custom)
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Share, E> {
+                Share::checked(v as f64, &v.to_string(), false).map_err(E::custom)
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Share, E> {
+                Share::checked(v as f64, &v.to_string(), false).map_err(E::custom)
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Share, E> {
+                Share::parse(s).map_err(E::custom)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 /// A span of time written as `"90s"`, `"5m"`, `"2h30m"` or `"1d"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Duration(pub Span);

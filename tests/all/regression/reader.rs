@@ -313,7 +313,7 @@ fn type_errors_are_in_planner_words_not_rust_types() {
         "handle_time = { dist = \"empirical\", values = [5], weights = [\"x\"] }",
         "sla = 5",
         "sla = { within = 5, target = 0.9 }",
-        "sla = { within = \"5m\", target = \"90%\" }",
+        "sla = { within = \"5m\", target = \"190%\" }",
         "background = 5",
         "background = { per_hour = \"x\" }",
         "background = { per_hour = [1, \"x\"] }",
@@ -522,6 +522,44 @@ fn names_with_control_characters_are_rejected_where_written() {
             assert_rejected_exactly_at(&text, &format!("\"{bad}\""), "control character");
         }
         assert_rejected_at(&inbox, &format!("name = \"{bad}\""), "control character");
+    }
+}
+
+// --- issue 11: what a new user wrote ---
+
+#[test]
+fn an_sla_target_in_percent_is_read_as_a_share() {
+    let text = with_inbox("sla = { within = \"5m\", target = \"90%\" }");
+    let scn = Scenario::parse(Path::new("s.toml"), &text).unwrap();
+    assert_eq!(scn.inboxes[0].sla_target, 0.9);
+    let text = with_inbox("sla = { within = \"5m\", target = 0.9 }");
+    let scn = Scenario::parse(Path::new("s.toml"), &text).unwrap();
+    assert_eq!(scn.inboxes[0].sla_target, 0.9);
+}
+
+#[test]
+fn an_sla_target_in_percent_outside_0_to_100_is_rejected_at_its_value() {
+    let text = with_inbox("sla = { within = \"5m\", target = \"190%\" }");
+    assert_rejected_exactly_at(&text, "\"190%\"", "at most 100%");
+    let text = with_inbox("sla = { within = \"5m\", target = \"-5%\" }");
+    assert_rejected_exactly_at(&text, "\"-5%\"", "0% or more");
+    let text = with_inbox("sla = { within = \"5m\", target = \"most\" }");
+    assert_rejected_exactly_at(&text, "\"most\"", "like 0.9 or \"90%\"");
+}
+
+#[test]
+fn time_zone_shares_in_percent_are_read_as_shares() {
+    let text = one_campaign(10, "", "").replace(
+        "recipients = { count = 10 }",
+        "recipients = { count = 10, timezones = { \"America/New_York\" = \"75%\", \"America/Chicago\" = 0.25 } }",
+    );
+    let scn = Scenario::parse(Path::new("s.toml"), &text).unwrap();
+    match &scn.campaigns[0].outreaches[0].recipients {
+        scenario::Recipients::Generated { zones, .. } => {
+            // In the order of their names: Chicago, New York.
+            assert_eq!(zones.iter().map(|z| z.1).collect::<Vec<_>>(), [0.25, 0.75]);
+        }
+        other => panic!("{other:?}"),
     }
 }
 
