@@ -258,7 +258,10 @@ impl Scenario {
     /// Checks scenario `text`; `path` names it in errors and anchors relative CSV paths.
     pub fn parse(path: &Path, text: &str) -> Result<Scenario, ScenarioError> {
         let file: file::ScenarioFile = toml::from_str(text).map_err(|e| {
-            let message = error::in_toml_words(e.message().trim_end());
+            let key = e
+                .span()
+                .and_then(|span| error::key_before(text, span.start));
+            let message = error::in_toml_words(e.message().trim_end(), key);
             ScenarioError::at(path, text, e.span(), message)
         })?;
         resolve::resolve(file, path, text)

@@ -391,7 +391,10 @@ fn type_errors_are_in_planner_words_not_rust_types() {
         "{ dist = \"lognormal\", median = \"4m\", sigma = 0.6 }",
     );
     hint("handle_time = { value = 5 }", "lognormal (median, sigma)");
-    hint("capacity = { standard = 1.5 }", "a whole number like 6");
+    hint(
+        "capacity = { standard = 1.5 }",
+        "a whole number like standard = 3",
+    );
     hint("capacity = 3", "capacity = { standard = 3, maximum = 5 }");
 }
 
@@ -560,6 +563,47 @@ fn time_zone_shares_in_percent_are_read_as_shares() {
             assert_eq!(zones.iter().map(|z| z.1).collect::<Vec<_>>(), [0.25, 0.75]);
         }
         other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_body_words_string_is_answered_with_an_example_of_words() {
+    let text = one_campaign(10, "", "").replace(
+        "[[campaigns]]",
+        "[[rules]]\nname = \"Orders\"\nwhen = { body_words = \"order\" }\nthen = { add_topic = \"Orders\" }\n[[campaigns]]",
+    );
+    let shown = message(&text);
+    assert!(
+        shown.contains("body_words = [\"order\", \"tracking\"]"),
+        "{shown}"
+    );
+    assert!(!shown.contains("[1, 2]"), "{shown}");
+}
+
+#[test]
+fn type_errors_give_an_example_of_the_key_written_not_of_another() {
+    let cases = [
+        (with_inbox("capacity = { standard = 1.5 }"), "standard = 3"),
+        (
+            one_campaign(10, "", "").replace("count = 10", "count = \"many\""),
+            "count = 500",
+        ),
+        (
+            with_tables("[customers]\nreply_rate = 0.1"),
+            "reply_rate = { dist = \"beta\", alpha = 2, beta = 18 }",
+        ),
+        (
+            with_tables("[customers]\nfollow_ups = 2"),
+            "follow_ups = { dist = \"geometric\", mean = 1.4 }",
+        ),
+        (
+            with_tables("[limits]\nwindows = { max = 8, per = \"60s\" }"),
+            "windows = [{ max = 8, per = \"60s\" }]",
+        ),
+    ];
+    for (text, expected) in cases {
+        let shown = message(&text);
+        assert!(shown.contains(expected), "{expected:?} not in: {shown}");
     }
 }
 
