@@ -177,6 +177,36 @@ pub struct Number {
     pub sla: Option<Span>,
 }
 
+impl Inbox {
+    /// The most of its own agents on shift at once in a week, read on the company clock; all of
+    /// them without shifts. Groups who work apart are never all on shift together, so their sum
+    /// overstates what the inbox has at any hour.
+    pub fn most_on_shift(&self) -> u32 {
+        if self.shifts.is_empty() {
+            return self.agents;
+        }
+        // The number on shift only rises where a range starts.
+        let starts = (0..7).flat_map(|day| {
+            (self.shifts.iter())
+                .flat_map(move |s| s.hours.ranges(day).iter().map(move |r| (day, r.0)))
+        });
+        starts
+            .map(|(day, minute)| self.on_shift_at(day, minute))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Agents of the groups whose hours cover `minute` of weekday `day` (`0` = Monday).
+    fn on_shift_at(&self, day: usize, minute: u16) -> u32 {
+        (self.shifts.iter())
+            .filter(|s| {
+                (s.hours.ranges(day).iter()).any(|&(from, to)| from <= minute && minute < to)
+            })
+            .map(|s| s.agents)
+            .sum()
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Inbox {
     pub name: String,
