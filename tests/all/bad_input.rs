@@ -181,8 +181,8 @@ fn a_shift_with_bad_hours_or_no_agents_is_rejected_there() {
         )
     };
     let base = one_campaign(10, "", "").replace("agents = 3\n", "");
-    let text = base.replacen("[[campaigns]]", &shift(2, "16:00-08:00"), 1);
-    assert_rejected_exactly_at(&text, "\"16:00-08:00\"", "this shift");
+    let text = base.replacen("[[campaigns]]", &shift(2, "16:00-16:00"), 1);
+    assert_rejected_exactly_at(&text, "\"16:00-16:00\"", "this shift");
     let text = base.replacen("[[campaigns]]", &shift(0, "08:00-16:00"), 1);
     assert_rejected_at(&text, "agents = 0", "at least 1 agent");
 }

@@ -319,3 +319,32 @@ then = { close = true }
     assert!(html.contains("<td>Order status</td>"));
     assert!(html.contains("<td>09:00-12:00</td>"));
 }
+
+#[test]
+fn an_inbox_on_shifts_shows_the_most_agents_on_shift_at_once_not_every_group_added_up() {
+    // A day team of 4 and an evening team of 3 who never overlap: at most 4 are on at once.
+    let scn = crate::common::scenario(&crate::common::one_campaign(50, "", "").replace(
+        "agents = 3\n",
+        "[[inboxes.shifts]]\nagents = 4\ndays = \"daily\"\nhours = \"08:00-16:00\"\n\
+             [[inboxes.shifts]]\nagents = 3\ndays = \"daily\"\nhours = \"16:00-22:00\"\n",
+    ));
+    let o = sim::run(&scn, &sim::Options::default());
+    let summary = report::summarize(&scn, &o);
+    let html = report::html::render(&summary, &[]);
+    assert!(
+        html.contains("<td>up to 4 on shift x 3</td>"),
+        "{}",
+        &html[html.find("<h2>Inboxes</h2>").unwrap()..]
+    );
+    assert!(!html.contains("<td>7 x 3</td>"));
+    let load = render(&scn, 1)
+        .into_iter()
+        .find(|c| c.name == "inbox_load")
+        .unwrap();
+    assert!(
+        load.svg.contains("Replies (up to 4 on shift x 3)"),
+        "{}",
+        load.svg
+    );
+    assert!(!load.svg.contains("7 agents x 3"));
+}

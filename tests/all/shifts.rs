@@ -256,3 +256,98 @@ fn utilization_over_staffed_time_is_not_diluted_by_the_hours_nobody_works() {
         inbox.utilization_staffed
     );
 }
+
+/// A night team on `days`, 22:00-06:00 (issue 11), and one customer who writes at about 02:00
+/// on Wednesday and one at 02:00 on Thursday. The run starts Tuesday 1 December 2026, 08:00 New
+/// York, and stops Friday 00:00.
+fn night_team(days: &str) -> Scenario {
+    let outreach = |start: &str| {
+        format!("[[campaigns.outreaches]]\nstart = \"{start}\"\nrecipients = {{ count = 1 }}\n")
+    };
+    scenario(&format!(
+        r#"
+name = "night team"
+[simulation]
+timezone = "America/New_York"
+start = "2026-12-01T08:00"
+until = "2026-12-04T00:00"
+[customers]
+reply_rate = {{ dist = "fixed", value = 1 }}
+reply_delay = {{ dist = "fixed", value = "5m" }}
+follow_ups = {{ dist = "fixed", value = 1 }}
+replies = [ {{ body = "Where is my order?", weight = 1 }} ]
+[[numbers]]
+number = "+15550100"
+inbox = "Campaign Replies"
+[[inboxes]]
+name = "Campaign Replies"
+capacity = {{ standard = 2 }}
+[[inboxes.shifts]]
+agents = 1
+days = "{days}"
+hours = "22:00-06:00"
+[[campaigns]]
+name = "Night owls"
+number = "+15550100"
+{}{}"#,
+        outreach("2026-12-02T01:55"),
+        outreach("2026-12-03T01:55")
+    ))
+}
+
+#[test]
+fn an_overnight_shift_runs_past_midnight_into_the_day_after_each_listed_day() {
+    let scn = night_team("tue");
+    let outcome = run_audited(&scn, 1);
+    let assigned = times(&outcome.trace, |r| matches!(r, Record::Assign { .. }));
+    // Tuesday's night runs into Wednesday: the 02:00 customer is taken at once (run time 18h).
+    let wednesday_two = after(18 * HOUR);
+    assert!(
+        assigned
+            .iter()
+            .any(|&t| t >= wednesday_two && t < wednesday_two + 10 * model::time::MINUTE),
+        "{assigned:?}"
+    );
+    // Wednesday is not listed: nobody works Thursday's small hours, and the run ends first.
+    assert_eq!(assigned.len(), 1, "{assigned:?}");
+    let received = times(&outcome.trace, |r| matches!(r, Record::Route { .. }));
+    assert!(
+        received.iter().any(|&t| t >= after(42 * HOUR)),
+        "{received:?}"
+    );
+
+    // Staffed: Tuesday 22:00 to Wednesday 06:00 (run time 14h-22h), one step, no break at midnight.
+    let slots = sim::staffing::staffed_slots(&scn, model::InboxId::new(0), outcome.end);
+    assert_eq!(
+        slots,
+        [
+            (Instant::START, 0),
+            (after(14 * HOUR), 2),
+            (after(22 * HOUR), 0)
+        ]
+    );
+    let group = outcome.inboxes[0].shift_groups[0];
+    assert_eq!(group.staffed_slot_ms, 2 * 8 * u128::from(HOUR.as_millis()));
+}
+
+#[test]
+fn a_sunday_night_shift_runs_into_monday_and_ends_at_or_before_its_start_time() {
+    let week = |days: &str, hours: &str| {
+        let text = format!(
+            "[[inboxes.shifts]]\nagents = 1\ndays = \"{days}\"\nhours = \"{hours}\"\n[[campaigns]]"
+        );
+        let scn = scenario(
+            &crate::common::one_campaign(10, "", "")
+                .replace("agents = 3\n", "")
+                .replacen("[[campaigns]]", &text, 1),
+        );
+        scn.inboxes[0].shifts[0].hours.clone()
+    };
+    let sunday_night = week("sun", "22:00-06:00");
+    assert_eq!(sunday_night.ranges(6), &[(22 * 60, 24 * 60)]);
+    assert_eq!(sunday_night.ranges(0), &[(0, 6 * 60)]);
+    // An end of 00:00 is midnight: the shift ends with its day.
+    let to_midnight = week("mon", "18:00-00:00");
+    assert_eq!(to_midnight.ranges(0), &[(18 * 60, 24 * 60)]);
+    assert!(to_midnight.ranges(1).is_empty());
+}

@@ -4,6 +4,9 @@
 /// Minutes since local midnight, `start < end <= 1440`.
 pub type Range = (u16, u16);
 
+/// Minutes in a day: the end of a range that runs to midnight.
+pub const DAY_MINUTES: u16 = 24 * 60;
+
 /// Send hours per weekday (Monday first). A day without ranges is closed.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct WeeklySchedule {
@@ -27,6 +30,26 @@ impl WeeklySchedule {
         WeeklySchedule { days }
     }
 
+    /// A shift group's hours: `hours` on each of `days` (`0` = Monday). A range whose end is at
+    /// or before its start is a night shift: it runs to midnight and on from midnight of the next
+    /// day (Sunday's into Monday's), so the day named is the day the shift starts.
+    pub fn shift(days: &[usize], hours: &[(u16, u16)]) -> Self {
+        let mut week: [Vec<Range>; 7] = Default::default();
+        for &day in days {
+            for &(start, end) in hours {
+                if start < end {
+                    week[day].push((start, end));
+                    continue;
+                }
+                week[day].push((start, DAY_MINUTES));
+                if end > 0 {
+                    week[(day + 1) % 7].push((0, end));
+                }
+            }
+        }
+        WeeklySchedule::new(week)
+    }
+
     /// Ranges of a weekday, `0` = Monday.
     pub fn ranges(&self, monday_zero: usize) -> &[Range] {
         &self.days[monday_zero]
@@ -37,7 +60,8 @@ impl WeeklySchedule {
     }
 }
 
-/// A group of an inbox's agents who work the same weekly hours, read on the company clock.
+/// A group of an inbox's agents who work the same weekly hours, read on the company clock
+/// (a night shift's hours are split at midnight: see [`WeeklySchedule::shift`]).
 /// Its agents are numbered after those of the inbox's earlier groups.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shift {
@@ -50,4 +74,22 @@ pub struct Shift {
     /// `days` and `hours` as the scenario wrote them, for reports.
     pub days_text: String,
     pub hours_text: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_night_shift_runs_into_the_next_day_and_sundays_into_monday() {
+        let week = WeeklySchedule::shift(&[1, 6], &[(22 * 60, 6 * 60), (9 * 60, 12 * 60)]);
+        assert_eq!(week.ranges(1), &[(9 * 60, 12 * 60), (22 * 60, DAY_MINUTES)]);
+        assert_eq!(week.ranges(2), &[(0, 6 * 60)]);
+        assert_eq!(week.ranges(6), &[(9 * 60, 12 * 60), (22 * 60, DAY_MINUTES)]);
+        assert_eq!(week.ranges(0), &[(0, 6 * 60)]);
+        // Ending at 00:00 is ending at midnight: nothing spills over.
+        let evening = WeeklySchedule::shift(&[0], &[(18 * 60, 0)]);
+        assert_eq!(evening.ranges(0), &[(18 * 60, DAY_MINUTES)]);
+        assert!(evening.ranges(1).is_empty());
+    }
 }

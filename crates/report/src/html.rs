@@ -140,14 +140,13 @@ fn campaigns(h: &mut String, campaigns: &[CampaignSummary]) {
 }
 
 fn inboxes(h: &mut String, inboxes: &[InboxSummary]) {
-    h.push_str("<h2>Inboxes</h2>\n<table><tr><th>inbox</th><th>agents x capacity</th><th>arrivals</th><th>from campaigns</th><th>handled</th><th>wait p50</th><th>wait p90</th><th>wait p99</th><th>max queue</th><th>SLA attainment</th><th>utilization (staffed time)</th></tr>\n");
+    h.push_str("<h2>Inboxes</h2>\n<table><tr><th>inbox</th><th>staffing (agents x capacity)</th><th>arrivals</th><th>from campaigns</th><th>handled</th><th>wait p50</th><th>wait p90</th><th>wait p99</th><th>max queue</th><th>SLA attainment</th><th>utilization (staffed time)</th></tr>\n");
     for i in inboxes {
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{} x {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} (target {} within {})</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} (target {} within {})</td><td>{}</td></tr>",
             esc(&i.name),
-            i.agents,
-            i.capacity,
+            esc(&i.staffing),
             i.arrivals,
             i.arrivals_from_campaigns,
             i.handled,

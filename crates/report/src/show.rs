@@ -44,6 +44,21 @@ pub fn value(metric: Metric, v: f64) -> String {
     }
 }
 
+/// How an inbox is staffed: `8 agents x 3` (agents x standard capacity); for an inbox on shifts
+/// the most agents on shift at once, `up to 5 on shift x 3`, since its groups added up are
+/// agents who are not all there together.
+pub fn staffing(inbox: &scenario::Inbox) -> String {
+    if inbox.shifts.is_empty() {
+        format!("{} agents x {}", inbox.agents, inbox.capacity)
+    } else {
+        format!(
+            "up to {} on shift x {}",
+            inbox.most_on_shift(),
+            inbox.capacity
+        )
+    }
+}
+
 /// A share as a percentage with one decimal: `92.6 %`.
 pub fn percent(share: f64) -> String {
     format!("{:.1} %", share * 100.0)

@@ -95,6 +95,9 @@ pub struct InboxSummary {
     pub name: String,
     pub agents: u32,
     pub capacity: u32,
+    /// For the page: `8 agents x 3`, or `up to 5 on shift x 3` (see [`crate::show::staffing`]).
+    #[serde(skip)]
+    pub staffing: String,
     pub arrivals: u64,
     pub arrivals_from_campaigns: u64,
     pub handled: u64,
@@ -260,6 +263,7 @@ impl InboxSummary {
             name: i.name.clone(),
             agents: i.agents,
             capacity: i.capacity,
+            staffing: crate::show::staffing(i),
             arrivals: m.counts.arrivals,
             arrivals_from_campaigns: m.counts.arrivals_from_campaigns,
             handled: m.counts.handled,

@@ -87,6 +87,15 @@ impl Quantity {
         }
     }
 
+    /// An empirical distribution's `values` of this quantity.
+    fn values_example(self) -> &'static str {
+        match self {
+            Quantity::Time => "[\"2m\", \"5m\", \"15m\"]",
+            Quantity::Count => "[1, 2, 3]",
+            Quantity::Share => "[0.05, 0.1, 0.2]",
+        }
+    }
+
     /// Bounds of a value it draws (and of a mean, median, min or max).
     fn bounds(self) -> (f64, f64) {
         match self {
@@ -227,9 +236,11 @@ impl DistTable {
                 }
             }
             "empirical" => {
-                let values = param("values")?.list(|p| p.drawn(quantity))?;
+                let values =
+                    param("values")?.list(quantity.values_example(), |p| p.drawn(quantity))?;
                 let weights_at = param("weights")?;
-                let weights = weights_at.list(|p| p.number(f64::MAX, "a relative weight"))?;
+                let weights =
+                    weights_at.list("[6, 3, 1]", |p| p.number(f64::MAX, "a relative weight"))?;
                 if values.is_empty() || values.len() != weights.len() {
                     let m = format!(
                         "`values` and `weights` must be non-empty and of equal length ({} vs {})",
@@ -332,9 +343,13 @@ impl Param<'_> {
     }
 
     /// An array: its items have no place of their own, so a bad one is named by its position.
-    fn list(&self, read: impl Fn(&Self) -> Result<f64, Located>) -> Result<Vec<f64>, Located> {
+    fn list(
+        &self,
+        example: &str,
+        read: impl Fn(&Self) -> Result<f64, Located>,
+    ) -> Result<Vec<f64>, Located> {
         let Some(items) = self.value.as_array() else {
-            let m = format!("{} is an array like [1, 2, 3]", self.name);
+            let m = format!("{} is an array like {example}", self.name);
             return Err((self.span.clone(), m));
         };
         items

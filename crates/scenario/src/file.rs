@@ -11,7 +11,7 @@ use toml::Spanned;
 
 use super::boosts::BoostFile;
 use super::dist::DistTable;
-use super::values::{DateTimeValue, Duration, Schedule, Zone};
+use super::values::{DateTimeValue, Duration, Schedule, Share, Zone};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -161,7 +161,7 @@ pub struct CarrierFile {
     pub latency: Option<Spanned<DistTable>>,
     pub segments_per_second: Option<Spanned<f64>>,
     pub validity: Option<Duration>,
-    pub outcomes: Option<Spanned<BTreeMap<String, f64>>>,
+    pub outcomes: Option<Spanned<BTreeMap<String, Share>>>,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -261,11 +261,11 @@ pub struct InboxFile {
 #[derive(Deserialize)]
 #[serde(
     deny_unknown_fields,
-    expecting = "a table like sla = { within = \"5m\", target = 0.9 }"
+    expecting = "a table like sla = { within = \"5m\", target = \"90%\" }"
 )]
 pub struct SlaFile {
     pub within: Duration,
-    pub target: Spanned<f64>,
+    pub target: Share,
 }
 
 #[derive(Deserialize)]
@@ -383,7 +383,7 @@ pub struct OutreachFile {
 )]
 pub struct RecipientsFile {
     pub count: Option<u32>,
-    pub timezones: Option<BTreeMap<String, f64>>,
+    pub timezones: Option<BTreeMap<String, Share>>,
     pub csv: Option<String>,
 }
 
@@ -394,7 +394,7 @@ pub struct RecipientsFile {
 )]
 pub struct OverlapFile {
     pub campaign: Spanned<String>,
-    pub fraction: Spanned<f64>,
+    pub fraction: Share,
 }
 
 /// A key whose value is one of a few words, `pacing = "eager"`: errors list the words.

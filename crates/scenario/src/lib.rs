@@ -177,6 +177,36 @@ pub struct Number {
     pub sla: Option<Span>,
 }
 
+impl Inbox {
+    /// The most of its own agents on shift at once in a week, read on the company clock; all of
+    /// them without shifts. Groups who work apart are never all on shift together, so their sum
+    /// overstates what the inbox has at any hour.
+    pub fn most_on_shift(&self) -> u32 {
+        if self.shifts.is_empty() {
+            return self.agents;
+        }
+        // The number on shift only rises where a range starts.
+        let starts = (0..7).flat_map(|day| {
+            (self.shifts.iter())
+                .flat_map(move |s| s.hours.ranges(day).iter().map(move |r| (day, r.0)))
+        });
+        starts
+            .map(|(day, minute)| self.on_shift_at(day, minute))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Agents of the groups whose hours cover `minute` of weekday `day` (`0` = Monday).
+    fn on_shift_at(&self, day: usize, minute: u16) -> u32 {
+        (self.shifts.iter())
+            .filter(|s| {
+                (s.hours.ranges(day).iter()).any(|&(from, to)| from <= minute && minute < to)
+            })
+            .map(|s| s.agents)
+            .sum()
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Inbox {
     pub name: String,
@@ -258,7 +288,10 @@ impl Scenario {
     /// Checks scenario `text`; `path` names it in errors and anchors relative CSV paths.
     pub fn parse(path: &Path, text: &str) -> Result<Scenario, ScenarioError> {
         let file: file::ScenarioFile = toml::from_str(text).map_err(|e| {
-            let message = error::in_toml_words(e.message().trim_end());
+            let key = e
+                .span()
+                .and_then(|span| error::key_before(text, span.start));
+            let message = error::in_toml_words(e.message().trim_end(), key);
             ScenarioError::at(path, text, e.span(), message)
         })?;
         resolve::resolve(file, path, text)

@@ -11,7 +11,7 @@ use super::dist::{Dist, DistTable, Quantity};
 use super::expect::{self, Expectation, Metric, Target};
 use super::file::{self, CustomersFile, ScenarioFile};
 use super::shifts;
-use super::values::{self, DateTimeValue, Zone, non_negative};
+use super::values::{self, DateTimeValue, Share, Zone, non_negative};
 use super::{
     Campaign, Carrier, Customers, Inbox, Limits, Number, Outreach, Overlap, Recipients, Scenario,
     ScenarioError, boosts, recipients, rules,
@@ -237,16 +237,9 @@ pub fn resolve(f: ScenarioFile, path: &Path, text: &str) -> Result<Scenario, Sce
                     if *campaign_names[other].get_ref() == *c.name.get_ref() {
                         return cx.err(ov.campaign.span(), "a campaign cannot overlap with itself");
                     }
-                    let fr = *ov.fraction.get_ref();
-                    if !(0.0..=1.0).contains(&fr) {
-                        return cx.err(
-                            ov.fraction.span(),
-                            format!("`fraction` must be between 0 and 1, found {fr}"),
-                        );
-                    }
                     Some(Overlap {
                         campaign: CampaignId::new(other),
-                        fraction: fr,
+                        fraction: ov.fraction.0,
                     })
                 }
             };
@@ -394,7 +387,7 @@ fn resolve_carrier(cx: &Ctx, c: file::CarrierFile) -> Result<Carrier, ScenarioEr
         ],
         Some(map) => {
             let mut out = Vec::new();
-            for (k, &share) in map.get_ref() {
+            for (k, &Share(share)) in map.get_ref() {
                 let code = if k == "delivered" {
                     None
                 } else {
@@ -403,9 +396,6 @@ fn resolve_carrier(cx: &Ctx, c: file::CarrierFile) -> Result<Carrier, ScenarioEr
                         _ => return cx.err(map.span(), format!("outcome {k:?}: expected \"delivered\" or a five-digit carrier error code like \"30003\"")),
                     }
                 };
-                if !non_negative(share) {
-                    return cx.err(map.span(), format!("outcome {k:?}: share must be >= 0"));
-                }
                 out.push((code, share));
             }
             let total: f64 = out.iter().map(|(_, s)| s).sum();
@@ -569,22 +559,7 @@ fn resolve_inbox(cx: &Ctx, ib: file::InboxFile) -> Result<Inbox, ScenarioError> 
         }
     };
     let (sla_within, sla_target) = match &ib.sla {
-        Some(s) => {
-            let target = &s.get_ref().target;
-            let share = *target.get_ref();
-            if !(0.0..=1.0).contains(&share) {
-                let hint = if share > 1.0 && share <= 100.0 {
-                    format!(": {share}% is written {}", share / 100.0)
-                } else {
-                    ", like 0.9 for 90%".to_string()
-                };
-                return cx.err(
-                    target.span(),
-                    format!("`target` is a share between 0 and 1{hint}"),
-                );
-            }
-            (s.get_ref().within.0, share)
-        }
+        Some(s) => (s.get_ref().within.0, s.get_ref().target.0),
         None => (5 * model::time::MINUTE, 0.9),
     };
     Ok(Inbox {
@@ -633,11 +608,8 @@ fn resolve_recipients(
                 None => vec![(ZoneId::new(0), 1.0)],
                 Some(map) => {
                     let mut v = Vec::new();
-                    for (name, &share) in map {
+                    for (name, &Share(share)) in map {
                         let zone = Zone::get(name).or_else(|m| cx.err(r.span(), m))?;
-                        if !non_negative(share) {
-                            return cx.err(r.span(), format!("share of {name:?} must be >= 0"));
-                        }
                         v.push((intern(&zone), share));
                     }
                     let total: f64 = v.iter().map(|(_, s)| s).sum();

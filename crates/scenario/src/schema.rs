@@ -80,7 +80,13 @@ fn whole(description: &str, minimum: u64) -> Value {
 }
 
 fn share(description: &str) -> Value {
-    json!({ "type": "number", "minimum": 0, "maximum": 1, "description": description })
+    json!({
+        "anyOf": [
+            { "type": "number", "minimum": 0, "maximum": 1 },
+            { "type": "string", "pattern": "^\\s*(100(\\.0+)?|\\d{1,2}(\\.\\d+)?)\\s*%\\s*$" },
+        ],
+        "description": format!("{description} 0.9 or \"90%\"."),
+    })
 }
 
 fn duration(description: &str) -> Value {
@@ -284,7 +290,13 @@ fn inbox() -> Value {
                 "days",
                 json!({ "type": "string", "pattern": DAY_KEY, "description": "\"mon-fri\", \"sat\" or \"daily\"." }),
             ),
-            ("hours", hours("\"08:00-16:00\"; several comma-separated.")),
+            (
+                "hours",
+                hours(
+                    "\"08:00-16:00\"; several comma-separated; a range that ends at or before its \
+                     start (\"22:00-06:00\") is a night shift, ending the next day.",
+                ),
+            ),
             ("skills", array_of(text("A skill rules can ask for."))),
             (
                 "also",

@@ -1,16 +1,15 @@
 //! `[[inboxes.shifts]]`: groups of agents who work weekly hours on the company clock, written
 //! with the same day keys and hour ranges as campaign schedules.
 
-use std::collections::BTreeMap;
-
 use serde::Deserialize;
 use toml::Spanned;
 
 use model::Shift;
+use model::schedule::WeeklySchedule;
 
 use super::error::ScenarioError;
 use super::resolve::Ctx;
-use super::values::Schedule;
+use super::values::{parse_days, parse_shift_hours};
 
 #[derive(Deserialize)]
 #[serde(
@@ -114,26 +113,18 @@ fn resolve_shift(cx: &Ctx, s: &ShiftFile) -> Result<Shift, ScenarioError> {
     if *s.agents.get_ref() == 0 {
         return cx.err(s.agents.span(), "a shift needs at least 1 agent");
     }
-    // A shift is a one-key schedule: its days read as a schedule's day key, its hours as that
-    // key's ranges, so the two syntaxes cannot drift apart.
-    let map = BTreeMap::from([(s.days.get_ref().clone(), s.hours.get_ref().clone())]);
-    match Schedule::try_from(map) {
-        Ok(schedule) => Ok(Shift {
-            agents: *s.agents.get_ref(),
-            hours: schedule.0,
-            skills: Vec::new(),
-            also: Vec::new(),
-            days_text: s.days.get_ref().clone(),
-            hours_text: s.hours.get_ref().clone(),
-        }),
-        Err(e) => {
-            // Name the key at fault: a day problem at `days`, anything else at `hours`.
-            let span = if e.contains("day") {
-                s.days.span()
-            } else {
-                s.hours.span()
-            };
-            cx.err(span, format!("this shift: {e}"))
-        }
-    }
+    // The same day keys and clock times as a schedule's, so the two syntaxes cannot drift
+    // apart; only a shift's hours may run past midnight.
+    let days = parse_days(s.days.get_ref())
+        .or_else(|e| cx.err(s.days.span(), format!("this shift: {e}")))?;
+    let hours = parse_shift_hours(s.hours.get_ref())
+        .or_else(|e| cx.err(s.hours.span(), format!("this shift: {e}")))?;
+    Ok(Shift {
+        agents: *s.agents.get_ref(),
+        hours: WeeklySchedule::shift(&days, &hours),
+        skills: Vec::new(),
+        also: Vec::new(),
+        days_text: s.days.get_ref().clone(),
+        hours_text: s.hours.get_ref().clone(),
+    })
 }

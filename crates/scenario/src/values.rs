@@ -10,12 +10,77 @@ use jiff::fmt::temporal::{Pieces, TimeZoneAnnotationKind};
 use jiff::tz::{AmbiguousOffset, TimeZone};
 use serde::Deserialize;
 
-use model::schedule::{Range, WeeklySchedule};
+use model::schedule::{DAY_MINUTES, Range, WeeklySchedule};
 use model::time::{DAY, Span};
 
 /// `x >= 0` and finite (so NaN and infinities are rejected).
 pub fn non_negative(x: f64) -> bool {
     x >= 0.0 && x.is_finite()
+}
+
+/// A share from 0 to 1, written as a number (`0.9`) or a percentage (`"90%"`), as `size --target`
+/// and `[[expect]]` thresholds take it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Share(pub f64);
+
+impl Share {
+    /// `share` as read from `written`; a number above 1 may be a percentage without its `%`.
+    fn checked(share: f64, written: &str, percent: bool) -> Result<Share, String> {
+        if !share.is_finite() {
+            return Err(format!(
+                "expected a share like 0.9 or \"90%\", found {written}"
+            ));
+        }
+        if share < 0.0 {
+            return Err(format!("a share is 0% or more, found {written}"));
+        }
+        if share > 1.0 {
+            let hint = if percent || share > 100.0 {
+                String::new()
+            } else {
+                format!(": {share}% is written {} or \"{share}%\"", share / 100.0)
+            };
+            return Err(format!(
+                "a share is at most 100% (1), found {written}{hint}"
+            ));
+        }
+        Ok(Share(share))
+    }
+
+    fn parse(text: &str) -> Result<Share, String> {
+        let written = format!("{text:?}");
+        let percent = text
+            .trim()
+            .strip_suffix('%')
+            .and_then(|p| p.trim().parse::<f64>().ok())
+            .ok_or_else(|| format!("expected a share like 0.9 or \"90%\", found {written}"))?;
+        Share::checked(percent / 100.0, &written, true)
+    }
+}
+
+impl<'de> Deserialize<'de> for Share {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Share;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a share like 0.9 or \"90%\"")
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Share, E> {
+                Share::checked(v, &v.to_string(), false).map_err(E::custom)
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Share, E> {
+                Share::checked(v as f64, &v.to_string(), false).map_err(E::custom)
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Share, E> {
+                Share::checked(v as f64, &v.to_string(), false).map_err(E::custom)
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Share, E> {
+                Share::parse(s).map_err(E::custom)
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// A span of time written as `"90s"`, `"5m"`, `"2h30m"` or `"1d"`.
@@ -257,7 +322,8 @@ impl TryFrom<BTreeMap<String, String>> for Schedule {
     }
 }
 
-fn parse_days(key: &str) -> Result<Vec<usize>, String> {
+/// A day key, `"mon-fri"`, `"sat"` or `"daily"`: the weekdays it names, `0` = Monday.
+pub fn parse_days(key: &str) -> Result<Vec<usize>, String> {
     let day = |s: &str| {
         DAYS.iter().position(|d| *d == s).ok_or_else(|| {
             format!("unknown day {s:?}: expected mon..sun, a range like \"mon-fri\", or \"daily\"")
@@ -287,15 +353,47 @@ fn parse_hours(s: &str) -> Result<Vec<Range>, String> {
 
 /// `"09:00-17:00"` as minutes since midnight (end up to `24:00`).
 pub fn parse_range(part: &str) -> Result<Range, String> {
-    let (a, b) = part
-        .trim()
-        .split_once('-')
-        .ok_or_else(|| format!("expected \"HH:MM-HH:MM\" or \"closed\", found {part:?}"))?;
-    let (start, end) = (parse_clock(a)?, parse_clock(b)?);
+    let (start, end) = parse_clocks(part)?;
     if start >= end {
         return Err(format!("{part:?} ends before it starts"));
     }
     Ok((start, end))
+}
+
+/// A shift group's `hours`: ranges like `"08:00-16:00"`, comma-separated. A range that ends at or
+/// before its start, `"22:00-06:00"`, is a night shift (see [`WeeklySchedule::shift`]).
+pub fn parse_shift_hours(s: &str) -> Result<Vec<(u16, u16)>, String> {
+    if s.trim().eq_ignore_ascii_case("closed") {
+        return Err("a shift needs working hours like \"08:00-16:00\", not \"closed\"".into());
+    }
+    s.split(',').map(parse_shift_range).collect()
+}
+
+fn parse_shift_range(part: &str) -> Result<(u16, u16), String> {
+    let (start, end) = parse_clocks(part)?;
+    if start == end {
+        // Read as a night shift it would last a whole day, from any hour: more likely a typo
+        // than a 24-hour shift, and agents on all the time are what "00:00-24:00" says.
+        return Err(format!(
+            "{part:?} ends when it starts: a shift runs from its start to an end within 24 hours \
+             (for agents on all day, write \"00:00-24:00\")"
+        ));
+    }
+    if start == DAY_MINUTES {
+        return Err(format!(
+            "{part:?} starts at the end of the day: write it from 00:00 on the next day"
+        ));
+    }
+    Ok((start, end))
+}
+
+/// The two clock times of `"HH:MM-HH:MM"`, in minutes since midnight.
+fn parse_clocks(part: &str) -> Result<(u16, u16), String> {
+    let (a, b) = part
+        .trim()
+        .split_once('-')
+        .ok_or_else(|| format!("expected \"HH:MM-HH:MM\" or \"closed\", found {part:?}"))?;
+    Ok((parse_clock(a)?, parse_clock(b)?))
 }
 
 fn parse_clock(s: &str) -> Result<u16, String> {

@@ -43,6 +43,8 @@ pub fn staffed_slots(scn: &Scenario, inbox: InboxId, end: Instant) -> Vec<(Insta
             _ => steps.push((t, slots)),
         }
     }
+    // A window that ends where the next begins (a night shift at midnight) changes nothing.
+    steps.dedup_by_key(|step| step.1);
     steps
 }
 

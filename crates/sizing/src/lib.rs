@@ -30,7 +30,7 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
-use model::schedule::WeeklySchedule;
+use model::schedule::{DAY_MINUTES, WeeklySchedule};
 use model::time::{MINUTE, Span};
 use model::{InboxId, Shift};
 use scenario::Scenario;
@@ -141,7 +141,9 @@ pub fn wilson_lower(k: u64, n: u64) -> f64 {
 /// A staffing of the inbox: agents per interval of the day.
 pub type Staffing = Vec<u32>;
 
-/// A staffing as shift groups: runs of equal counts above 0, daily, in the order of the day.
+/// A staffing as shift groups: runs of equal counts above 0, daily, in the order of the day. A
+/// run that ends the day and one with the same count that starts it are one night shift (last,
+/// `from > to`): the same agents work on past midnight.
 pub fn shift_groups(staffing: &[u32], interval: Span) -> Vec<(u32, u16, u16)> {
     let minutes = interval.div_floor(MINUTE) as u16;
     let mut groups: Vec<(u32, u16, u16)> = Vec::new();
@@ -153,8 +155,21 @@ pub fn shift_groups(staffing: &[u32], interval: Span) -> Vec<(u32, u16, u16)> {
             _ => groups.push((n, from, to)),
         }
     }
+    if let [first, .., last] = groups[..]
+        && first.1 == 0
+        && last.2 == DAY_MINUTES
+        && first.0 == last.0
+    {
+        groups.remove(0);
+        if let Some(night) = groups.last_mut() {
+            night.2 = first.2;
+        }
+    }
     groups
 }
+
+/// Every weekday, as `days = "daily"` names them.
+const DAILY: [usize; 7] = [0, 1, 2, 3, 4, 5, 6];
 
 /// `HH:MM-HH:MM` of minutes since midnight (`24:00` at the end of the day).
 pub fn hours_text(from: u16, to: u16) -> String {
@@ -176,7 +191,7 @@ pub fn staffed(scn: &Scenario, inbox: InboxId, staffing: &[u32], interval: Span)
         .into_iter()
         .map(|(agents, from, to)| Shift {
             agents,
-            hours: WeeklySchedule::new(std::array::from_fn(|_| vec![(from, to)])),
+            hours: WeeklySchedule::shift(&DAILY, &[(from, to)]),
             skills: Vec::new(),
             also: Vec::new(),
             days_text: "daily".into(),
@@ -370,4 +385,57 @@ pub fn size(
         ample,
         candidates,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use model::time::HOUR;
+
+    const SCENARIO: &str = r#"name = "night"
+[simulation]
+start = "2026-12-01T09:00"
+[[numbers]]
+number = "+15550100"
+inbox = "Replies"
+[[inboxes]]
+name = "Replies"
+agents = 3
+[[campaigns]]
+name = "A"
+number = "+15550100"
+[[campaigns.outreaches]]
+start = "2026-12-01T09:00"
+recipients = { count = 10 }
+"#;
+
+    /// 2 agents from 22:00 to 06:00, 3 from 09:00 to 17:00.
+    fn night_and_day() -> Vec<u32> {
+        let mut staffing = vec![0u32; 24];
+        staffing[..6].fill(2);
+        staffing[22..].fill(2);
+        staffing[9..17].fill(3);
+        staffing
+    }
+
+    #[test]
+    fn a_night_staffed_across_midnight_is_one_overnight_group() {
+        assert_eq!(
+            shift_groups(&night_and_day(), HOUR),
+            [(3, 9 * 60, 17 * 60), (2, 22 * 60, 6 * 60)]
+        );
+        assert_eq!(hours_text(22 * 60, 6 * 60), "22:00-06:00");
+        // Staffed all day, the group is not a night shift.
+        assert_eq!(shift_groups(&[2; 24], HOUR), [(2, 0, 24 * 60)]);
+    }
+
+    #[test]
+    fn written_overnight_shifts_read_back_as_the_staffing_searched() {
+        let scn = Scenario::parse(std::path::Path::new("night.toml"), SCENARIO).unwrap();
+        let searched = staffed(&scn, InboxId::new(0), &night_and_day(), HOUR);
+        let text = write_shifts(SCENARIO, "Replies", &night_and_day(), HOUR).unwrap();
+        assert!(text.contains("hours = \"22:00-06:00\""), "{text}");
+        let written = Scenario::parse(std::path::Path::new("night.toml"), &text).unwrap();
+        assert_eq!(written.inboxes[0].shifts, searched.inboxes[0].shifts);
+    }
 }

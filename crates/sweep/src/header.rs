@@ -47,7 +47,7 @@ pub struct Header {
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct InboxInfo {
     pub name: String,
-    /// `8 agents x 3`, or the shift groups' text.
+    /// `8 agents x 3`, or `up to 5 on shift x 3` (`report::show::staffing`).
     pub staffing: String,
     /// Agents x standard capacity, when the inbox is staffed all the time (`agents = N`); the
     /// load chart draws it as a line.
@@ -94,11 +94,7 @@ impl Header {
                 .enumerate()
                 .map(|(k, i)| InboxInfo {
                     name: i.name.clone(),
-                    staffing: if i.shifts.is_empty() {
-                        format!("{} agents x {}", i.agents, i.capacity)
-                    } else {
-                        format!("{} agents on shifts x {}", i.agents, i.capacity)
-                    },
+                    staffing: report::show::staffing(i),
                     staffed_slots: i
                         .shifts
                         .is_empty()

@@ -313,7 +313,7 @@ fn type_errors_are_in_planner_words_not_rust_types() {
         "handle_time = { dist = \"empirical\", values = [5], weights = [\"x\"] }",
         "sla = 5",
         "sla = { within = 5, target = 0.9 }",
-        "sla = { within = \"5m\", target = \"90%\" }",
+        "sla = { within = \"5m\", target = \"190%\" }",
         "background = 5",
         "background = { per_hour = \"x\" }",
         "background = { per_hour = [1, \"x\"] }",
@@ -391,7 +391,10 @@ fn type_errors_are_in_planner_words_not_rust_types() {
         "{ dist = \"lognormal\", median = \"4m\", sigma = 0.6 }",
     );
     hint("handle_time = { value = 5 }", "lognormal (median, sigma)");
-    hint("capacity = { standard = 1.5 }", "a whole number like 6");
+    hint(
+        "capacity = { standard = 1.5 }",
+        "a whole number like standard = 3",
+    );
     hint("capacity = 3", "capacity = { standard = 3, maximum = 5 }");
 }
 
@@ -522,5 +525,100 @@ fn names_with_control_characters_are_rejected_where_written() {
             assert_rejected_exactly_at(&text, &format!("\"{bad}\""), "control character");
         }
         assert_rejected_at(&inbox, &format!("name = \"{bad}\""), "control character");
+    }
+}
+
+// --- issue 11: what a new user wrote ---
+
+#[test]
+fn an_sla_target_in_percent_is_read_as_a_share() {
+    let text = with_inbox("sla = { within = \"5m\", target = \"90%\" }");
+    let scn = Scenario::parse(Path::new("s.toml"), &text).unwrap();
+    assert_eq!(scn.inboxes[0].sla_target, 0.9);
+    let text = with_inbox("sla = { within = \"5m\", target = 0.9 }");
+    let scn = Scenario::parse(Path::new("s.toml"), &text).unwrap();
+    assert_eq!(scn.inboxes[0].sla_target, 0.9);
+}
+
+#[test]
+fn an_sla_target_in_percent_outside_0_to_100_is_rejected_at_its_value() {
+    let text = with_inbox("sla = { within = \"5m\", target = \"190%\" }");
+    assert_rejected_exactly_at(&text, "\"190%\"", "at most 100%");
+    let text = with_inbox("sla = { within = \"5m\", target = \"-5%\" }");
+    assert_rejected_exactly_at(&text, "\"-5%\"", "0% or more");
+    let text = with_inbox("sla = { within = \"5m\", target = \"most\" }");
+    assert_rejected_exactly_at(&text, "\"most\"", "like 0.9 or \"90%\"");
+}
+
+#[test]
+fn time_zone_shares_in_percent_are_read_as_shares() {
+    let text = one_campaign(10, "", "").replace(
+        "recipients = { count = 10 }",
+        "recipients = { count = 10, timezones = { \"America/New_York\" = \"75%\", \"America/Chicago\" = 0.25 } }",
+    );
+    let scn = Scenario::parse(Path::new("s.toml"), &text).unwrap();
+    match &scn.campaigns[0].outreaches[0].recipients {
+        scenario::Recipients::Generated { zones, .. } => {
+            // In the order of their names: Chicago, New York.
+            assert_eq!(zones.iter().map(|z| z.1).collect::<Vec<_>>(), [0.25, 0.75]);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_body_words_string_is_answered_with_an_example_of_words() {
+    let text = one_campaign(10, "", "").replace(
+        "[[campaigns]]",
+        "[[rules]]\nname = \"Orders\"\nwhen = { body_words = \"order\" }\nthen = { add_topic = \"Orders\" }\n[[campaigns]]",
+    );
+    let shown = message(&text);
+    assert!(
+        shown.contains("body_words = [\"order\", \"tracking\"]"),
+        "{shown}"
+    );
+    assert!(!shown.contains("[1, 2]"), "{shown}");
+}
+
+#[test]
+fn type_errors_give_an_example_of_the_key_written_not_of_another() {
+    let cases = [
+        (with_inbox("capacity = { standard = 1.5 }"), "standard = 3"),
+        (
+            one_campaign(10, "", "").replace("count = 10", "count = \"many\""),
+            "count = 500",
+        ),
+        (
+            with_tables("[customers]\nreply_rate = 0.1"),
+            "reply_rate = { dist = \"beta\", alpha = 2, beta = 18 }",
+        ),
+        (
+            with_tables("[customers]\nfollow_ups = 2"),
+            "follow_ups = { dist = \"geometric\", mean = 1.4 }",
+        ),
+        (
+            with_tables("[limits]\nwindows = { max = 8, per = \"60s\" }"),
+            "windows = [{ max = 8, per = \"60s\" }]",
+        ),
+    ];
+    for (text, expected) in cases {
+        let shown = message(&text);
+        assert!(shown.contains(expected), "{expected:?} not in: {shown}");
+    }
+}
+
+#[test]
+fn a_shift_that_ends_when_it_starts_is_refused_with_what_to_write() {
+    let shift = |hours: &str| {
+        one_campaign(10, "", "").replace(
+            "agents = 3\n",
+            &format!("[[inboxes.shifts]]\nagents = 2\ndays = \"daily\"\nhours = \"{hours}\"\n"),
+        )
+    };
+    assert_rejected_exactly_at(&shift("22:00-22:00"), "\"22:00-22:00\"", "00:00-24:00");
+    assert_rejected_exactly_at(&shift("00:00-00:00"), "\"00:00-00:00\"", "00:00-24:00");
+    // A night shift is accepted, and so is one up to midnight written with an end of 00:00.
+    for hours in ["22:00-06:00", "18:00-00:00", "20:00-02:00, 09:00-12:00"] {
+        Scenario::parse(Path::new("s.toml"), &shift(hours)).unwrap();
     }
 }
