@@ -544,7 +544,15 @@ fn the_unreached_chart_labels_counts_and_shares_and_shows_a_single_skipped_recip
         &svg,
         "Unreached by recipient time zone (zones east first)"
     ));
-    assert!(has_text(&svg, "unreached (any reason)"));
+    assert!(has_text(&svg, "reached (texted or skipped)"));
+    assert_eq!(
+        texts(&svg)
+            .iter()
+            .filter(|(_, _, t)| t == "unreached: end time")
+            .count(),
+        2,
+        "both legends name the end time, the zone panel's unreached drawn as the bars'"
+    );
     for (zone, left) in door["unreached_by_zone"].as_object().unwrap() {
         assert!(has_text(&svg, zone), "zone row {zone}");
         let left = thousands(left.as_u64().unwrap());
@@ -579,7 +587,7 @@ fn a_run_that_reaches_everyone_has_no_zone_panel_or_table() {
     assert_eq!(summary["campaigns"][0]["unreached"], 0);
     let svg = read(&report, "unreached.svg");
     assert!(!svg.contains("Unreached by recipient time zone"));
-    assert!(!has_text(&svg, "unreached (any reason)"));
+    assert!(!has_text(&svg, "reached (texted or skipped)"));
     assert!(!read(&report, "index.html").contains("Unreached by recipient time zone"));
     assert_no_overprint(&svg, 900.0);
 }

@@ -92,7 +92,7 @@ const FATES: [Fate; 13] = [
     fate("skipped: duplicate", RGBColor(175, 175, 175), |m| {
         m.skipped_duplicate
     }),
-    unreached("unreached: end time", UNREACHED, |m| {
+    unreached("unreached: end time", RGBColor(190, 0, 100), |m| {
         m.unreached_by(EndReason::Cutoff)
     }),
     unreached("unreached: stopped", RGBColor(150, 0, 30), |m| {
@@ -105,8 +105,8 @@ const FATES: [Fate; 13] = [
     ),
 ];
 
-/// The unreached at the end time, and in the zone panel the unreached of any reason.
-const UNREACHED: RGBColor = RGBColor(190, 0, 100);
+/// In the zone panel, the unreached of a campaign left for more than one reason.
+const SEVERAL_REASONS: (&str, RGBColor) = ("unreached: several reasons", RGBColor(70, 0, 45));
 /// Zone recipients who were texted or skipped: the background the unreached stand out on.
 const REACHED: RGBColor = RGBColor(200, 200, 200);
 
@@ -354,6 +354,17 @@ struct Zoned<'a> {
     zones: Vec<(&'a str, u64, u64)>,
     /// Zones of the list left out (more than [`MAX_ZONES`]).
     hidden: usize,
+    /// The fate its unreached are drawn as: their one reason's, as in the bars above.
+    unreached: (&'static str, RGBColor),
+}
+
+/// The name and colour of the reason `c`'s unreached were left for, or of several reasons.
+fn unreached_fate(c: &CampaignSummary) -> (&'static str, RGBColor) {
+    let mut reasons = FATES.iter().filter(|f| f.unreached && (f.count)(c) > 0);
+    match (reasons.next(), reasons.next()) {
+        (Some(only), None) => (only.name, only.colour),
+        _ => SEVERAL_REASONS,
+    }
 }
 
 /// Campaigns that left someone unreached and whose list spans several zones (with one zone the
@@ -382,6 +393,7 @@ fn zoned<'a>(shown: &[&'a CampaignSummary]) -> Vec<Zoned<'a>> {
                 campaign: c,
                 hidden: all.len() - zones.len(),
                 zones,
+                unreached: unreached_fate(c),
             }
         })
         .collect()
@@ -448,7 +460,7 @@ where
                 },
                 Slice {
                     count: left,
-                    colour: UNREACHED,
+                    colour: z.unreached.1,
                     hatched: true,
                 },
             ];
@@ -457,12 +469,20 @@ where
             offset += ROW;
         }
     }
+    // The reasons drawn, in the order of the bars' legend.
+    let mut keys = vec![("reached (texted or skipped)", REACHED, false)];
+    for (name, colour) in FATES
+        .iter()
+        .map(|f| (f.name, f.colour))
+        .chain(std::iter::once(SEVERAL_REASONS))
+    {
+        if zoned.iter().any(|z| z.unreached.0 == name) {
+            keys.push((name, colour, true));
+        }
+    }
     legend(
         &legend_area,
-        &[
-            ("reached (texted or skipped)", REACHED, false),
-            ("unreached (any reason)", UNREACHED, true),
-        ],
+        &keys,
         "label: count (share of the zone); bar end: recipients in the zone",
     )
 }
