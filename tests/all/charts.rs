@@ -430,3 +430,164 @@ recipients = { count = 200 }
         "one staffed level per shift: {heights:?}"
     );
 }
+
+/// `7000` as the charts write it: `7,000`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// Widths of the SVG's rectangles filled with `fill`.
+fn rect_widths(svg: &str, fill: &str) -> Vec<u32> {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("rect") && n.attribute("fill") == Some(fill))
+        .map(|n| n.attribute("width").unwrap().parse().unwrap())
+        .collect()
+}
+
+/// Asserts no two texts on one line of the plot (left of the legend at `legend_x`) overprint,
+/// taking a glyph as 0.6 of the 13-pixel font at least (digits are 0.64).
+fn assert_no_overprint(svg: &str, legend_x: f64) {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    let mut spans: Vec<(i64, f64, f64, String)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| {
+            let at = |a: &str| n.attribute(a).and_then(|v| v.parse::<f64>().ok());
+            let (x, y) = (at("x")?, at("y")?);
+            let text: String = n
+                .descendants()
+                .filter(|t| t.is_text())
+                .filter_map(|t| t.text())
+                .collect();
+            let text = text.trim().to_string();
+            let width = text.chars().count() as f64 * 0.6 * 12.9;
+            let left = match n.attribute("text-anchor") {
+                Some("middle") => x - width / 2.0,
+                Some("end") => x - width,
+                _ => x,
+            };
+            (x < legend_x).then_some((y as i64, left, left + width, text))
+        })
+        .collect();
+    spans.sort_by(|a, b| (a.0, a.1).partial_cmp(&(b.0, b.1)).unwrap());
+    for pair in spans.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        assert!(
+            a.0 != b.0 || a.2 <= b.1,
+            "{:?} and {:?} overprint on line y={}",
+            a.3,
+            b.3,
+            a.0
+        );
+    }
+}
+
+#[test]
+fn the_unreached_chart_labels_counts_and_shares_and_shows_a_single_skipped_recipient() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = run_report(dir.path(), "black-friday.toml", 2026);
+    let svg = read(&report, "unreached.svg");
+    let summary: serde_json::Value = serde_json::from_str(&read(&report, "summary.json")).unwrap();
+    let campaigns = summary["campaigns"].as_array().unwrap();
+    let n = |c: &serde_json::Value, key: &str| c[key].as_u64().unwrap();
+    for c in campaigns {
+        // Each bar ends with its list size.
+        assert!(has_text(&svg, &thousands(n(c, "recipients"))), "{c}");
+    }
+    let door = campaigns
+        .iter()
+        .find(|c| c["name"] == "Doorbusters")
+        .unwrap();
+    let (unreached, recipients) = (n(door, "unreached"), n(door, "recipients"));
+    assert!(unreached > 0, "Doorbusters' end time cuts its list");
+    let share = (unreached as f64 * 100.0 / recipients as f64).round();
+    assert!(
+        has_text(&svg, &format!("{} ({share}%)", thousands(unreached))),
+        "the unreached slice says how many and what share of the list"
+    );
+    let delivered = n(door, "delivered");
+    let share = (delivered as f64 * 100.0 / recipients as f64).round();
+    assert!(has_text(
+        &svg,
+        &format!("{} ({share}%)", thousands(delivered))
+    ));
+    // Failures too narrow for their labels still have their counts, below the bar.
+    for (code, count) in door["failed_by_code"].as_object().unwrap() {
+        let count = count.as_u64().unwrap();
+        assert!(has_text(&svg, &thousands(count)), "{code}: {count}");
+    }
+
+    // VIP early access skips one duplicate phone of its 61: a slice of 1 that must still show.
+    let vip = &campaigns[0];
+    assert_eq!(n(vip, "skipped_duplicate"), 1);
+    assert!(has_text(&svg, "skipped: duplicate"));
+    let duplicate_grey = "#AFAFAF";
+    let widths = rect_widths(&svg, duplicate_grey);
+    // The slice (26 px high, as every bar), the label's key and the legend's key.
+    assert!(
+        widths.iter().filter(|&&w| w >= 3).count() >= 3,
+        "a one-recipient slice is drawn at least 3 px wide: {widths:?}"
+    );
+    assert!(has_text(&svg, "1"), "its count is written");
+
+    // The zone panel: Doorbusters' list spans three zones; each zone's unreached is labelled.
+    assert!(has_text(
+        &svg,
+        "Unreached by recipient time zone (zones east first)"
+    ));
+    assert!(has_text(&svg, "reached (texted or skipped)"));
+    assert_eq!(
+        texts(&svg)
+            .iter()
+            .filter(|(_, _, t)| t == "unreached: end time")
+            .count(),
+        2,
+        "both legends name the end time, the zone panel's unreached drawn as the bars'"
+    );
+    for (zone, left) in door["unreached_by_zone"].as_object().unwrap() {
+        assert!(has_text(&svg, zone), "zone row {zone}");
+        let left = thousands(left.as_u64().unwrap());
+        assert!(
+            texts(&svg)
+                .iter()
+                .any(|(_, _, t)| t == &left || t.starts_with(&format!("{left} ("))),
+            "{zone}: {left} unreached"
+        );
+    }
+    assert!(has_text(
+        &svg,
+        &format!(
+            "Doorbusters: {} of {} unreached ({}%)",
+            thousands(unreached),
+            thousands(recipients),
+            (unreached as f64 * 100.0 / recipients as f64).round()
+        )
+    ));
+    assert_no_overprint(&svg, 900.0);
+
+    let html = read(&report, "index.html");
+    assert!(html.contains("<h2>Unreached by recipient time zone</h2>"));
+    assert!(html.contains("<td>Doorbusters</td><td>America/Los_Angeles</td><td>1750</td>"));
+}
+
+#[test]
+fn a_run_that_reaches_everyone_has_no_zone_panel_or_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = run_report(dir.path(), "single-500.toml", 1);
+    let summary: serde_json::Value = serde_json::from_str(&read(&report, "summary.json")).unwrap();
+    assert_eq!(summary["campaigns"][0]["unreached"], 0);
+    let svg = read(&report, "unreached.svg");
+    assert!(!svg.contains("Unreached by recipient time zone"));
+    assert!(!has_text(&svg, "reached (texted or skipped)"));
+    assert!(!read(&report, "index.html").contains("Unreached by recipient time zone"));
+    assert_no_overprint(&svg, 900.0);
+}

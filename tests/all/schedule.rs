@@ -1,3 +1,4 @@
+use model::record::Record;
 use model::time::{HOUR, MINUTE};
 use model::{Status, ZoneId};
 
@@ -116,4 +117,64 @@ fn validate_plans_the_cutoff_without_simulating_customers() {
         text.contains("1160 of 5000 recipients cannot be sent"),
         "{text}"
     );
+}
+
+#[test]
+fn an_end_time_leaves_the_western_zone_unreached_more_and_the_summary_counts_it_per_zone() {
+    // Windows are recipient-local: 09:00 opens in New York at 09:00 but in Los Angeles at
+    // 12:00 New York time. The end time, 14:00 New York, gives Los Angeles two hours of the
+    // limiter (at most 960 sends) against New York's five, three of them alone.
+    let text = one_campaign(0, "schedule = { daily = \"09:00-17:00\" }", "end = \"2026-12-01T14:00\"")
+        .replace("recipients = { count = 0 }", "recipients = { count = 3000, timezones = { \"America/New_York\" = 0.5, \"America/Los_Angeles\" = 0.5 } }");
+    let scn = scenario(&text);
+    let o = run_audited(&scn, 1);
+    let summary = report::summarize(&scn, &o);
+    let c = &summary.campaigns[0];
+    let (rows, left) = (&c.recipients_by_zone, &c.unreached_by_zone);
+    let zones: Vec<&str> = left.iter().map(|(z, _)| z.as_str()).collect();
+    assert_eq!(
+        zones,
+        ["America/New_York", "America/Los_Angeles"],
+        "east first"
+    );
+    assert_eq!(
+        rows.iter().map(|(z, _)| z.as_str()).collect::<Vec<_>>(),
+        zones
+    );
+    let total = |v: &[(String, u64)]| v.iter().map(|(_, n)| n).sum::<u64>();
+    assert_eq!(total(rows), c.recipients);
+    assert_eq!(total(left), c.unreached);
+    // summary.json writes them as objects, in that order.
+    let json = serde_json::to_string(&summary).unwrap();
+    let at = |key: &str| json.find(key).unwrap();
+    assert!(
+        at("\"unreached_by_zone\":{\"America/New_York\"")
+            > at("\"recipients_by_zone\":{\"America/New_York\"")
+    );
+    let (new_york, los_angeles) = (left[0].1, left[1].1);
+    assert!(
+        los_angeles >= rows[1].1 - 960,
+        "two hours of 480 leave at least {} of Los Angeles: {los_angeles}",
+        rows[1].1 - 960
+    );
+    assert!(
+        los_angeles > new_york,
+        "the zone that opens later is left more: {new_york} vs {los_angeles}"
+    );
+    // The counts are of the rows the trace shows left unreached, each in its own zone.
+    let la = scn
+        .zones
+        .iter()
+        .position(|z| z.name == "America/Los_Angeles")
+        .map(ZoneId::new)
+        .unwrap();
+    let list = &o.lists[0][0];
+    let left_in_la = o
+        .trace
+        .iter()
+        .filter(
+            |(_, r)| matches!(r, Record::Unreached { to, .. } if list[to.row.index()].zone == la),
+        )
+        .count() as u64;
+    assert_eq!(left_in_la, los_angeles);
 }

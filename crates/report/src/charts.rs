@@ -8,6 +8,7 @@ mod envelope;
 mod inbox_load;
 mod send_curves;
 mod spec;
+mod stacked;
 mod staffing;
 mod unreached;
 mod wait_times;
@@ -75,7 +76,6 @@ pub fn render_all(d: &Data) -> Result<Vec<Chart>, String> {
     register_font();
     let subtitle = format!("{} (seed {})", d.scn.name, d.summary.seed);
     let inboxes = d.scn.inboxes.len() as u32;
-    let rows = d.scn.campaigns.len().min(unreached::MAX_CAMPAIGNS) as u32;
     Ok(vec![
         render(
             "send_curves",
@@ -86,7 +86,7 @@ pub fn render_all(d: &Data) -> Result<Vec<Chart>, String> {
         render(
             "unreached",
             format!("What happened to each recipient: {subtitle}"),
-            (1200, 200 + 34 * rows),
+            (1200, unreached::height(d.summary)),
             &unreached::Unreached(d),
         )?,
         render(

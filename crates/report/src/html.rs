@@ -56,6 +56,7 @@ pub fn render(s: &Summary, charts: &[Chart]) -> String {
     warnings(&mut h, &s.warnings);
     thresholds(&mut h, &s.expectations);
     campaigns(&mut h, &s.campaigns);
+    unreached_by_zone(&mut h, &s.campaigns);
     inboxes(&mut h, &s.inboxes);
     routing(&mut h, &s.inboxes);
     topics(&mut h, &s.inboxes);
@@ -135,6 +136,29 @@ fn campaigns(h: &mut String, campaigns: &[CampaignSummary]) {
             opt(&c.last_send),
             c.status.as_str()
         );
+    }
+    h.push_str("</table>\n");
+}
+
+/// Per campaign that left anyone unreached, each zone of its list: planners move send windows
+/// zone by zone. Shown only when someone was left.
+fn unreached_by_zone(h: &mut String, campaigns: &[CampaignSummary]) {
+    let left: Vec<&CampaignSummary> = campaigns.iter().filter(|c| c.unreached > 0).collect();
+    if left.is_empty() {
+        return;
+    }
+    h.push_str("<h2>Unreached by recipient time zone</h2>\n<table><tr><th>campaign</th><th>time zone</th><th>recipients</th><th>unreached</th><th>share of the zone</th></tr>\n");
+    for c in left {
+        for ((zone, rows), (_, unreached)) in c.recipients_by_zone.iter().zip(&c.unreached_by_zone)
+        {
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td>{rows}</td><td>{unreached}</td><td>{}</td></tr>",
+                esc(&c.name),
+                esc(zone),
+                show::percent(*unreached as f64 / (*rows).max(1) as f64)
+            );
+        }
     }
     h.push_str("</table>\n");
 }

@@ -1,8 +1,10 @@
 //! What one run measured, in the units thresholds are written in: computed once from the outcome
 //! and the scenario, then judged by the thresholds and shown by the summary.
 
+use std::collections::BTreeMap;
+
 use model::time::{Instant, Span};
-use model::{CompanyClock, Status};
+use model::{CompanyClock, List, Status, ZoneId};
 use scenario::{Metric, Scenario, Target};
 use sim::{CampaignMetrics, InboxMetrics, Outcome, RuleMetrics};
 
@@ -26,6 +28,15 @@ pub struct CampaignMeasures<'a> {
     pub status: Status,
     pub outreach_statuses: &'a [Status],
     pub reply_rate: f64,
+    /// Every zone of the campaign's lists, east first (see [`by_zone`]).
+    pub zones: Vec<ZoneMeasures<'a>>,
+}
+
+/// A campaign's recipients in one time zone, and how many of them stayed unreached.
+pub struct ZoneMeasures<'a> {
+    pub zone: &'a str,
+    pub recipients: u64,
+    pub unreached: u64,
 }
 
 pub struct InboxMeasures<'a> {
@@ -81,12 +92,14 @@ pub fn measure<'a>(scn: &'a Scenario, o: &'a Outcome) -> Measured<'a> {
             .iter()
             .zip(&o.campaigns)
             .zip(&o.statuses)
-            .map(|((c, counts), statuses)| CampaignMeasures {
+            .zip(&o.lists)
+            .map(|(((c, counts), statuses), lists)| CampaignMeasures {
                 name: &c.name,
                 counts,
                 status: campaign_status(statuses),
                 outreach_statuses: statuses,
                 reply_rate: round6(counts.reply_rate),
+                zones: by_zone(scn, lists, &counts.unreached_by_zone),
             })
             .collect(),
         inboxes: scn
@@ -178,6 +191,31 @@ impl InboxMeasures<'_> {
             _ => unreachable!("campaign metrics are rejected for inboxes when read"),
         }
     }
+}
+
+/// Each zone the campaign's `lists` name, with its rows and the rows left `unreached`. Zones
+/// come east first (by their UTC offset at the simulation start, then by name): the order their
+/// clocks reach a recipient-local send window, which is how a planner reads them.
+fn by_zone<'a>(
+    scn: &'a Scenario,
+    lists: &[List],
+    unreached: &BTreeMap<ZoneId, u64>,
+) -> Vec<ZoneMeasures<'a>> {
+    let mut rows: BTreeMap<ZoneId, u64> = BTreeMap::new();
+    for recipient in lists.iter().flat_map(|l| l.iter()) {
+        *rows.entry(recipient.zone).or_default() += 1;
+    }
+    let offset = |z: ZoneId| scn.zones[z.index()].tz.to_offset(scn.epoch.0);
+    let mut zones: Vec<ZoneId> = rows.keys().copied().collect();
+    zones.sort_by_key(|&z| (std::cmp::Reverse(offset(z)), &scn.zones[z.index()].name));
+    zones
+        .into_iter()
+        .map(|z| ZoneMeasures {
+            zone: &scn.zones[z.index()].name,
+            recipients: rows[&z],
+            unreached: unreached.get(&z).copied().unwrap_or(0),
+        })
+        .collect()
 }
 
 /// `part / whole` rounded to 6 decimals; 0 when there is no whole.

@@ -88,6 +88,15 @@ pub struct CampaignSummary {
     /// In the order of the reasons' names, as `summary.json` has always listed them.
     #[serde(serialize_with = "by_reason")]
     pub unreached_by_reason: [(EndReason, u64); 3],
+    /// Rows per time zone: every zone of the campaign's lists, east first (the order their
+    /// clocks open a recipient-local window), then by name.
+    #[serde(serialize_with = "in_order")]
+    pub recipients_by_zone: Vec<(String, u64)>,
+    /// Of `unreached`, per zone: the same zones in the same order, 0 where everyone was
+    /// reached, so the two maps read side by side and always sum to `recipients` and
+    /// `unreached`.
+    #[serde(serialize_with = "in_order")]
+    pub unreached_by_zone: Vec<(String, u64)>,
 }
 
 #[derive(Serialize)]
@@ -128,8 +137,9 @@ pub struct InboxSummary {
     pub topics: Vec<(String, TopicSummary)>,
 }
 
-fn in_order<S: Serializer>(topics: &[(String, TopicSummary)], s: S) -> Result<S::Ok, S::Error> {
-    s.collect_map(topics.iter().map(|(name, t)| (name, t)))
+/// Named values as a JSON object whose keys keep the order given.
+fn in_order<T: Serialize, S: Serializer>(named: &[(String, T)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(named.iter().map(|(name, t)| (name, t)))
 }
 
 fn status_name<S: Serializer>(status: &Status, s: S) -> Result<S::Ok, S::Error> {
@@ -222,6 +232,16 @@ impl CampaignSummary {
                 (EndReason::Horizon, m.unreached_horizon),
                 (EndReason::Stopped, m.unreached_stopped),
             ],
+            recipients_by_zone: c
+                .zones
+                .iter()
+                .map(|z| (z.zone.to_string(), z.recipients))
+                .collect(),
+            unreached_by_zone: c
+                .zones
+                .iter()
+                .map(|z| (z.zone.to_string(), z.unreached))
+                .collect(),
         }
     }
 

@@ -172,16 +172,11 @@ impl<'a, O: Observer, L: SendLimit> Run<'a, O, L> {
     ) -> Self {
         let config = engine_config(scn, population.lists.clone());
         let outreaches = config.campaigns.iter().map(|c| c.outreaches.len()).sum();
-        let recipients: Vec<u64> = config
-            .campaigns
-            .iter()
-            .map(|c| c.outreaches.iter().map(|o| o.recipients.len() as u64).sum())
-            .collect();
         let models = mock_world::campaign_models(scn, opts.seed);
         let reply_rates: Vec<f64> = models.iter().map(|m| m.reply_rate).collect();
         let watchers = (
             (
-                Metrics::new(scn, &recipients, &reply_rates),
+                Metrics::new(scn, &population.lists, &reply_rates),
                 Timeline::new(scn.campaigns.len(), scn.inboxes.len()),
             ),
             (opts.trace.then(Trace::new), observer),

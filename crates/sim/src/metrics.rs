@@ -14,7 +14,9 @@ use std::collections::BTreeMap;
 use model::record::{Observer, Record};
 use model::rules::MAX_LOOPS;
 use model::time::{Instant, Span};
-use model::{ConversationId, EndReason, InboxId, Phone, RuleId, SkipReason, Source, TopicId};
+use model::{
+    ConversationId, EndReason, InboxId, Lists, Phone, RuleId, SkipReason, Source, TopicId, ZoneId,
+};
 use scenario::Scenario;
 
 /// The wait percentiles every report shows: p50, p90, p99.
@@ -46,6 +48,9 @@ pub struct CampaignMetrics {
     pub unreached_cutoff: u64,
     pub unreached_stopped: u64,
     pub unreached_horizon: u64,
+    /// Of `unreached`, by the time zone of each recipient's row: planners move send windows
+    /// per zone. Only zones with someone unreached.
+    pub unreached_by_zone: BTreeMap<ZoneId, u64>,
     pub skipped_opted_out: u64,
     pub skipped_duplicate: u64,
     /// Customers who answered the campaign SMS (first messages only).
@@ -208,17 +213,19 @@ pub struct Metrics {
     routed: Vec<InboxId>,
     shift_time: shift_time::ShiftTime,
     silenced: cannot_reply::Silenced,
+    /// Who each outreach texts: an unreached record names a row, its zone is on the list.
+    lists: Lists,
 }
 
 impl Metrics {
-    /// `recipients` and `reply_rates` per campaign, in scenario order.
-    pub fn new(scn: &Scenario, recipients: &[u64], reply_rates: &[f64]) -> Self {
+    /// The recipient `lists` and `reply_rates` per campaign, in scenario order.
+    pub fn new(scn: &Scenario, lists: &Lists, reply_rates: &[f64]) -> Self {
         Metrics {
-            campaigns: recipients
+            campaigns: lists
                 .iter()
                 .zip(reply_rates)
-                .map(|(&recipients, &reply_rate)| CampaignMetrics {
-                    recipients,
+                .map(|(outreaches, &reply_rate)| CampaignMetrics {
+                    recipients: outreaches.iter().map(|l| l.len() as u64).sum(),
                     reply_rate,
                     ..Default::default()
                 })
@@ -241,6 +248,7 @@ impl Metrics {
             routed: Vec::new(),
             shift_time: shift_time::ShiftTime::new(scn),
             silenced: cannot_reply::Silenced::new(scn),
+            lists: lists.clone(),
         }
     }
 
@@ -379,8 +387,11 @@ impl Metrics {
                 }
             }
             Record::Unreached { to, reason, .. } => {
+                let zone =
+                    self.lists[to.campaign.index()][to.outreach.index()][to.row.index()].zone;
                 let m = &mut self.campaigns[to.campaign.index()];
                 m.unreached += 1;
+                *m.unreached_by_zone.entry(zone).or_default() += 1;
                 match reason {
                     EndReason::Cutoff => m.unreached_cutoff += 1,
                     EndReason::Stopped => m.unreached_stopped += 1,
