@@ -151,11 +151,12 @@ fn stack(layers: &[Layer], bins: Bins) -> Vec<Vec<f64>> {
 /// an inbox is judged on sit next to the load that explains them.
 fn caption(inbox: &Inbox, summary: &InboxSummary) -> String {
     format!(
-        "{} ({} agents x {}): utilization {} of staffed time; SLA {} within {} (target {})",
+        "{} ({} agents x {}): utilization {} of staffed time, {} in busy hours; SLA {} within {} (target {})",
         inbox.name,
         inbox.agents,
         inbox.capacity,
         show::percent(summary.utilization_staffed),
+        show::percent(summary.utilization_busy_hours),
         show::percent(summary.sla_attainment),
         show::duration(summary.sla_within_s),
         show::percent(summary.sla_target),
