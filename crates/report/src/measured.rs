@@ -37,7 +37,6 @@ pub struct InboxMeasures<'a> {
     /// p50, p90 and p99 of the waits of every conversation, taken by an agent or still waiting
     /// at the end.
     pub waits: [Span; 3],
-    pub sla_within: Span,
     pub sla_attainment: f64,
     pub utilization: f64,
     /// Busy slot-time over the slot-time the inbox's own agents were on shift (the same as
@@ -48,6 +47,9 @@ pub struct InboxMeasures<'a> {
     pub utilization_busy_hours: f64,
     /// When each conversation arrived and how long it waited.
     pub arrivals: &'a [(Instant, Span)],
+    /// When each conversation arrived and whether its wait was within its SLA (an entry-point
+    /// SLA included), in the order of `arrivals`.
+    pub sla_met: &'a [(Instant, bool)],
 }
 
 /// A span in seconds: the unit of every time in thresholds and `summary.json`.
@@ -120,7 +122,6 @@ pub fn measure<'a>(scn: &'a Scenario, o: &'a Outcome) -> Measured<'a> {
                     name: &i.name,
                     counts,
                     waits: counts.wait_percentiles().unwrap_or_default(),
-                    sla_within: i.sla_within,
                     sla_attainment: if waited == 0 {
                         1.0
                     } else {
@@ -130,6 +131,7 @@ pub fn measure<'a>(scn: &'a Scenario, o: &'a Outcome) -> Measured<'a> {
                     utilization_staffed: staffed_in(&whole_run),
                     utilization_busy_hours: staffed_in(&busy_hours),
                     arrivals: &line.waits,
+                    sla_met: &line.sla_met,
                 }
             })
             .collect(),
