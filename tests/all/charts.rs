@@ -591,3 +591,82 @@ fn a_run_that_reaches_everyone_has_no_zone_panel_or_table() {
     assert!(!read(&report, "index.html").contains("Unreached by recipient time zone"));
     assert_no_overprint(&svg, 900.0);
 }
+
+/// Rects of an SVG filled with `fill` at `opacity`.
+fn rects(svg: &str, fill: &str, opacity: &str) -> usize {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    doc.descendants()
+        .filter(|n| {
+            n.has_tag_name("rect")
+                && n.attribute("fill") == Some(fill)
+                && n.attribute("opacity") == Some(opacity)
+        })
+        .count()
+}
+
+#[test]
+fn sla_attainment_marks_the_intervals_below_target_and_only_those_with_arrivals() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("understaffed.toml");
+    std::fs::write(&scenario, crate::common::UNDERSTAFFED).unwrap();
+    let report = dir.path().join("report");
+    cli(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--out",
+        report.to_str().unwrap(),
+    ]);
+    let svg = read(&report, "sla_attainment.svg");
+    let summary: serde_json::Value = serde_json::from_str(&read(&report, "summary.json")).unwrap();
+    let attainment = summary["inboxes"][0]["sla_attainment"].as_f64().unwrap();
+    assert!(attainment < 0.9, "the inbox misses its SLA: {attainment}");
+
+    let title = texts(&svg)
+        .into_iter()
+        .map(|(_, _, t)| t)
+        .find(|t| t.starts_with("Conversations taken within the SLA: understaffed (seed"))
+        .expect("chart title");
+    assert!(
+        title.ends_with("-minute interval of arrival (blank: nobody arrived)"),
+        "{title}"
+    );
+    let caption = format!(
+        "Replies: {:.1} % within 2m over the run (target 90.0 %)",
+        attainment * 100.0
+    );
+    for text in [
+        caption.as_str(),
+        "taken within SLA (%)",
+        "time (America/New_York)",
+        "target 90.0 %",
+        "interval at or above target",
+        "interval below target",
+        "SLA target: 90.0 % within 2m (dashed)",
+    ] {
+        assert!(has_text(&svg, text), "missing {text:?}");
+    }
+    assert_ticks_on_whole_hours(&svg, "sla_attainment");
+    assert_legend_outside(&svg, "interval below target", "sla_attainment");
+
+    // timeseries.csv holds a row for each interval in which someone arrived: the chart draws a
+    // bar and a dot for each of those and nothing for the others, red where below the target.
+    let shares: Vec<f64> = read(&report, "timeseries.csv")
+        .lines()
+        .filter(|l| l.contains(",sla_attainment,Replies,"))
+        .map(|l| l.rsplit(',').next().unwrap().parse().unwrap())
+        .collect();
+    let below = shares.iter().filter(|&&a| a < 0.9).count();
+    assert!(below >= 1, "an interval below target: {shares:?}");
+    assert_eq!(rects(&svg, ALERT, "0.6"), below, "red bars");
+    assert_eq!(
+        rects(&svg, "#2CA02C", "0.6"),
+        shares.len() - below,
+        "green bars"
+    );
+    let dots = roxmltree::Document::parse(&svg)
+        .unwrap()
+        .descendants()
+        .filter(|n| n.has_tag_name("circle"))
+        .count();
+    assert_eq!(dots, shares.len(), "one dot per interval with arrivals");
+}

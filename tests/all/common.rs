@@ -158,3 +158,29 @@ recipients = {{ count = {count} }}
 "#
     )
 }
+
+/// One agent with one slot under the replies of 1000 SMS, three in ten of which are answered:
+/// from the first replies on, conversations wait far longer than the 2-minute SLA.
+pub const UNDERSTAFFED: &str = r#"
+name = "understaffed"
+[simulation]
+timezone = "America/New_York"
+start = "2026-12-01T08:00"
+[customers]
+reply_rate = { dist = "fixed", value = 0.3 }
+[[numbers]]
+number = "+15550100"
+inbox = "Replies"
+[[inboxes]]
+name = "Replies"
+agents = 1
+capacity = { standard = 1, maximum = 1 }
+sla = { within = "2m", target = 0.9 }
+[[campaigns]]
+name = "Burst"
+number = "+15550100"
+message = { replies = "invite" }
+[[campaigns.outreaches]]
+start = "2026-12-01T09:00"
+recipients = { count = 1000 }
+"#;

@@ -351,3 +351,98 @@ fn a_sunday_night_shift_runs_into_monday_and_ends_at_or_before_its_start_time() 
     assert_eq!(to_midnight.ranges(0), &[(18 * 60, 24 * 60)]);
     assert!(to_midnight.ranges(1).is_empty());
 }
+
+/// The three utilizations share their busy slot-time and divide it by ever less staffed time:
+/// every agent all the run, the agents on shift, the agents on shift in the hours with work.
+#[test]
+fn busy_hours_utilization_is_never_below_the_other_two() {
+    for name in ["launch.toml", "black-friday.toml", "single-500.toml"] {
+        let scn = crate::common::shipped(name);
+        for seed in 1..=3 {
+            let o = sim::run(&scn, &sim::Options { seed, trace: false });
+            for i in report::summarize(&scn, &o).inboxes {
+                // Each is rounded to 6 decimals on its own.
+                let (all, staffed, busy) = (
+                    i.utilization,
+                    i.utilization_staffed,
+                    i.utilization_busy_hours,
+                );
+                assert!(
+                    all <= staffed + 1e-6 && staffed <= busy + 1e-6,
+                    "{name} seed {seed} {}: {all} {staffed} {busy}",
+                    i.name
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn an_inbox_busy_every_hour_has_no_idle_hours_to_leave_out() {
+    // Background conversations all day and night, far more than one an hour: every hour of the
+    // run has work, so the busy hours are the whole run.
+    let scn = scenario(
+        r#"
+name = "round the clock"
+[simulation]
+timezone = "America/New_York"
+start = "2026-12-01T08:00"
+until = "2026-12-02T08:00"
+[[numbers]]
+number = "+15550100"
+inbox = "Replies"
+[[inboxes]]
+name = "Replies"
+agents = 4
+background = { per_hour = 30 }
+[[campaigns]]
+name = "A"
+number = "+15550100"
+[[campaigns.outreaches]]
+start = "2026-12-01T09:00"
+recipients = { count = 50 }
+"#,
+    );
+    let o = run_audited(&scn, 1);
+    let inbox = &report::summarize(&scn, &o).inboxes[0];
+    assert!(inbox.utilization > 0.0);
+    assert_eq!(inbox.utilization_busy_hours, inbox.utilization);
+    assert_eq!(inbox.utilization_staffed, inbox.utilization);
+}
+
+#[test]
+fn a_launchs_quiet_nights_do_not_dilute_busy_hours_utilization() {
+    let scn = crate::common::shipped("launch.toml");
+    let o = sim::run(
+        &scn,
+        &sim::Options {
+            seed: 42,
+            trace: false,
+        },
+    );
+    let summary = report::summarize(&scn, &o);
+    let replies = &summary.inboxes[0];
+    assert_eq!(replies.name, "Campaign Replies");
+    // The replies come on the first day; the run goes on to its horizon 64 hours in.
+    assert!(
+        replies.utilization_busy_hours > 3.0 * replies.utilization_staffed,
+        "{} vs {}",
+        replies.utilization_busy_hours,
+        replies.utilization_staffed
+    );
+    // Its agents are always on, so the two differ by the hours counted: a whole number of them
+    // (the run starts on the hour), at least every hour someone arrived in, and fewer than all.
+    let run_hours = o.end.as_millis() as f64 / HOUR.as_millis() as f64;
+    let busy_hours = run_hours * replies.utilization / replies.utilization_busy_hours;
+    assert!(
+        (busy_hours - busy_hours.round()).abs() < 0.01,
+        "{busy_hours}"
+    );
+    let arrival_hours: std::collections::BTreeSet<u64> = o.timeline.inboxes[0]
+        .waits
+        .iter()
+        .map(|(t, _)| t.bucket(HOUR))
+        .collect();
+    assert!(busy_hours.round() as usize >= arrival_hours.len());
+    assert!(busy_hours < run_hours / 2.0, "{busy_hours} of {run_hours}");
+}

@@ -281,7 +281,7 @@ fn a_sweeps_numbers_are_the_same_seeds_single_runs_numbers() {
     let csv = std::fs::read_to_string(out.join("runs.csv")).unwrap();
     let rows: Vec<&str> = csv.lines().collect();
     assert_eq!(rows[0], "seed,kind,name,metric,value");
-    let metrics = 4 * scn.campaigns.len() + 7 * scn.inboxes.len();
+    let metrics = 4 * scn.campaigns.len() + 9 * scn.inboxes.len();
     assert_eq!(rows.len() - 1, runs as usize * metrics);
     for (i, s) in summaries.iter().enumerate() {
         let sent = format!(
@@ -289,6 +289,19 @@ fn a_sweeps_numbers_are_the_same_seeds_single_runs_numbers() {
             s.seed, s.campaigns[0].sent
         );
         assert_eq!(rows[1 + i * metrics], sent);
+        let inbox = &s.inboxes[0];
+        for (metric, value) in [
+            ("utilization_staffed", inbox.utilization_staffed),
+            ("utilization_busy_hours", inbox.utilization_busy_hours),
+        ] {
+            let row = format!("{},inbox,{},{metric},", s.seed, inbox.name);
+            let found = rows.iter().find_map(|r| r.strip_prefix(row.as_str()));
+            assert_eq!(
+                found.map(|v| v.parse::<f64>().unwrap()),
+                Some(value),
+                "{row}"
+            );
+        }
     }
 
     // Thresholds: the share of runs in which each held.

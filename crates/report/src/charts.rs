@@ -7,6 +7,7 @@ mod bands;
 mod envelope;
 mod inbox_load;
 mod send_curves;
+mod sla_attainment;
 mod spec;
 mod stacked;
 mod staffing;
@@ -14,7 +15,7 @@ mod unreached;
 mod wait_times;
 
 pub use bands::{BandData, BandPoint, InboxBands, render_bands};
-pub use spec::{ChartSpec, OutreachSpec};
+pub use spec::{ChartSpec, OutreachSpec, axis_end};
 pub use staffing::{StaffingBar, staffing};
 
 use std::error::Error;
@@ -33,7 +34,7 @@ use sim::Timeline;
 
 /// One rendered chart.
 pub struct Chart {
-    /// File stem: `send_curves`, `unreached`, `inbox_load`, `wait_times`.
+    /// File stem: `send_curves`, `unreached`, `inbox_load`, `wait_times`, `sla_attainment`.
     pub name: &'static str,
     pub title: String,
     pub svg: String,
@@ -100,6 +101,12 @@ pub fn render_all(d: &Data) -> Result<Vec<Chart>, String> {
             format!("Wait before an agent takes the conversation: {subtitle}"),
             (1200, 60 + 300 * inboxes),
             &wait_times::WaitTimes(d),
+        )?,
+        render(
+            "sla_attainment",
+            format!("Conversations taken within the SLA: {subtitle}"),
+            (1200, 60 + 300 * inboxes),
+            &sla_attainment::SlaAttainment(d),
         )?,
     ])
 }

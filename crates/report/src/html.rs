@@ -164,11 +164,11 @@ fn unreached_by_zone(h: &mut String, campaigns: &[CampaignSummary]) {
 }
 
 fn inboxes(h: &mut String, inboxes: &[InboxSummary]) {
-    h.push_str("<h2>Inboxes</h2>\n<table><tr><th>inbox</th><th>staffing (agents x capacity)</th><th>arrivals</th><th>from campaigns</th><th>handled</th><th>wait p50</th><th>wait p90</th><th>wait p99</th><th>max queue</th><th>SLA attainment</th><th>utilization (staffed time)</th></tr>\n");
+    h.push_str("<h2>Inboxes</h2>\n<table><tr><th>inbox</th><th>staffing (agents x capacity)</th><th>arrivals</th><th>from campaigns</th><th>handled</th><th>wait p50</th><th>wait p90</th><th>wait p99</th><th>max queue</th><th>SLA attainment</th><th>utilization (staffed time)</th><th>utilization (busy hours)</th></tr>\n");
     for i in inboxes {
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} (target {} within {})</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} (target {} within {})</td><td>{}</td><td>{}</td></tr>",
             esc(&i.name),
             esc(&i.staffing),
             i.arrivals,
@@ -181,7 +181,8 @@ fn inboxes(h: &mut String, inboxes: &[InboxSummary]) {
             show::percent(i.sla_attainment),
             show::percent(i.sla_target),
             show::duration(i.sla_within_s),
-            show::percent(i.utilization_staffed)
+            show::percent(i.utilization_staffed),
+            show::percent(i.utilization_busy_hours)
         );
     }
     h.push_str("</table>\n");

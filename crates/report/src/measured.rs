@@ -1,6 +1,7 @@
 //! What one run measured, in the units thresholds are written in: computed once from the outcome
 //! and the scenario, then judged by the thresholds and shown by the summary.
 
+mod busy_hours;
 use std::collections::BTreeMap;
 
 use model::time::{Instant, Span};
@@ -46,14 +47,19 @@ pub struct InboxMeasures<'a> {
     /// p50, p90 and p99 of the waits of every conversation, taken by an agent or still waiting
     /// at the end.
     pub waits: [Span; 3],
-    pub sla_within: Span,
     pub sla_attainment: f64,
     pub utilization: f64,
     /// Busy slot-time over the slot-time the inbox's own agents were on shift (the same as
     /// `utilization` without shifts): a launch's unstaffed night does not dilute it.
     pub utilization_staffed: f64,
+    /// Busy slot-time over the slot-time the inbox's own agents were on shift in the hours the
+    /// inbox had work (see [`busy_hours`]): a launch's quiet night does not dilute it either.
+    pub utilization_busy_hours: f64,
     /// When each conversation arrived and how long it waited.
     pub arrivals: &'a [(Instant, Span)],
+    /// When each conversation arrived and whether its wait was within its SLA (an entry-point
+    /// SLA included), in the order of `arrivals`.
+    pub sla_met: &'a [(Instant, bool)],
 }
 
 /// A span in seconds: the unit of every time in thresholds and `summary.json`.
@@ -114,22 +120,30 @@ pub fn measure<'a>(scn: &'a Scenario, o: &'a Outcome) -> Measured<'a> {
                 let waited = counts.waits.len();
                 let staffed =
                     u128::from(i.agents) * u128::from(i.capacity) * u128::from(o.end.as_millis());
+                let inbox = model::InboxId::new(inbox);
+                let on_shift = sim::staffing::staffed_slots(scn, inbox, o.end);
+                let whole_run = [(0, o.end.as_millis())];
+                let busy_hours = busy_hours::busy_hours(&scn.company_clock(), line, o.end);
+                let staffed_in = |spans: &[(u64, u64)]| {
+                    share(
+                        counts.busy_slot_ms,
+                        busy_hours::staffed_within(&on_shift, o.end, spans),
+                    )
+                };
                 InboxMeasures {
                     name: &i.name,
                     counts,
                     waits: counts.wait_percentiles().unwrap_or_default(),
-                    sla_within: i.sla_within,
                     sla_attainment: if waited == 0 {
                         1.0
                     } else {
                         round6(counts.within_sla as f64 / waited as f64)
                     },
                     utilization: share(counts.busy_slot_ms, staffed),
-                    utilization_staffed: share(
-                        counts.busy_slot_ms,
-                        staffed_slot_ms(scn, model::InboxId::new(inbox), o.end),
-                    ),
+                    utilization_staffed: staffed_in(&whole_run),
+                    utilization_busy_hours: staffed_in(&busy_hours),
                     arrivals: &line.waits,
+                    sla_met: &line.sla_met,
                 }
             })
             .collect(),
@@ -225,19 +239,4 @@ fn share(part: u128, whole: u128) -> f64 {
     } else {
         round6(part as f64 / whole as f64)
     }
-}
-
-/// The inbox's own agents x standard capacity x the time they were on shift, up to `end`.
-fn staffed_slot_ms(scn: &Scenario, inbox: model::InboxId, end: Instant) -> u128 {
-    let steps = sim::staffing::staffed_slots(scn, inbox, end);
-    let ends = steps
-        .iter()
-        .skip(1)
-        .map(|&(t, _)| t)
-        .chain(std::iter::once(end));
-    (steps.iter().zip(ends))
-        .map(|(&(from, slots), to)| {
-            u128::from(slots) * u128::from(to.saturating_since(from).as_millis())
-        })
-        .sum()
 }

@@ -120,6 +120,9 @@ pub struct InboxSummary {
     pub utilization: f64,
     /// Busy slot-time over the slot-time the inbox's own agents were on shift.
     pub utilization_staffed: f64,
+    /// Busy slot-time over the slot-time the inbox's own agents were on shift in the whole hours
+    /// of the company's clock in which a conversation arrived, waited or was held.
+    pub utilization_busy_hours: f64,
     /// Conversations no agent had taken when the run ended (their waits count up to the end).
     pub unanswered: u64,
     pub transfers_in: u64,
@@ -297,6 +300,7 @@ impl InboxSummary {
             unanswered: m.counts.unanswered,
             utilization: m.utilization,
             utilization_staffed: m.utilization_staffed,
+            utilization_busy_hours: m.utilization_busy_hours,
             transfers_in: m.counts.transfers_in,
             transfers_out: m.counts.transfers_out,
             closed_by_rules: m.counts.closed_by_rules,

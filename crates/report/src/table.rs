@@ -74,7 +74,7 @@ fn campaigns(out: &mut impl Write, campaigns: &[CampaignSummary]) -> io::Result<
 fn inboxes(out: &mut impl Write, inboxes: &[InboxSummary]) -> io::Result<()> {
     writeln!(
         out,
-        "{:<28} {:>8} {:>8} {:>9} {:>9} {:>9} {:>9} {:>7} {:>7}",
+        "{:<28} {:>8} {:>8} {:>9} {:>9} {:>9} {:>9} {:>7} {:>7} {:>9}",
         "inbox",
         "arrivals",
         "handled",
@@ -83,12 +83,13 @@ fn inboxes(out: &mut impl Write, inboxes: &[InboxSummary]) -> io::Result<()> {
         "wait p99",
         "max queue",
         "SLA",
-        "util"
+        "util",
+        "util busy"
     )?;
     for i in inboxes {
         writeln!(
             out,
-            "{:<28} {:>8} {:>8} {:>9} {:>9} {:>9} {:>9} {:>7} {:>7}",
+            "{:<28} {:>8} {:>8} {:>9} {:>9} {:>9} {:>9} {:>7} {:>7} {:>9}",
             truncate(&i.name, 28),
             i.arrivals,
             i.handled,
@@ -97,7 +98,8 @@ fn inboxes(out: &mut impl Write, inboxes: &[InboxSummary]) -> io::Result<()> {
             show::duration(i.wait_p99_s),
             i.max_queue,
             show::percent(i.sla_attainment),
-            show::percent(i.utilization_staffed)
+            show::percent(i.utilization_staffed),
+            show::percent(i.utilization_busy_hours)
         )?;
     }
     Ok(())

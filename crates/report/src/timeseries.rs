@@ -1,6 +1,8 @@
 //! `timeseries.csv`: the data behind the charts in tidy form, `t,series,key,value`, so users can
 //! re-plot it in their own tools. `t` is the start of the minute (or wait interval) in the company's
-//! local time with its UTC offset. Rows whose value is zero are left out.
+//! local time with its UTC offset. Per-minute rows whose value is zero are left out; per-interval
+//! rows (waits, SLA attainment) are written for every interval in which a conversation arrived,
+//! zero or not, and for no other.
 
 use std::io::{self, Write};
 
@@ -9,7 +11,7 @@ use model::Source;
 use model::time::Instant;
 use scenario::Scenario;
 use sim::Outcome;
-use sim::metrics::timeline::{BUCKET, StepSeries, wait_interval, wait_percentiles};
+use sim::metrics::timeline::{BUCKET, StepSeries, sla_attainment, wait_interval, wait_percentiles};
 
 /// Three decimals, no trailing zeros: compact and identical on every machine.
 fn num(v: f64) -> String {
@@ -80,6 +82,11 @@ pub fn write_timeseries(out: &mut impl Write, scn: &Scenario, o: &Outcome) -> io
                     num(v.as_millis() as f64 / 1000.0)
                 )?;
             }
+        }
+        // A share, like summary.json's `sla_attainment`, of the same intervals as the waits.
+        for a in sla_attainment(&line.sla_met, step) {
+            let t = clock.datetime_offset(Instant::START + a.interval * step);
+            writeln!(out, "{t},sla_attainment,{name},{}", num(a.share()))?;
         }
     }
     Ok(())

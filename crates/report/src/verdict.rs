@@ -132,17 +132,19 @@ fn worst_interval(
     let minute = MINUTE.as_millis();
     let every = iv.every.as_millis();
     let (from, to) = (u64::from(iv.from) * minute, u64::from(iv.to) * minute);
-    let mut keyed: Vec<((Date, u64), Span)> = inbox
+    // Each wait with whether it met its own SLA, as the summary and the attainment chart judge it.
+    let mut keyed: Vec<((Date, u64), Span, bool)> = inbox
         .arrivals
         .iter()
-        .filter_map(|&(arrived, wait)| {
+        .zip(inbox.sla_met)
+        .filter_map(|(&(arrived, wait), &(_, met))| {
             let local = clock.reading(arrived);
             let ms_of_day = (u64::from(local.hour() as u8) * 60 + local.minute() as u64) * minute
                 + local.second() as u64 * 1000
                 + local.millisecond() as u64;
             (from..to)
                 .contains(&ms_of_day)
-                .then(|| ((local.date(), (ms_of_day - from) / every), wait))
+                .then(|| ((local.date(), (ms_of_day - from) / every), wait, met))
         })
         .collect();
     keyed.sort_unstable();
@@ -152,8 +154,9 @@ fn worst_interval(
     };
     let mut worst: Option<(f64, (Date, u64))> = None;
     for chunk in keyed.chunk_by(|a, b| a.0 == b.0) {
-        let sorted: Vec<Span> = chunk.iter().map(|&(_, w)| w).collect();
-        let v = interval_value(metric, &sorted, inbox.sla_within);
+        let sorted: Vec<Span> = chunk.iter().map(|&(_, w, _)| w).collect();
+        let met = chunk.iter().filter(|&&(_, _, met)| met).count();
+        let v = interval_value(metric, &sorted, met);
         if worst.is_none_or(|(w, _)| worse(v, w)) {
             worst = Some((v, chunk[0].0));
         }
@@ -166,16 +169,15 @@ fn worst_interval(
     })
 }
 
-/// `metric` over the `sorted` waits of the conversations that arrived in one interval.
-fn interval_value(metric: Metric, sorted: &[Span], sla: Span) -> f64 {
+/// `metric` over the `sorted` waits of the conversations that arrived in one interval, `met` of
+/// which were within their SLA.
+fn interval_value(metric: Metric, sorted: &[Span], met: usize) -> f64 {
     let at = |percent| nearest_rank(sorted, percent).map_or(0.0, seconds);
     match metric {
         Metric::WaitP50 => at(50),
         Metric::WaitP90 => at(90),
         Metric::WaitP99 => at(99),
-        Metric::SlaAttainment => {
-            sorted.iter().filter(|&&w| w <= sla).count() as f64 / sorted.len() as f64
-        }
+        Metric::SlaAttainment => met as f64 / sorted.len() as f64,
         _ => unreachable!("only per-interval metrics are accepted with `every`"),
     }
 }

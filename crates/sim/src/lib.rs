@@ -177,7 +177,7 @@ impl<'a, O: Observer, L: SendLimit> Run<'a, O, L> {
         let watchers = (
             (
                 Metrics::new(scn, &population.lists, &reply_rates),
-                Timeline::new(scn.campaigns.len(), scn.inboxes.len()),
+                Timeline::new(scn),
             ),
             (opts.trace.then(Trace::new), observer),
         );

@@ -3,9 +3,11 @@
 
 mod cannot_reply;
 mod shift_time;
+mod sla;
 pub mod timeline;
 
 pub use shift_time::GroupTime;
+pub use sla::Slas;
 
 pub use timeline::Timeline;
 
@@ -199,9 +201,7 @@ pub struct Metrics {
     pub campaigns: Vec<CampaignMetrics>,
     pub inboxes: Vec<InboxMetrics>,
     pub rules: Vec<RuleMetrics>,
-    sla: Vec<Span>,
-    /// The entry-point SLA each campaign's replies get, with the inbox it applies in.
-    campaign_sla: Vec<Option<(InboxId, Span)>>,
+    slas: Slas,
     /// The topic each rule adds, if any.
     rule_topics: Vec<Option<TopicId>>,
     /// Topics the rules gave the conversation about to be routed.
@@ -232,15 +232,7 @@ impl Metrics {
                 .collect(),
             inboxes: vec![InboxMetrics::new(); scn.inboxes.len()],
             rules: vec![RuleMetrics::default(); scn.rules.len()],
-            sla: scn.inboxes.iter().map(|i| i.sla_within).collect(),
-            campaign_sla: scn
-                .campaigns
-                .iter()
-                .map(|c| {
-                    let number = &scn.numbers[c.number.index()];
-                    number.sla.map(|sla| (number.inbox, sla))
-                })
-                .collect(),
+            slas: Slas::new(scn),
             rule_topics: scn.rules.iter().map(|r| r.then.add_topic).collect(),
             pending_topics: Vec::new(),
             conversations: Vec::new(),
@@ -271,13 +263,6 @@ impl Metrics {
         now: Instant,
     ) {
         debug_assert_eq!(self.conversations.len(), conversation.index());
-        // Campaign replies come in by the campaign's number; its entry-point SLA holds in the
-        // inbox it routes to, and a rule that moved the conversation elsewhere drops it.
-        let entry_sla = source
-            .campaign()
-            .and_then(|c| self.campaign_sla[c.index()])
-            .filter(|&(entry, _)| entry == inbox)
-            .map(|(_, sla)| sla);
         let topics = std::mem::take(&mut self.pending_topics);
         let m = &mut self.inboxes[inbox.index()];
         for topic in &topics {
@@ -286,7 +271,7 @@ impl Metrics {
         self.conversations.push(Entry {
             entered: now,
             waiting_in: Some(inbox),
-            sla: entry_sla.unwrap_or(self.sla[inbox.index()]),
+            sla: self.slas.of(source, inbox),
         });
         if !topics.is_empty() {
             self.topics.insert(conversation, topics.into());

@@ -1,8 +1,8 @@
 //! The event queue: earliest time first, and equal times in the order they were scheduled,
 //! so a run replays identically.
 
-use std::cmp::Ordering;
 use dary_heap::QuaternaryHeap;
+use std::cmp::Ordering;
 
 use model::time::Instant;
 

@@ -71,8 +71,10 @@ impl Series {
 /// Every band series of a sweep, or of a shard of it.
 #[derive(Clone, Debug)]
 pub struct Bands {
-    /// The latest end of any run, in milliseconds: where the time axes end.
-    pub max_end_ms: u64,
+    /// Where the time axes end, in milliseconds: the latest of the runs' single-run axis ends
+    /// (shortly after their last activity), so runs that idle on to a far horizon do not
+    /// squash the bands into the left edge.
+    pub axis_end_ms: u64,
     /// Per campaign: cumulative sends at the end of each bin, while the run lasted.
     pub sends: Vec<Series>,
     /// Per campaign: each run's total sends, in the bin its run ended in (after it, the
@@ -97,7 +99,7 @@ impl Bands {
     pub fn new(campaigns: usize, inboxes: usize) -> Bands {
         let campaigns = campaigns.min(BAND_CAMPAIGNS);
         Bands {
-            max_end_ms: 0,
+            axis_end_ms: 0,
             sends: vec![Series::default(); campaigns],
             sends_final: vec![Series::default(); campaigns],
             busy: vec![Series::default(); inboxes],
@@ -131,7 +133,9 @@ impl Bands {
     /// Adds one run's series, binned `bin` wide.
     pub fn record(&mut self, o: &Outcome, bin: Span) {
         let end = o.end.as_millis();
-        self.max_end_ms = self.max_end_ms.max(end);
+        self.axis_end_ms = self
+            .axis_end_ms
+            .max(report::charts::axis_end(o).as_millis());
         let bins = (end.div_ceil(bin.as_millis()).max(1) as usize).min(MAX_BINS);
         let minutes = (bin.as_millis() / BUCKET.as_millis()) as usize;
         for (c, per_minute) in o.timeline.sends.iter().enumerate().take(BAND_CAMPAIGNS) {
@@ -169,7 +173,7 @@ impl Bands {
     }
 
     pub fn add(&mut self, other: &Bands) {
-        self.max_end_ms = self.max_end_ms.max(other.max_end_ms);
+        self.axis_end_ms = self.axis_end_ms.max(other.axis_end_ms);
         for (mine, theirs) in [
             (&mut self.sends, &other.sends),
             (&mut self.sends_final, &other.sends_final),
@@ -231,7 +235,7 @@ impl Bands {
     /// sends and with no load, so every bin speaks for every run.
     pub fn draw(&self, runs: u64, bin: Span) -> Drawn {
         let cap = Instant::START + MAX_BINS as u64 * bin;
-        let end = Instant::from_millis(self.max_end_ms)
+        let end = Instant::from_millis(self.axis_end_ms)
             .max(Instant::START + HOUR)
             .min(cap);
         let bins = end.as_millis().div_ceil(bin.as_millis()) as usize;
@@ -331,6 +335,41 @@ mod tests {
         for p in busy.iter().chain(queue).chain(waits) {
             assert!(p.p5 <= p.p50 && p.p50 <= p.p95, "{p:?}");
         }
+    }
+
+    #[test]
+    fn the_time_axis_ends_shortly_after_the_last_activity_not_at_a_far_horizon() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../scenarios/single-500.toml");
+        let text = std::fs::read_to_string(&path).unwrap().replacen(
+            "[simulation]\n",
+            "[simulation]\nuntil = \"2026-12-04T09:00\"\n",
+            1,
+        );
+        let scn = Scenario::parse(&path, &text).unwrap();
+        let bin = 15 * MINUTE;
+        let mut bands = Bands::new(1, 1);
+        let mut last_activity = Instant::START;
+        for seed in 1..=3 {
+            let o = sim::run(&scn, &sim::Options { seed, trace: false });
+            assert_eq!(
+                o.end,
+                Instant::START + 72 * HOUR,
+                "runs idle on to the horizon"
+            );
+            last_activity = last_activity.max(report::charts::axis_end(&o));
+            bands.record(&o, bin);
+        }
+        let drawn = bands.draw(3, bin);
+        // 500 sends take about an hour and their replies a few more: the axis ends within hours
+        // of that, on the latest run's single-run axis end, not three days in.
+        assert_eq!(
+            drawn.end_hours,
+            last_activity.as_millis() as f64 / 3_600_000.0
+        );
+        assert!(drawn.end_hours < 12.0, "axis ends at {} h", drawn.end_hours);
+        let bins = last_activity.as_millis().div_ceil(bin.as_millis()) as usize;
+        assert_eq!(drawn.inboxes[0].0.len(), bins);
     }
 
     #[test]

@@ -24,14 +24,14 @@ use crate::shard::Shard;
 use crate::state::{RunValues, State};
 
 /// Names this folder kind and its layout; a later layout gets a new one.
-const FORMAT: &str = "campaign-sim sweep shard v1";
+const FORMAT: &str = "campaign-sim sweep shard v2";
 
 #[derive(Serialize, Deserialize)]
 struct ShardJson {
     format: String,
     shard: ShardNumber,
     runs_in_shard: u64,
-    max_end_ms: u64,
+    axis_end_ms: u64,
     header: Header,
 }
 
@@ -50,7 +50,7 @@ pub fn write_shard(dir: &Path, shard: Shard, state: &State) -> std::io::Result<(
             count: shard.count,
         },
         runs_in_shard: state.runs.len() as u64,
-        max_end_ms: state.bands.max_end_ms,
+        axis_end_ms: state.bands.axis_end_ms,
         header: state.header.clone(),
     };
     let mut expectations = String::from("seed,expectation,passed\n");
@@ -98,7 +98,7 @@ pub fn read_shard(dir: &Path) -> Result<(Shard, State), String> {
     state.runs = read_runs(&read("runs.csv")?, &state.header)?;
     read_expectations(&read("expectations.csv")?, &mut state)?;
     state.bands = read_bands(&read("bands.csv")?, &state.header)?;
-    state.bands.max_end_ms = meta.max_end_ms;
+    state.bands.axis_end_ms = meta.axis_end_ms;
     if state.runs.len() as u64 != meta.runs_in_shard {
         return Err(format!(
             "runs.csv holds {} runs, shard.json says {}",

@@ -13,13 +13,15 @@ use sim::population::Population;
 /// The metrics each run reports per campaign, in `runs.csv` and `sweep.json` order.
 pub const CAMPAIGN_METRICS: [&str; 4] = ["sent", "unreached", "replies", "last_send_s"];
 /// The metrics each run reports per inbox.
-pub const INBOX_METRICS: [&str; 7] = [
+pub const INBOX_METRICS: [&str; 9] = [
     "arrivals",
     "wait_p50_s",
     "wait_p90_s",
     "wait_p99_s",
     "max_queue",
     "utilization",
+    "utilization_staffed",
+    "utilization_busy_hours",
     "sla_attainment",
 ];
 

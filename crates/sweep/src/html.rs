@@ -15,7 +15,9 @@ fn shown(metric: &str, v: Option<f64>) -> String {
     match v {
         None => "-".into(),
         Some(v) if metric.ends_with("_s") => show::duration(v),
-        Some(v) if metric == "utilization" || metric == "sla_attainment" => show::percent(v),
+        Some(v) if metric.starts_with("utilization") || metric == "sla_attainment" => {
+            show::percent(v)
+        }
         Some(v) if v.fract() == 0.0 => format!("{v:.0}"),
         Some(v) => format!("{v:.1}"),
     }
@@ -109,6 +111,8 @@ pub fn render(s: &SweepJson, charts: &[Chart]) -> String {
             ("wait_p99_s", &i.wait_p99_s),
             ("max_queue", &i.max_queue),
             ("utilization", &i.utilization),
+            ("utilization_staffed", &i.utilization_staffed),
+            ("utilization_busy_hours", &i.utilization_busy_hours),
         ] {
             row(&mut h, &i.name, metric, spread, Some(None));
         }

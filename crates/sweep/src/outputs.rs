@@ -44,6 +44,8 @@ pub struct InboxSweep {
     pub wait_p99_s: Spread,
     pub max_queue: Spread,
     pub utilization: Spread,
+    pub utilization_staffed: Spread,
+    pub utilization_busy_hours: Spread,
     pub sla_attainment: ShareSpread,
 }
 
@@ -100,7 +102,9 @@ pub fn sweep_json(state: &State) -> SweepJson {
                 wait_p99_s: spread(k + 3),
                 max_queue: spread(k + 4),
                 utilization: spread(k + 5),
-                sla_attainment: ShareSpread::of(&column(state, k + 6)),
+                utilization_staffed: spread(k + 6),
+                utilization_busy_hours: spread(k + 7),
+                sla_attainment: ShareSpread::of(&column(state, k + 8)),
             }
         })
         .collect();

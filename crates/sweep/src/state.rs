@@ -91,6 +91,8 @@ fn measure(scn: &Scenario, outcome: &Outcome) -> RunValues {
             Some(i.wait_p99_s),
             Some(i.max_queue as f64),
             Some(i.utilization),
+            Some(i.utilization_staffed),
+            Some(i.utilization_busy_hours),
             Some(i.sla_attainment),
         ]);
     }

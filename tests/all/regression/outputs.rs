@@ -314,7 +314,7 @@ fn a_true_p50_of_fifteen_minutes_passes_wait_p50_at_most_15m_whole_run_and_per_i
         (after(HOUR + 2 * MINUTE), minutes(15)),
         (after(HOUR + 3 * MINUTE), minutes(30)),
     ];
-    let mut watch = (Metrics::new(&scn, &o.lists, &[0.0]), Timeline::new(1, 1));
+    let mut watch = (Metrics::new(&scn, &o.lists, &[0.0]), Timeline::new(&scn));
     let (source, phone, inbox) = (Source::Background, Phone(1), InboxId::new(0));
     for (k, &(arrived, wait)) in waits.iter().enumerate() {
         let conversation = ConversationId::new(k);

@@ -151,10 +151,11 @@ fn stack(layers: &[Layer], bins: Bins) -> Vec<Vec<f64>> {
 /// an inbox is judged on sit next to the load that explains them.
 fn caption(inbox: &Inbox, summary: &InboxSummary) -> String {
     format!(
-        "{} ({}): utilization {} of staffed time; SLA {} within {} (target {})",
+        "{} ({}): utilization {} of staffed time, {} in busy hours; SLA {} within {} (target {})",
         inbox.name,
         show::staffing(inbox),
         show::percent(summary.utilization_staffed),
+        show::percent(summary.utilization_busy_hours),
         show::percent(summary.sla_attainment),
         show::duration(summary.sla_within_s),
         show::percent(summary.sla_target),

@@ -67,8 +67,8 @@ impl ChartSpec {
     }
 }
 
-/// See [`ChartSpec::end`].
-fn axis_end(outcome: &Outcome) -> Instant {
+/// See [`ChartSpec::end`]. Sweeps end their band charts at the latest of their runs'.
+pub fn axis_end(outcome: &Outcome) -> Instant {
     let last = last_activity(outcome);
     let hour = HOUR.as_millis();
     // A quarter hour of air after the last activity, then up to the next whole hour.

@@ -6,6 +6,9 @@ use std::collections::BTreeMap;
 use model::record::{Observer, Record};
 use model::time::{HOUR, Instant, MINUTE, Span};
 use model::{CampaignId, InboxId, Source};
+use scenario::Scenario;
+
+use super::Slas;
 
 /// Width of one bucket of every per-minute series.
 pub const BUCKET: Span = MINUTE;
@@ -64,6 +67,16 @@ pub struct InboxTimeline {
     pub busy: BTreeMap<Source, StepSeries>,
     /// (arrival in the inbox, wait until first assignment) of each conversation.
     pub waits: Vec<(Instant, Span)>,
+    /// (arrival in the inbox, whether that wait was within the conversation's SLA) of each
+    /// conversation `waits` holds, in the same order.
+    pub sla_met: Vec<(Instant, bool)>,
+}
+
+impl InboxTimeline {
+    fn waited(&mut self, entered: Instant, wait: Span, sla: Span) {
+        self.waits.push((entered, wait));
+        self.sla_met.push((entered, wait <= sla));
+    }
 }
 
 /// A conversation as the timeline follows it.
@@ -71,6 +84,7 @@ pub struct InboxTimeline {
 struct Entry {
     entered: Instant,
     waiting_in: Option<InboxId>,
+    sla: Span,
 }
 
 /// Per-minute series of the run, bucketed from the record stream.
@@ -81,15 +95,18 @@ pub struct Timeline {
     pub inboxes: Vec<InboxTimeline>,
     queues: Vec<u64>,
     conversations: Vec<Entry>,
+    slas: Slas,
 }
 
 impl Timeline {
-    pub fn new(campaigns: usize, inboxes: usize) -> Self {
+    pub fn new(scn: &Scenario) -> Self {
+        let inboxes = scn.inboxes.len();
         Timeline {
-            sends: vec![Vec::new(); campaigns],
+            sends: vec![Vec::new(); scn.campaigns.len()],
             inboxes: vec![InboxTimeline::default(); inboxes],
             queues: vec![0; inboxes],
             conversations: Vec::new(),
+            slas: Slas::new(scn),
         }
     }
 
@@ -119,10 +136,11 @@ impl Observer for Timeline {
     fn observe(&mut self, now: Instant, record: &Record) {
         match *record {
             Record::Send { to, .. } => self.send(to.campaign, now),
-            Record::Route { inbox, .. } => {
+            Record::Route { inbox, source, .. } => {
                 self.conversations.push(Entry {
                     entered: now,
                     waiting_in: Some(inbox),
+                    sla: self.slas.of(source, inbox),
                 });
                 self.queue_change(inbox, now, true);
             }
@@ -134,11 +152,9 @@ impl Observer for Timeline {
             } => {
                 let entry = &mut self.conversations[conversation.index()];
                 entry.waiting_in = None;
-                let entered = entry.entered;
+                let (entered, sla) = (entry.entered, entry.sla);
                 self.queue_change(inbox, now, false);
-                self.inboxes[inbox.index()]
-                    .waits
-                    .push((entered, now - entered));
+                self.inboxes[inbox.index()].waited(entered, now - entered, sla);
                 self.busy_change(inbox, source, now, true);
             }
             Record::Release { source, inbox, .. } => self.busy_change(inbox, source, now, false),
@@ -165,14 +181,13 @@ impl Observer for Timeline {
     }
 
     /// Closes every step series at the end of the run; customers still waiting count with the
-    /// wait they had so far.
+    /// wait they had so far, and so miss their SLA only once they have waited longer than it, as
+    /// the summary counts them.
     fn finish(&mut self, end: Instant) {
         for entry in &self.conversations {
             if let Some(inbox) = entry.waiting_in {
                 let wait = end.saturating_since(entry.entered);
-                self.inboxes[inbox.index()]
-                    .waits
-                    .push((entry.entered, wait));
+                self.inboxes[inbox.index()].waited(entry.entered, wait, entry.sla);
             }
         }
         for i in &mut self.inboxes {
@@ -211,6 +226,39 @@ pub fn wait_percentiles(waits: &[(Instant, Span)], interval: Span) -> Vec<(u64, 
         .collect()
 }
 
+/// Conversations of one interval of arrival and how many of them were taken within their SLA.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IntervalAttainment {
+    /// Index of the interval since the start.
+    pub interval: u64,
+    pub arrived: u64,
+    pub met: u64,
+}
+
+impl IntervalAttainment {
+    pub fn share(&self) -> f64 {
+        self.met as f64 / self.arrived as f64
+    }
+}
+
+/// SLA attainment per interval of arrival, for intervals with at least one conversation: an
+/// interval nobody arrived in has no attainment (not 0%, not 100%).
+pub fn sla_attainment(sla_met: &[(Instant, bool)], interval: Span) -> Vec<IntervalAttainment> {
+    let mut by_interval: Vec<(u64, bool)> = sla_met
+        .iter()
+        .map(|&(t, met)| (t.bucket(interval), met))
+        .collect();
+    by_interval.sort_unstable();
+    by_interval
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|chunk| IntervalAttainment {
+            interval: chunk[0].0,
+            arrived: chunk.len() as u64,
+            met: chunk.iter().filter(|&&(_, met)| met).count() as u64,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,5 +284,25 @@ mod tests {
             .collect();
         let p = wait_percentiles(&waits, 15 * MINUTE);
         assert_eq!(p, vec![(0, [ms(50), ms(90), ms(99)]), (4, [ms(7); 3])]);
+    }
+
+    #[test]
+    fn attainment_per_interval_counts_only_intervals_with_arrivals() {
+        let at = |m: u64| Instant::START + m * MINUTE;
+        let met = [
+            (at(1), true),
+            (at(14), false),
+            (at(50), true),
+            (at(59), true),
+        ];
+        let a = sla_attainment(&met, 15 * MINUTE);
+        let row = |interval, arrived, met| IntervalAttainment {
+            interval,
+            arrived,
+            met,
+        };
+        // Nobody arrived in 00:15-00:45: no row, rather than 0% or 100%.
+        assert_eq!(a, vec![row(0, 2, 1), row(3, 2, 2)]);
+        assert_eq!(a[0].share(), 0.5);
     }
 }
