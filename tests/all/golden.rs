@@ -72,21 +72,31 @@ fn every_shipped_scenario_writes_the_golden_bytes() {
     );
 }
 
-/// The README shows two charts of `run scenarios/launch.toml` (its seed, 42); they must be what
-/// the tool draws today, not a picture of an older build.
+/// The README shows two charts of `run scenarios/launch.toml` (its seed, 42) and what it prints;
+/// they must be what the tool draws and says today, not those of an older build.
 #[test]
-fn the_readme_images_are_what_the_tool_draws() {
+fn the_readme_images_and_console_are_what_the_tool_draws_and_prints() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("launch");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let status = Command::new(env!("CARGO_BIN_EXE_campaign-sim"))
-        .arg("run")
-        .arg(root.join("scenarios/launch.toml"))
-        .arg("--out")
+    let run = Command::new(env!("CARGO_BIN_EXE_campaign-sim"))
+        .current_dir(root)
+        .args(["run", "scenarios/launch.toml", "--out"])
         .arg(&out)
-        .status()
+        .output()
         .unwrap();
-    assert_eq!(status.code(), Some(0));
+    assert_eq!(run.status.code(), Some(0));
+    let printed = String::from_utf8(run.stdout)
+        .unwrap()
+        .replace(&out.display().to_string(), "reports/launch");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let command = "$ cargo run --release -- run scenarios/launch.toml\n";
+    let shown = &readme[readme.find(command).expect("the README runs launch") + command.len()..];
+    let shown = &shown[..shown.find("```").unwrap()];
+    assert_eq!(
+        shown, printed,
+        "the README's console example is stale: paste what `cargo run --release -- run scenarios/launch.toml` prints"
+    );
     for chart in ["send_curves.png", "inbox_load.png"] {
         let drawn = std::fs::read(out.join(chart)).unwrap();
         let shown = std::fs::read(root.join("reports/example").join(chart)).unwrap();
