@@ -44,7 +44,15 @@ pub struct Outreach {
 
 impl Outreach {
     pub fn new(cfg: &OutreachConfig, duplicates: Duplicates) -> Self {
-        let mut seen = FxHashSet::default();
+        // Sized up front: growing it by rehashing was 2 % of a large run.
+        let mut seen = FxHashSet::with_capacity_and_hasher(
+            if duplicates == Duplicates::SendOnce {
+                cfg.recipients.len()
+            } else {
+                0
+            },
+            Default::default(),
+        );
         let mut dup_rows = Vec::new();
         let mut queues: Vec<ZoneQueue> = Vec::new();
         for (row, r) in cfg.recipients.iter().enumerate() {
