@@ -27,6 +27,9 @@ struct Group {
 #[derive(Debug)]
 pub struct Agents {
     staff: Staff,
+    /// Per inbox, the agents who serve it in number order: the order `pick` breaks ties in, so
+    /// that it can stop at the first idle match.
+    by_number: Vec<Vec<AgentId>>,
     /// The conversations each agent holds now.
     held: Vec<Vec<ConversationId>>,
     /// Each agent's standard capacity (their own inbox's): routing auto-assigns up to it.
@@ -68,8 +71,18 @@ impl Agents {
                 window: None,
             })
             .collect();
+        let by_number = staff
+            .serving
+            .iter()
+            .map(|agents| {
+                let mut agents = agents.clone();
+                agents.sort_unstable();
+                agents
+            })
+            .collect();
         Agents {
             held: vec![Vec::new(); staff.agents.len()],
+            by_number,
             staff,
             standard,
             limit,
@@ -94,19 +107,23 @@ impl Agents {
             return None;
         }
         self.read_clock(inbox, now);
-        self.staff.serving[inbox.index()]
-            .iter()
-            .copied()
-            .filter(|&a| self.has_room(a) && self.on_shift(a, now))
-            .min_by_key(|&a| {
-                let load = self.load(a);
-                (
-                    load >= self.standard[a.index()],
-                    !self.has(a, needed),
-                    load,
-                    a,
-                )
-            })
+        let mut best: Option<((bool, bool, u32), AgentId)> = None;
+        for &a in &self.by_number[inbox.index()] {
+            if !(self.has_room(a) && self.on_shift(a, now)) {
+                continue;
+            }
+            let load = self.load(a);
+            let rank = (load >= self.standard[a.index()], !self.has(a, needed), load);
+            if best.is_none_or(|(b, _)| rank < b) {
+                best = Some((rank, a));
+            }
+            // In number order, the first idle match is the one to take: most assignments in a
+            // quiet inbox stop at the first agent.
+            if rank == (false, false, 0) {
+                break;
+            }
+        }
+        best.map(|(_, a)| a)
     }
 
     fn load(&self, a: AgentId) -> u32 {
