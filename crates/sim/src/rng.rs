@@ -104,8 +104,11 @@ impl Lane {
                     .set_word_pos(u128::from(refill * REFILL) * BLOCK as u128);
                 let (at, words) = &mut self.kept[slot];
                 *at = refill;
-                for w in words.iter_mut() {
-                    *w = self.rng.next_u32();
+                // In one copy out of the generator's buffer: its words, little-endian.
+                let mut bytes = [0u8; 4 * BLOCK * REFILL as usize];
+                self.rng.fill_bytes(&mut bytes);
+                for (w, b) in words.iter_mut().zip(bytes.chunks_exact(4)) {
+                    *w = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
                 }
                 slot
             }
