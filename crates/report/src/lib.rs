@@ -57,7 +57,9 @@ pub fn write_report(
             fs::write(staging.join(format!("{}.png", c.name)), &c.png)?;
         }
         fs::write(staging.join("index.html"), html::render(summary, &charts))?;
-        let mut series = io::BufWriter::new(fs::File::create(staging.join("timeseries.csv"))?);
+        // Tens of megabytes for a big run: large writes, fewer system calls.
+        let file = fs::File::create(staging.join("timeseries.csv"))?;
+        let mut series = io::BufWriter::with_capacity(1 << 20, file);
         write_timeseries(&mut series, scn, outcome)?;
         series.flush()?;
         if let Some(trace) = trace {
