@@ -25,6 +25,7 @@ use plotters::coord::Shift;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
+use rayon::prelude::*;
 
 use crate::Summary;
 use model::CompanyClock;
@@ -72,72 +73,97 @@ trait Drawing {
         DB::ErrorType: 'static;
 }
 
-/// Renders every chart of a run.
+/// Renders every chart of a run. Charts, and each chart's SVG and bitmap, are drawn in
+/// parallel: they only read the run, and each lands in its own slot, so the bytes do not depend
+/// on the threads.
 pub fn render_all(d: &Data) -> Result<Vec<Chart>, String> {
     register_font();
     let subtitle = format!("{} (seed {})", d.scn.name, d.summary.seed);
     let inboxes = d.scn.inboxes.len() as u32;
-    Ok(vec![
-        render(
-            "send_curves",
-            format!("SMS sent over time: {subtitle}"),
-            (1200, 620),
-            &send_curves::SendCurves(d),
-        )?,
-        render(
-            "unreached",
-            format!("What happened to each recipient: {subtitle}"),
-            (1200, unreached::height(d.summary)),
-            &unreached::Unreached(d),
-        )?,
-        render(
-            "inbox_load",
-            format!("Inbox load: {subtitle}"),
-            (1200, 60 + 320 * inboxes),
-            &inbox_load::InboxLoad(d),
-        )?,
-        render(
-            "wait_times",
-            format!("Wait before an agent takes the conversation: {subtitle}"),
-            (1200, 60 + 300 * inboxes),
-            &wait_times::WaitTimes(d),
-        )?,
-        render(
-            "sla_attainment",
-            format!("Conversations taken within the SLA: {subtitle}"),
-            (1200, 60 + 300 * inboxes),
-            &sla_attainment::SlaAttainment(d),
-        )?,
-    ])
+    let charts: [&(dyn Fn() -> Result<Chart, String> + Sync); 5] = [
+        &|| {
+            render(
+                "send_curves",
+                format!("SMS sent over time: {subtitle}"),
+                (1200, 620),
+                &send_curves::SendCurves(d),
+            )
+        },
+        &|| {
+            render(
+                "unreached",
+                format!("What happened to each recipient: {subtitle}"),
+                (1200, unreached::height(d.summary)),
+                &unreached::Unreached(d),
+            )
+        },
+        &|| {
+            render(
+                "inbox_load",
+                format!("Inbox load: {subtitle}"),
+                (1200, 60 + 320 * inboxes),
+                &inbox_load::InboxLoad(d),
+            )
+        },
+        &|| {
+            render(
+                "wait_times",
+                format!("Wait before an agent takes the conversation: {subtitle}"),
+                (1200, 60 + 300 * inboxes),
+                &wait_times::WaitTimes(d),
+            )
+        },
+        &|| {
+            render(
+                "sla_attainment",
+                format!("Conversations taken within the SLA: {subtitle}"),
+                (1200, 60 + 300 * inboxes),
+                &sla_attainment::SlaAttainment(d),
+            )
+        },
+    ];
+    charts.par_iter().map(|render| render()).collect()
 }
 
 fn render(
     name: &'static str,
     title: String,
     size: (u32, u32),
-    chart: &impl Drawing,
+    chart: &(impl Drawing + Sync),
 ) -> Result<Chart, String> {
     let fail = |e: Box<dyn Error>| format!("chart {name}: {e}");
-    let mut svg = String::new();
-    chart
-        .draw(
-            SVGBackend::with_string(&mut svg, size).into_drawing_area(),
-            &title,
-        )
-        .map_err(fail)?;
-    let mut rgb = vec![0u8; (size.0 * size.1 * 3) as usize];
-    chart
-        .draw(
-            BitMapBackend::with_buffer(&mut rgb, size).into_drawing_area(),
-            &title,
-        )
-        .map_err(fail)?;
+    let (svg, png) = rayon::join(
+        || draw_svg(chart, &title, size).map_err(fail),
+        || draw_png(chart, &title, size).map_err(fail),
+    );
     Ok(Chart {
         name,
         title,
-        svg,
-        png: encode_png(&rgb, size).map_err(|e| format!("chart {name}: {e}"))?,
+        svg: svg?,
+        png: png?,
     })
+}
+
+fn draw_svg(chart: &impl Drawing, title: &str, size: (u32, u32)) -> Result<String, Box<dyn Error>> {
+    let mut svg = String::new();
+    chart.draw(
+        SVGBackend::with_string(&mut svg, size).into_drawing_area(),
+        title,
+    )?;
+    Ok(svg)
+}
+
+fn draw_png(
+    chart: &impl Drawing,
+    title: &str,
+    size: (u32, u32),
+) -> Result<Vec<u8>, Box<dyn Error>> {
+    let mut rgb = vec![0u8; (size.0 * size.1 * 3) as usize];
+    chart.draw(
+        BitMapBackend::with_buffer(&mut rgb, size).into_drawing_area(),
+        title,
+    )?;
+    Ok(encode_png(&rgb, size)?)
 }
 
 fn encode_png(rgb: &[u8], (w, h): (u32, u32)) -> Result<Vec<u8>, png::EncodingError> {
@@ -145,6 +171,9 @@ fn encode_png(rgb: &[u8], (w, h): (u32, u32)) -> Result<Vec<u8>, png::EncodingEr
     let mut enc = png::Encoder::new(&mut out, w, h);
     enc.set_color(png::ColorType::Rgb);
     enc.set_depth(png::BitDepth::Eight);
+    // Level 5 rather than the default 6: measured on the shipped scenarios' charts, it encodes
+    // in about two thirds of the time for files under 1% larger.
+    enc.set_deflate_compression(png::DeflateCompression::Level(5));
     let mut writer = enc.write_header()?;
     writer.write_image_data(rgb)?;
     writer.finish()?;

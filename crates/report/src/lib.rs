@@ -44,22 +44,14 @@ pub fn write_report(
         let mut json = serde_json::to_string_pretty(summary).map_err(io::Error::other)?;
         json.push('\n');
         fs::write(staging.join("summary.json"), json)?;
-        let spec = charts::ChartSpec::of(scn, outcome);
-        let charts = charts::render_all(&charts::Data {
-            scn,
-            summary,
-            timeline: &outcome.timeline,
-            spec: &spec,
-        })
-        .map_err(io::Error::other)?;
-        for c in &charts {
-            fs::write(staging.join(format!("{}.svg", c.name)), &c.svg)?;
-            fs::write(staging.join(format!("{}.png", c.name)), &c.png)?;
-        }
-        fs::write(staging.join("index.html"), html::render(summary, &charts))?;
-        let mut series = io::BufWriter::new(fs::File::create(staging.join("timeseries.csv"))?);
-        write_timeseries(&mut series, scn, outcome)?;
-        series.flush()?;
+        // Separate files from the same finished run: the time series is written while the
+        // charts are drawn.
+        let (charts, series) = rayon::join(
+            || write_charts(staging, scn, outcome, summary),
+            || write_series(staging, scn, outcome),
+        );
+        charts?;
+        series?;
         if let Some(trace) = trace {
             trace
                 .persist(staging.join("trace.csv"))
@@ -67,4 +59,34 @@ pub fn write_report(
         }
         Ok(())
     })
+}
+
+/// The charts, as SVG and PNG, and the page that shows them.
+fn write_charts(
+    staging: &Path,
+    scn: &Scenario,
+    outcome: &Outcome,
+    summary: &Summary,
+) -> io::Result<()> {
+    let spec = charts::ChartSpec::of(scn, outcome);
+    let charts = charts::render_all(&charts::Data {
+        scn,
+        summary,
+        timeline: &outcome.timeline,
+        spec: &spec,
+    })
+    .map_err(io::Error::other)?;
+    for c in &charts {
+        fs::write(staging.join(format!("{}.svg", c.name)), &c.svg)?;
+        fs::write(staging.join(format!("{}.png", c.name)), &c.png)?;
+    }
+    fs::write(staging.join("index.html"), html::render(summary, &charts))
+}
+
+fn write_series(staging: &Path, scn: &Scenario, outcome: &Outcome) -> io::Result<()> {
+    // Tens of megabytes for a big run: large writes, fewer system calls.
+    let file = fs::File::create(staging.join("timeseries.csv"))?;
+    let mut series = io::BufWriter::with_capacity(1 << 20, file);
+    write_timeseries(&mut series, scn, outcome)?;
+    series.flush()
 }

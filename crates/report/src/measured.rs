@@ -215,18 +215,22 @@ fn by_zone<'a>(
     lists: &[List],
     unreached: &BTreeMap<ZoneId, u64>,
 ) -> Vec<ZoneMeasures<'a>> {
-    let mut rows: BTreeMap<ZoneId, u64> = BTreeMap::new();
+    // Counted by position rather than in a map: lists run to millions of rows.
+    let mut rows = vec![0u64; scn.zones.len()];
     for recipient in lists.iter().flat_map(|l| l.iter()) {
-        *rows.entry(recipient.zone).or_default() += 1;
+        rows[recipient.zone.index()] += 1;
     }
     let offset = |z: ZoneId| scn.zones[z.index()].tz.to_offset(scn.epoch.0);
-    let mut zones: Vec<ZoneId> = rows.keys().copied().collect();
+    let mut zones: Vec<ZoneId> = (0..rows.len())
+        .filter(|&z| rows[z] > 0)
+        .map(ZoneId::new)
+        .collect();
     zones.sort_by_key(|&z| (std::cmp::Reverse(offset(z)), &scn.zones[z.index()].name));
     zones
         .into_iter()
         .map(|z| ZoneMeasures {
             zone: &scn.zones[z.index()].name,
-            recipients: rows[&z],
+            recipients: rows[z.index()],
             unreached: unreached.get(&z).copied().unwrap_or(0),
         })
         .collect()

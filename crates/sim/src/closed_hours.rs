@@ -1,13 +1,14 @@
 //! When no campaign could send to anyone: the grey bands of the send chart. It reads the
 //! schedules the way the engine does, so it lives beside the engine, not in the charts.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use engine::schedule::window_after;
+use model::schedule::WeeklySchedule;
 use model::time::Instant;
 use model::{Recipient, ZoneId};
 
-use scenario::{Campaign, Outreach, Scenario};
+use scenario::Scenario;
 
 use crate::Outcome;
 
@@ -18,25 +19,23 @@ use crate::Outcome;
 /// finished campaign's open hours do not hide that the others are closed. A campaign without a
 /// schedule is open at every hour of that span; before the first start and after the last
 /// campaign is done, nothing is open.
-pub fn closed_hours(scn: &Scenario, outcome: &Outcome, end: Instant) -> Vec<(Instant, Instant)> {
+///
+/// `windows` may already hold the windows other callers asked for (the send chart's envelope).
+pub fn closed_hours(windows: &mut OpenWindows, end: Instant) -> Vec<(Instant, Instant)> {
+    let (scn, outcome) = (windows.scn, windows.outcome);
     let mut open: Vec<(Instant, Instant)> = Vec::new();
-    for ((c, lists), m) in scn
-        .campaigns
-        .iter()
-        .zip(&outcome.lists)
-        .zip(&outcome.campaigns)
-    {
+    for (c, (campaign, m)) in scn.campaigns.iter().zip(&outcome.campaigns).enumerate() {
         let done = if m.unreached == 0 {
             m.last_send.unwrap_or(Instant::START).min(end)
         } else {
             end
         };
-        for (o, list) in c.outreaches.iter().zip(lists) {
-            let until = [o.end, o.stop_at]
+        for (o, outreach) in campaign.outreaches.iter().enumerate() {
+            let until = [outreach.end, outreach.stop_at]
                 .into_iter()
                 .flatten()
                 .fold(done, Instant::min);
-            open.extend(open_spans(scn, c, o, list, until));
+            open.extend(open_spans(windows, c, o, until));
         }
     }
     open.sort_unstable();
@@ -54,17 +53,17 @@ pub fn closed_hours(scn: &Scenario, outcome: &Outcome, end: Instant) -> Vec<(Ins
     closed
 }
 
-/// When an outreach's schedule is open for at least one recipient on its list, on their own
-/// clocks, from its start until `until`: the hours in which its limiter could send. Sorted and
-/// merged, so that zones open at once count once.
+/// When outreach `o` of campaign `c` has its schedule open for at least one recipient on its
+/// list, on their own clocks, from its start until `until`: the hours in which its limiter could
+/// send. Sorted and merged, so that zones open at once count once.
 pub fn open_spans(
-    scn: &Scenario,
-    campaign: &Campaign,
-    outreach: &Outreach,
-    list: &[Recipient],
+    windows: &mut OpenWindows,
+    c: usize,
+    o: usize,
     until: Instant,
 ) -> Vec<(Instant, Instant)> {
-    let mut open: Vec<(Instant, Instant)> = open_by_zone(scn, campaign, outreach, list, until)
+    let mut open: Vec<(Instant, Instant)> = windows
+        .by_zone(c, o, until)
         .into_iter()
         .flat_map(|zone| zone.spans)
         .collect();
@@ -87,38 +86,104 @@ pub struct ZoneOpen {
     pub spans: Vec<(Instant, Instant)>,
 }
 
-/// Per time zone on an outreach's list (in zone order), when its schedule is open there, from
-/// the outreach's start until `until`.
-pub fn open_by_zone(
-    scn: &Scenario,
-    campaign: &Campaign,
-    outreach: &Outreach,
-    list: &[Recipient],
-    until: Instant,
-) -> Vec<ZoneOpen> {
-    let mut counts: BTreeMap<ZoneId, u64> = BTreeMap::new();
-    for r in list {
-        *counts.entry(r.zone).or_default() += 1;
-    }
-    counts
-        .into_iter()
-        .map(|(zone, recipients)| {
-            let tz = &scn.zones[zone.index()].tz;
-            let mut spans = Vec::new();
-            let mut t = outreach.start;
-            while t < until {
-                let Some((s, e)) = window_after(campaign.schedule.as_ref(), tz, scn.epoch, t)
-                else {
-                    break;
-                };
-                if s >= until {
-                    break;
-                }
-                let e = e.map_or(until, |e| e.min(until));
-                spans.push((s.max(outreach.start), e));
-                t = e;
+/// Which schedule (by position among the distinct ones), in which zone, from and until when.
+type WindowsKey = (usize, ZoneId, Instant, Instant);
+
+/// When the outreaches' schedules are open, per time zone, for one run. Campaigns that share a
+/// schedule, zones and span (as all two hundred of a big scenario's do) ask for the same windows,
+/// and reading a schedule on a zone's clock is costly, as is counting lists of millions of rows:
+/// both are done once here for every caller.
+pub struct OpenWindows<'a> {
+    scn: &'a Scenario,
+    outcome: &'a Outcome,
+    /// Recipients per zone, `[campaign][outreach][zone]`.
+    zone_counts: Vec<Vec<Vec<u64>>>,
+    /// Each distinct schedule once (every campaign holds its own copy), so that a key can name
+    /// one by its position here.
+    schedules: Vec<Option<&'a WeeklySchedule>>,
+    spans: HashMap<WindowsKey, Vec<(Instant, Instant)>>,
+}
+
+impl<'a> OpenWindows<'a> {
+    pub fn new(scn: &'a Scenario, outcome: &'a Outcome) -> Self {
+        let count = |list: &[Recipient]| {
+            let mut counts = vec![0u64; scn.zones.len()];
+            for r in list {
+                counts[r.zone.index()] += 1;
             }
-            ZoneOpen { recipients, spans }
-        })
-        .collect()
+            counts
+        };
+        OpenWindows {
+            scn,
+            outcome,
+            zone_counts: (outcome.lists.iter())
+                .map(|lists| lists.iter().map(|list| count(list)).collect())
+                .collect(),
+            schedules: Vec::new(),
+            spans: HashMap::new(),
+        }
+    }
+
+    /// Per time zone on the list of outreach `o` of campaign `c` (in zone order), when its
+    /// schedule is open there, from the outreach's start until `until`.
+    pub fn by_zone(&mut self, c: usize, o: usize, until: Instant) -> Vec<ZoneOpen> {
+        let campaign = &self.scn.campaigns[c];
+        let start = campaign.outreaches[o].start;
+        let schedule = self.schedule_key(campaign.schedule.as_ref());
+        let counts = &self.zone_counts[c][o];
+        let zones: Vec<(ZoneId, u64)> = (counts.iter().enumerate())
+            .filter(|&(_, &recipients)| recipients > 0)
+            .map(|(zone, &recipients)| (ZoneId::new(zone), recipients))
+            .collect();
+        zones
+            .into_iter()
+            .map(|(zone, recipients)| ZoneOpen {
+                recipients,
+                spans: self.spans((schedule, zone, start, until)).to_vec(),
+            })
+            .collect()
+    }
+
+    fn schedule_key(&mut self, schedule: Option<&'a WeeklySchedule>) -> usize {
+        self.schedules
+            .iter()
+            .position(|&known| known == schedule)
+            .unwrap_or_else(|| {
+                self.schedules.push(schedule);
+                self.schedules.len() - 1
+            })
+    }
+
+    fn spans(&mut self, key: WindowsKey) -> &[(Instant, Instant)] {
+        let (schedule, zone, from, until) = key;
+        let (scn, schedule) = (self.scn, self.schedules[schedule]);
+        self.spans
+            .entry(key)
+            .or_insert_with(|| open_from(scn, schedule, zone, from, until))
+    }
+}
+
+/// When `schedule` is open in `zone`, from `from` until `until`, in order.
+fn open_from(
+    scn: &Scenario,
+    schedule: Option<&WeeklySchedule>,
+    zone: ZoneId,
+    from: Instant,
+    until: Instant,
+) -> Vec<(Instant, Instant)> {
+    let tz = &scn.zones[zone.index()].tz;
+    let mut spans = Vec::new();
+    let mut t = from;
+    while t < until {
+        let Some((s, e)) = window_after(schedule, tz, scn.epoch, t) else {
+            break;
+        };
+        if s >= until {
+            break;
+        }
+        let e = e.map_or(until, |e| e.min(until));
+        spans.push((s.max(from), e));
+        t = e;
+    }
+    spans
 }

@@ -23,7 +23,7 @@ use model::time::Instant;
 use model::{CampaignId, Lists, OutreachId, Pacing, Status, Window};
 use scenario::Scenario;
 
-pub use closed_hours::{ZoneOpen, closed_hours, open_by_zone, open_spans};
+pub use closed_hours::{OpenWindows, ZoneOpen, closed_hours, open_spans};
 pub use metrics::{CampaignMetrics, InboxMetrics, Metrics, RuleMetrics, Timeline, TopicMetrics};
 pub use plan::{CampaignPlan, MAX_SPLIT, Plan, WhatIf, plan, what_if};
 

@@ -35,16 +35,12 @@ pub struct OutreachSpec {
 impl ChartSpec {
     pub fn of(scn: &Scenario, outcome: &Outcome) -> ChartSpec {
         let end = axis_end(outcome);
-        let outreaches = scn
-            .campaigns
-            .iter()
-            .zip(&outcome.lists)
-            .map(|(campaign, lists)| {
-                campaign
-                    .outreaches
-                    .iter()
-                    .zip(lists)
-                    .map(|(o, list)| {
+        // Shared by the envelopes and the closed hours, which mostly ask for the same windows.
+        let mut windows = sim::OpenWindows::new(scn, outcome);
+        let outreaches = (scn.campaigns.iter().zip(&outcome.lists).enumerate())
+            .map(|(c, (campaign, lists))| {
+                (campaign.outreaches.iter().zip(lists).enumerate())
+                    .map(|(i, (o, list))| {
                         let until = [o.end, o.stop_at]
                             .into_iter()
                             .flatten()
@@ -53,7 +49,7 @@ impl ChartSpec {
                             start: o.start,
                             end: o.end,
                             recipients: list.len() as u64,
-                            zones: sim::open_by_zone(scn, campaign, o, list, until),
+                            zones: windows.by_zone(c, i, until),
                         }
                     })
                     .collect()
@@ -62,7 +58,7 @@ impl ChartSpec {
         ChartSpec {
             end,
             outreaches,
-            closed_hours: closed_hours(scn, outcome, hours(end)),
+            closed_hours: closed_hours(&mut windows, hours(end)),
         }
     }
 }
@@ -99,9 +95,9 @@ fn last_activity(outcome: &Outcome) -> Instant {
 /// Hours (from the start) when no campaign could send to anyone, up to `end_h`. The bands are
 /// cut at the instant the axis' end reads back to, and the last one is drawn to the axis' end
 /// itself: hours and back can lose a millisecond, which would leave a gap or a sliver at the edge.
-fn closed_hours(scn: &Scenario, outcome: &Outcome, end_h: f64) -> Vec<(f64, f64)> {
+fn closed_hours(windows: &mut sim::OpenWindows, end_h: f64) -> Vec<(f64, f64)> {
     let end = Instant::from_millis((end_h * HOUR.as_millis() as f64) as u64);
-    sim::closed_hours(scn, outcome, end)
+    sim::closed_hours(windows, end)
         .into_iter()
         .map(|(s, e)| (hours(s), if e == end { end_h } else { hours(e) }))
         .collect()
