@@ -1,7 +1,7 @@
-//! `cargo bench --bench replication`: one replication (`sim::run`, seed 1, no trace, no report)
-//! of each benchmark scenario, timed by criterion, which prints the time per replication and,
-//! since each is given its event count as throughput, events per second ("event" as the
-//! README's Speed section defines it). `cargo bench --bench replication -- big` runs one.
+//! `cargo bench --features bench --bench replication`: one replication (`sim::run`, seed 1,
+//! no trace, no report) of each benchmark scenario, timed by criterion, which prints the time per
+//! replication and, since each is given its event count as throughput, events per second
+//! ("event" as the README's Speed section defines it). `... --bench replication -- big` runs one.
 //!
 //! Peak memory is not measured here: criterion runs every benchmark in one process, so the
 //! process's peak is the largest scenario's. `cargo bench --bench throughput` prints peak memory
