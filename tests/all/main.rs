@@ -9,6 +9,7 @@ mod check;
 mod common;
 mod determinism;
 mod erlang;
+mod events;
 mod golden;
 mod init;
 mod limits;
