@@ -79,23 +79,10 @@ fn the_readme_images_and_console_are_what_the_tool_draws_and_prints() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("launch");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let run = Command::new(env!("CARGO_BIN_EXE_campaign-sim"))
-        .current_dir(root)
-        .args(["run", "scenarios/launch.toml", "--out"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert_eq!(run.status.code(), Some(0));
-    let printed = String::from_utf8(run.stdout)
-        .unwrap()
-        .replace(&out.display().to_string(), "reports/launch");
-    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    let command = "$ cargo run --release -- run scenarios/launch.toml\n";
-    let shown = &readme[readme.find(command).expect("the README runs launch") + command.len()..];
-    let shown = &shown[..shown.find("```").unwrap()];
-    assert_eq!(
-        shown, printed,
-        "the README's console example is stale: paste what `cargo run --release -- run scenarios/launch.toml` prints"
+    assert_readme_shows(
+        "cargo run --release -- run scenarios/launch.toml",
+        &["run", "scenarios/launch.toml"],
+        (&out, "reports/launch"),
     );
     for chart in ["send_curves.png", "inbox_load.png"] {
         let drawn = std::fs::read(out.join(chart)).unwrap();
@@ -105,4 +92,41 @@ fn the_readme_images_and_console_are_what_the_tool_draws_and_prints() {
             "reports/example/{chart} is stale: copy it from `cargo run --release -- run scenarios/launch.toml`"
         );
     }
+}
+
+/// The README's sweep example, whose numbers its text reads out, is what `sweep` prints today.
+#[test]
+fn the_readme_sweep_example_is_what_sweep_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_readme_shows(
+        "campaign-sim sweep scenarios/launch.toml --runs 100",
+        &["sweep", "scenarios/launch.toml", "--runs", "100"],
+        (&dir.path().join("sweep"), "reports/launch-sweep"),
+    );
+}
+
+/// Runs `args` with `--out` the first of `out`, and compares what it prints (that folder read as
+/// the second) with the README's block after `$ {command}`.
+fn assert_readme_shows(command: &str, args: &[&str], (out, shown_as): (&Path, &str)) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = Command::new(env!("CARGO_BIN_EXE_campaign-sim"))
+        .current_dir(root)
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0));
+    let printed = String::from_utf8(run.stdout)
+        .unwrap()
+        .replace(&out.display().to_string(), shown_as);
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let prompt = format!("$ {command}\n");
+    let shown =
+        &readme[readme.find(&prompt).expect("the README shows the command") + prompt.len()..];
+    let shown = &shown[..shown.find("```").unwrap()];
+    assert_eq!(
+        shown, printed,
+        "the README's example of `{command}` is stale: paste what it prints"
+    );
 }

@@ -74,7 +74,7 @@ fn campaigns(out: &mut impl Write, campaigns: &[CampaignSummary]) -> io::Result<
 fn inboxes(out: &mut impl Write, inboxes: &[InboxSummary]) -> io::Result<()> {
     writeln!(
         out,
-        "{:<28} {:>8} {:>8} {:>9} {:>9} {:>9} {:>9} {:>7} {:>7} {:>9}",
+        "{:<28} {:>8} {:>8} {:>9} {:>9} {:>9} {:>9} {:>7} {:>10} {:>9}",
         "inbox",
         "arrivals",
         "handled",
@@ -83,13 +83,13 @@ fn inboxes(out: &mut impl Write, inboxes: &[InboxSummary]) -> io::Result<()> {
         "wait p99",
         "max queue",
         "SLA",
-        "util",
+        "util shift",
         "util busy"
     )?;
     for i in inboxes {
         writeln!(
             out,
-            "{:<28} {:>8} {:>8} {:>9} {:>9} {:>9} {:>9} {:>7} {:>7} {:>9}",
+            "{:<28} {:>8} {:>8} {:>9} {:>9} {:>9} {:>9} {:>7} {:>10} {:>9}",
             truncate(&i.name, 28),
             i.arrivals,
             i.handled,

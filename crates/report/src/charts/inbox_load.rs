@@ -211,6 +211,24 @@ where
     Ok(())
 }
 
+/// The staffed slots of an inbox on shifts as a line of steps up to `end` hours. A shift that
+/// starts before the axis' end can end after it: its step is cut there, or the line would run on
+/// past the plot and back along the axis.
+fn shift_steps(steps: &[(Instant, u32)], end: f64) -> Vec<(f64, f64)> {
+    let mut points = Vec::new();
+    for (k, &(t, slots)) in steps.iter().enumerate() {
+        let from = hours(t);
+        if from >= end {
+            break;
+        }
+        let until = steps
+            .get(k + 1)
+            .map_or(end, |&(next, _)| hours(next).min(end));
+        points.extend([(from, f64::from(slots)), (until, f64::from(slots))]);
+    }
+    points
+}
+
 /// One inbox's panel: its busy slots stacked in `layers`, its queue, its staffed capacity (the
 /// steps of `sim::staffing::staffed_slots`).
 fn draw_panel<DB: DrawingBackend>(
@@ -230,12 +248,7 @@ where
     let staffed_line: Vec<(f64, f64)> = if inbox.shifts.is_empty() {
         vec![(0.0, staffed), (bins.end, staffed)]
     } else {
-        let mut points = Vec::new();
-        for (k, &(t, slots)) in steps.iter().enumerate() {
-            let until = steps.get(k + 1).map_or(bins.end, |&(next, _)| hours(next));
-            points.extend([(hours(t), f64::from(slots)), (until, f64::from(slots))]);
-        }
-        points
+        shift_steps(steps, bins.end)
     };
     let y_max = stacked
         .last()
@@ -282,4 +295,22 @@ where
         .legend(dashed_key(BLACK.stroke_width(2)));
     legend(&mut chart)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use model::time::HOUR;
+
+    #[test]
+    fn a_shift_running_past_the_axis_end_is_cut_there() {
+        // 12 slots from 6 h to 22 h, 3 from 22 h; the axis ends at 15.25 h.
+        let steps = [
+            (Instant::START, 0),
+            (Instant::START + 6 * HOUR, 12),
+            (Instant::START + 22 * HOUR, 3),
+        ];
+        let line = shift_steps(&steps, 15.25);
+        assert_eq!(line, [(0.0, 0.0), (6.0, 0.0), (6.0, 12.0), (15.25, 12.0)]);
+    }
 }
