@@ -91,7 +91,11 @@ impl Drawing for SendCurves<'_> {
         chart
             .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
             .label("list size (dotted); bar: unreached")
-            .legend(dashed_key(BLACK.mix(0.6)));
+            // Dots, not the envelope's dashes: the two keys looked alike.
+            .legend(|(x, y)| {
+                let dot = |dx| Circle::new((dx, 0), 1, BLACK.mix(0.6).filled());
+                EmptyElement::at((x, y)) + dot(2) + dot(9) + dot(16)
+            });
         legend(&mut chart)?;
         area.present()?;
         Ok(())
