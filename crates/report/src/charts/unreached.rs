@@ -444,9 +444,10 @@ where
                 z.hidden
             ));
         }
+        // Inside the plot, on the campaign's own row: left of it the y axis would cross it.
         root.draw(&Text::new(
             text,
-            (MARGIN as i32, at.top + HEADER / 2 - 4),
+            (at.left + 6, at.top + HEADER / 2 - 4),
             header.clone(),
         ))?;
         offset += HEADER;
