@@ -401,3 +401,49 @@ fn bad_sweep_arguments_exit_2_before_running() {
     assert_eq!(std::fs::read_to_string(&taken).unwrap(), "mine");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }
+
+/// An inbox whose waits run to hours: the console table stays in line with its header (a wait
+/// band like `1h2m3s [4m5s - 16h38m40s]` once pushed its row past the header's columns).
+#[test]
+fn a_long_wait_band_keeps_the_console_table_in_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("understaffed.toml");
+    std::fs::write(&scenario, crate::common::UNDERSTAFFED).unwrap();
+    let out = dir.path().join("sweep");
+    let o = cli(
+        &[
+            "sweep",
+            scenario.to_str().unwrap(),
+            "--runs",
+            "3",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let printed = String::from_utf8(o.stdout).unwrap();
+    let lines: Vec<&str> = printed.lines().collect();
+    let header = lines
+        .iter()
+        .position(|l| l.starts_with("inbox "))
+        .expect("an inbox table");
+    let row = lines[header + 1];
+    assert!(row.starts_with("Replies "), "{printed}");
+    let wait = &row[row.find("] ").expect("the arrivals band") + 2..];
+    assert!(
+        wait.trim_start().find(" [").is_some_and(|n| n > 8),
+        "waits run to hours, wider than the column's 22: {row}"
+    );
+    for l in [lines[header], row] {
+        assert_eq!(
+            l.chars().count(),
+            lines[header].chars().count(),
+            "{printed}"
+        );
+    }
+    // Each column ends where its header ends.
+    let end_of = |l: &str, word: &str| l.find(word).map(|i| i + word.len());
+    let wait_end = end_of(lines[header], "wait p90").unwrap();
+    assert_eq!(&row[wait_end - 1..wait_end], "]", "{printed}");
+}

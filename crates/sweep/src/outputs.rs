@@ -226,6 +226,44 @@ fn band_data(state: &State) -> Result<BandData, String> {
     })
 }
 
+/// A table with a name column and three right-aligned ones, each at least its `least` width and
+/// wider where a cell needs it: a long tail such as `16h38m40s` must not push its row out of
+/// line with the header.
+fn columns(
+    out: &mut impl std::io::Write,
+    header: [&str; 4],
+    rows: &[[String; 4]],
+    least: [usize; 4],
+) -> std::io::Result<()> {
+    let widths: Vec<usize> = (0..4)
+        .map(|k| {
+            rows.iter()
+                .map(|r| r[k].chars().count())
+                .chain([header[k].chars().count(), least[k]])
+                .max()
+                .unwrap_or(least[k])
+        })
+        .collect();
+    let line = |cells: [&str; 4]| {
+        format!(
+            "{:<w0$} {:>w1$} {:>w2$} {:>w3$}",
+            cells[0],
+            cells[1],
+            cells[2],
+            cells[3],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2],
+            w3 = widths[3]
+        )
+    };
+    writeln!(out, "{}", line(header))?;
+    for r in rows {
+        writeln!(out, "{}", line([&r[0], &r[1], &r[2], &r[3]]))?;
+    }
+    Ok(())
+}
+
 /// The console's view of a sweep: per campaign and inbox, the metrics a planner reads first,
 /// as median and p5-p95.
 pub fn print_table(out: &mut impl std::io::Write, state: &State) -> std::io::Result<()> {
@@ -238,45 +276,52 @@ pub fn print_table(out: &mut impl std::io::Write, state: &State) -> std::io::Res
         "{} ({} runs from seed {}): median [p5 - p95]\n",
         s.scenario, s.runs, s.first_seed
     )?;
-    writeln!(
-        out,
-        "{:<28} {:>22} {:>22} {:>22}",
-        "campaign", "sent", "unreached", "replies"
-    )?;
     let band = |f: &dyn Fn(Option<f64>) -> String, x: &Spread| {
         format!("{} [{} - {}]", f(x.p50), f(x.p5), f(x.p95))
     };
-    for c in &s.campaigns {
-        writeln!(
-            out,
-            "{:<28} {:>22} {:>22} {:>22}",
-            c.name,
-            band(&num, &c.sent),
-            band(&num, &c.unreached),
-            band(&num, &c.replies)
-        )?;
-    }
-    writeln!(
+    let campaigns: Vec<[String; 4]> = s
+        .campaigns
+        .iter()
+        .map(|c| {
+            [
+                c.name.clone(),
+                band(&num, &c.sent),
+                band(&num, &c.unreached),
+                band(&num, &c.replies),
+            ]
+        })
+        .collect();
+    columns(
         out,
-        "\n{:<28} {:>22} {:>22} {:>30}",
-        "inbox", "arrivals", "wait p90", "SLA mean (95% CI)"
+        ["campaign", "sent", "unreached", "replies"],
+        &campaigns,
+        [28, 22, 22, 22],
     )?;
-    for i in &s.inboxes {
-        let a = &i.sla_attainment;
-        writeln!(
-            out,
-            "{:<28} {:>22} {:>22} {:>30}",
-            i.name,
-            band(&num, &i.arrivals),
-            band(&dur, &i.wait_p90_s),
-            format!(
-                "{} ({} - {})",
-                pct(a.mean),
-                pct(a.ci95_low),
-                pct(a.ci95_high)
-            )
-        )?;
-    }
+    let inboxes: Vec<[String; 4]> = s
+        .inboxes
+        .iter()
+        .map(|i| {
+            let a = &i.sla_attainment;
+            [
+                i.name.clone(),
+                band(&num, &i.arrivals),
+                band(&dur, &i.wait_p90_s),
+                format!(
+                    "{} ({} - {})",
+                    pct(a.mean),
+                    pct(a.ci95_low),
+                    pct(a.ci95_high)
+                ),
+            ]
+        })
+        .collect();
+    writeln!(out)?;
+    columns(
+        out,
+        ["inbox", "arrivals", "wait p90", "SLA mean (95% CI)"],
+        &inboxes,
+        [28, 22, 22, 30],
+    )?;
     for e in &s.expectations {
         writeln!(
             out,
