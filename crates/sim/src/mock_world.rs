@@ -315,7 +315,7 @@ impl<'a, O: Observer> MockWorld<'a, O> {
         let verdict = self
             .carrier
             .submit(number, now, &mut lane(&mut self.carrier_lanes, to));
-        self.queue.push(
+        self.queue.push_soon(
             verdict.at,
             Happening::CarrierDone {
                 to,
