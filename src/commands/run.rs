@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use campaign_sim::model::time::Instant;
 use campaign_sim::scenario::Scenario;
 use campaign_sim::{report, sim};
 
@@ -28,9 +29,17 @@ pub fn run(
         .transpose()
         .map_err(cannot_write_report)?;
     let opts = sim::Options { seed, trace: false };
-    let (outcome, writer) = sim::run_with_progress(&scn, &opts, writer, &mut |now| {
-        bar.set_position(now.as_millis() / 1000)
-    });
+    let progress = |now: Instant| bar.set_position(now.as_millis() / 1000);
+    // Without a trace nobody needs the records in one stream: the scenario's independent parts
+    // (if it has several) are simulated at once, with the same outcome.
+    let (outcome, writer) = match writer {
+        Some(writer) => {
+            let (outcome, writer) =
+                sim::run_with_progress(&scn, &opts, writer, &mut |now| progress(now));
+            (outcome, Some(writer))
+        }
+        None => (sim::run_in_parts(&scn, &opts, &progress), None),
+    };
     bar.finish_and_clear();
     let trace_file = writer
         .map(|w| w.close()?.into_inner().map_err(|e| e.into_error()))

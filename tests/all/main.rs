@@ -14,6 +14,7 @@ mod golden;
 mod init;
 mod limits;
 mod opt_out;
+mod parts;
 mod people_match;
 mod properties;
 mod realtime;

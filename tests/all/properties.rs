@@ -374,6 +374,34 @@ proptest! {
         }
     }
 
+    /// Random scenarios that fall apart in two, one per inbox (no shift group serving both, no
+    /// overlapping lists, background traffic only under a horizon): simulated in parts they
+    /// must come out exactly as simulated whole.
+    #[test]
+    fn random_scenarios_in_parts_have_the_whole_runs_outcome(
+        world in world().prop_map(|mut w| {
+            w.routing.shifts = None;
+            if !w.horizon {
+                w.background = 0;
+            }
+            w
+        }),
+        campaigns in proptest::collection::vec(campaign(), 1..4),
+        seed in 0u64..1000,
+    ) {
+        let campaigns: Vec<Campaign> = campaigns
+            .into_iter()
+            .map(|mut c| {
+                c.outreaches.iter_mut().for_each(|o| o.overlap = None);
+                c
+            })
+            .collect();
+        let text = toml(&world, &campaigns);
+        let scn = Scenario::parse(Path::new("prop.toml"), &text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        prop_assert_eq!(crate::parts::part_count(&scn), 2, "{}", text);
+        crate::parts::whole_and_in_parts(&scn, seed);
+    }
+
     #[test]
     fn arbitrary_text_is_an_error_not_a_panic(text in ".{0,400}") {
         let _ = Scenario::parse(Path::new("fuzz.toml"), &text);

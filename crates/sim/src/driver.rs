@@ -39,6 +39,8 @@ pub struct Driver<W, L: SendLimit = Limiter> {
     now: Instant,
     /// Once nothing is left to do: the campaigns whose unreached rows are counted so far.
     ended: Option<usize>,
+    /// When the run ends, where that is not this driver's to say ([`Driver::finish_at`]).
+    end_at: Option<Instant>,
     decided: Vec<Action>,
     /// World happenings plus engine actions, so far.
     events: u64,
@@ -63,6 +65,7 @@ impl<W: World<L>, L: SendLimit> Driver<W, L> {
             limit: horizon.unwrap_or(Instant::START + MAX_RUN),
             now: Instant::START,
             ended: None,
+            end_at: None,
             decided: Vec::new(),
             events: 0,
         }
@@ -99,13 +102,35 @@ impl<W: World<L>, L: SendLimit> Driver<W, L> {
             self.ended = Some(ended + 1);
             return true;
         }
-        let Some((t, actor)) = self.next() else {
-            if self.engine.next_wakeup().is_some() || self.world.next_at().is_some() {
-                self.now = self.limit;
+        match self.next() {
+            Some((t, actor)) => self.take(t, actor),
+            None => {
+                self.nothing_left();
+                return self.step();
             }
-            self.ended = Some(0);
-            return self.step();
-        };
+        }
+        true
+    }
+
+    /// Takes every step before the end of the run, and says when the run would end by itself:
+    /// the horizon, else its last step (or the longest run). The campaigns' ends are left to
+    /// [`Driver::finish_at`], so that parts of one run simulated apart end together.
+    pub fn run_until_end(&mut self, progress: &mut dyn FnMut(Instant)) -> Instant {
+        let mut steps: u32 = 0;
+        while self.ended.is_none() {
+            match self.next() {
+                Some((t, actor)) => self.take(t, actor),
+                None => self.nothing_left(),
+            }
+            steps = steps.wrapping_add(1);
+            if steps.is_multiple_of(1 << 16) {
+                progress(self.now);
+            }
+        }
+        self.end()
+    }
+
+    fn take(&mut self, t: Instant, actor: Actor) {
         self.now = t;
         match actor {
             Actor::Platform => self.engine.on_tick(t, &mut self.decided),
@@ -115,7 +140,14 @@ impl<W: World<L>, L: SendLimit> Driver<W, L> {
             }
         }
         self.carry_out(t);
-        true
+    }
+
+    /// Nothing is left before the limit: the run ends (at the limit, if work was left after it).
+    fn nothing_left(&mut self) {
+        if self.engine.next_wakeup().is_some() || self.world.next_at().is_some() {
+            self.now = self.limit;
+        }
+        self.ended = Some(0);
     }
 
     /// The instant of the last step taken (the start before any).
@@ -123,9 +155,17 @@ impl<W: World<L>, L: SendLimit> Driver<W, L> {
         self.now
     }
 
-    /// When the run ends: the horizon, else the last step (or the longest run).
+    /// When the run ends: as [`Driver::finish_at`] said, else the horizon, else the last step
+    /// (or the longest run).
     fn end(&self) -> Instant {
-        self.horizon.unwrap_or(self.now)
+        self.end_at.or(self.horizon).unwrap_or(self.now)
+    }
+
+    /// [`Driver::finish`] for a run ending at `end`, whatever its own last step: one of the
+    /// parts of a run ([`Driver::run_until_end`]).
+    pub fn finish_at(mut self, end: Instant) -> Finished<W, L> {
+        self.end_at = Some(end);
+        self.finish()
     }
 
     /// Takes the steps left, then tells the world the run is over.

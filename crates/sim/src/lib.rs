@@ -9,6 +9,7 @@ mod customers;
 pub mod driver;
 pub mod metrics;
 mod mock_world;
+mod parts;
 mod plan;
 pub mod population;
 mod queue;
@@ -25,6 +26,7 @@ use scenario::Scenario;
 
 pub use closed_hours::{OpenWindows, ZoneOpen, closed_hours, open_spans};
 pub use metrics::{CampaignMetrics, InboxMetrics, Metrics, RuleMetrics, Timeline, TopicMetrics};
+pub use parts::{Part, parts, run_in_parts};
 pub use plan::{CampaignPlan, MAX_SPLIT, Plan, WhatIf, plan, what_if};
 
 use driver::Driver;
@@ -131,7 +133,17 @@ pub fn run_with_progress<O: Observer>(
     observer: O,
     progress: &mut dyn FnMut(Instant),
 ) -> (Outcome, O) {
-    let mut run = Run::new(scn, opts, observer);
+    run_with_progress_on(scn, &population::build(scn), opts, observer, progress)
+}
+
+fn run_with_progress_on<O: Observer>(
+    scn: &Scenario,
+    population: &Population,
+    opts: &Options,
+    observer: O,
+    progress: &mut dyn FnMut(Instant),
+) -> (Outcome, O) {
+    let mut run = Run::with(scn, population, opts, observer, Limiter::new);
     let mut steps: u32 = 0;
     while run.step() {
         steps = steps.wrapping_add(1);
@@ -151,6 +163,8 @@ pub struct Run<'a, O, L: SendLimit = Limiter> {
     seed: u64,
     lists: Lists,
     shared_phones: u64,
+    /// The campaigns this run simulates: all of them, unless it is one [`Part`].
+    campaigns: Vec<bool>,
 }
 
 impl<'a, O: Observer> Run<'a, O> {
@@ -170,7 +184,24 @@ impl<'a, O: Observer, L: SendLimit> Run<'a, O, L> {
         observer: O,
         limiter: impl FnMut(&[Window], Pacing) -> L,
     ) -> Self {
-        let config = engine_config(scn, population.lists.clone());
+        Run::of_part(scn, population, opts, observer, limiter, &Part::whole(scn))
+    }
+
+    /// [`Run::with`] for the campaigns and inboxes of `part` alone.
+    fn of_part(
+        scn: &'a Scenario,
+        population: &Population,
+        opts: &Options,
+        observer: O,
+        limiter: impl FnMut(&[Window], Pacing) -> L,
+        part: &Part,
+    ) -> Self {
+        let mut config = engine_config(scn, population.lists.clone());
+        for (campaign, &ours) in config.campaigns.iter_mut().zip(&part.campaigns) {
+            if !ours {
+                campaign.outreaches.clear();
+            }
+        }
         let outreaches = config.campaigns.iter().map(|c| c.outreaches.len()).sum();
         let models = mock_world::campaign_models(scn, opts.seed);
         let reply_rates: Vec<f64> = models.iter().map(|m| m.reply_rate).collect();
@@ -181,12 +212,13 @@ impl<'a, O: Observer, L: SendLimit> Run<'a, O, L> {
             ),
             (opts.trace.then(Trace::new), observer),
         );
-        let world = MockWorld::new(scn, opts.seed, outreaches, models, watchers);
+        let world = MockWorld::new(scn, opts.seed, outreaches, models, watchers, &part.inboxes);
         Run {
             driver: Driver::new(Engine::with_limiters(config, limiter), world, scn.until),
             lists: population.lists.clone(),
             seed: opts.seed,
             shared_phones: population.shared_phones,
+            campaigns: part.campaigns.clone(),
         }
     }
 
@@ -200,16 +232,40 @@ impl<'a, O: Observer, L: SendLimit> Run<'a, O, L> {
         self.driver.now()
     }
 
+    /// Takes every step before the end; says when the run would end by itself (see
+    /// [`Driver::run_until_end`]).
+    fn run_until_end(&mut self, progress: &mut dyn FnMut(Instant)) -> Instant {
+        self.driver.run_until_end(progress)
+    }
+
     /// Ends the run; gives back what it measured and the caller's observer.
     pub fn finish(self) -> (Outcome, O) {
-        let done = self.driver.finish();
+        self.end_run(None)
+    }
+
+    /// [`Run::finish`] for one part of a run, which ends at `end` with the others.
+    fn finish_at(self, end: Instant) -> (Outcome, O) {
+        self.end_run(Some(end))
+    }
+
+    fn end_run(self, end: Option<Instant>) -> (Outcome, O) {
+        let done = match end {
+            Some(end) => self.driver.finish_at(end),
+            None => self.driver.finish(),
+        };
         let ((metrics, timeline), (trace, observer)) = done.world.observer;
         let statuses = self
             .lists
             .iter()
             .enumerate()
             .map(|(c, outreaches)| {
-                OutreachId::all(outreaches.len())
+                // Another part's campaign: that part says.
+                let simulated = if self.campaigns[c] {
+                    outreaches.len()
+                } else {
+                    0
+                };
+                OutreachId::all(simulated)
                     .map(|o| done.engine.outreach_status(CampaignId::new(c), o))
                     .collect()
             })

@@ -92,14 +92,16 @@ pub fn campaign_models(scn: &Scenario, seed: u64) -> Vec<CustomerModel> {
 }
 
 impl<'a, O: Observer> MockWorld<'a, O> {
-    /// `outreaches` is how many outreaches the scenario has in all; `models` are the campaigns'
-    /// customers ([`campaign_models`]).
+    /// `outreaches` is how many outreaches the engine runs in all; `models` are the campaigns'
+    /// customers ([`campaign_models`]); background customers write to the inboxes `inboxes`
+    /// says yes to (all of them, unless the run is simulated in parts).
     pub fn new(
         scn: &'a Scenario,
         seed: u64,
         outreaches: usize,
         models: Vec<CustomerModel>,
         observer: O,
+        inboxes: &[bool],
     ) -> Self {
         let campaign_keys: Vec<u64> = scn.campaigns.iter().map(|c| name_key(&c.name)).collect();
         let lanes = |purpose| {
@@ -144,6 +146,9 @@ impl<'a, O: Observer> MockWorld<'a, O> {
             open_outreaches: outreaches,
         };
         for (i, b) in world.background.iter_mut().enumerate() {
+            if !inboxes[i] {
+                continue;
+            }
             if let Some(t) = b.next_arrival(Instant::START) {
                 world.queue.push(t, Happening::Background(InboxId::new(i)));
             }

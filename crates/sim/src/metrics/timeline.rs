@@ -110,6 +110,24 @@ impl Timeline {
         }
     }
 
+    /// Moves a campaign's series out (for [`crate::parts`]).
+    pub(crate) fn take_campaign(&mut self, campaign: CampaignId) -> Vec<u32> {
+        std::mem::take(&mut self.sends[campaign.index()])
+    }
+
+    pub(crate) fn put_campaign(&mut self, campaign: CampaignId, sends: Vec<u32>) {
+        self.sends[campaign.index()] = sends;
+    }
+
+    /// Moves an inbox's series out (for [`crate::parts`]).
+    pub(crate) fn take_inbox(&mut self, inbox: InboxId) -> InboxTimeline {
+        std::mem::take(&mut self.inboxes[inbox.index()])
+    }
+
+    pub(crate) fn put_inbox(&mut self, inbox: InboxId, timeline: InboxTimeline) {
+        self.inboxes[inbox.index()] = timeline;
+    }
+
     fn send(&mut self, campaign: CampaignId, now: Instant) {
         let series = &mut self.sends[campaign.index()];
         let b = now.bucket(BUCKET) as usize;

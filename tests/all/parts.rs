@@ -1,0 +1,226 @@
+//! A run in independent parts ([`sim::run_in_parts`], what `run` does without `--trace`) must
+//! give exactly the whole run's outcome: the same summary, time series, event count and end,
+//! byte for byte, with any number of threads.
+
+use model::time::Instant;
+use scenario::Scenario;
+use sim::Outcome;
+
+use crate::common::{scenario, shipped};
+
+/// Three parts: campaigns A and B on the East number; C and D on numbers of West and North,
+/// joined by a West shift group that also serves North; and Lone, an inbox of background
+/// traffic alone. STOP replies, follow-ups, cutoffs, a send schedule and a horizon.
+fn three_parts(until: &str, background: u32, east_list: u32) -> String {
+    format!(
+        r#"
+name = "parts"
+[simulation]
+start = "2026-12-01T08:00"
+timezone = "America/New_York"
+{until}
+[carrier]
+latency = {{ dist = "lognormal", median = "3s", sigma = 0.8 }}
+outcomes = {{ delivered = 0.95, "30003" = 0.05 }}
+[customers]
+reply_rate = {{ dist = "fixed", value = 0.3 }}
+reply_delay = {{ dist = "exponential", mean = "10m" }}
+replies = [ {{ body = "STOP", weight = 10 }}, {{ body = "Where is my order?", weight = 90 }} ]
+follow_ups = {{ dist = "geometric", mean = 1.5 }}
+think_time = {{ dist = "exponential", mean = "2m" }}
+[[numbers]]
+number = "+15550100"
+inbox = "East"
+[[numbers]]
+number = "+15550101"
+inbox = "West"
+[[numbers]]
+number = "+15550102"
+inbox = "North"
+[[inboxes]]
+name = "East"
+agents = 2
+handle_time = {{ dist = "exponential", mean = "4m" }}
+background = {{ per_hour = {background} }}
+[[inboxes]]
+name = "West"
+handle_time = {{ dist = "exponential", mean = "6m" }}
+[[inboxes.shifts]]
+agents = 2
+days = "daily"
+hours = "08:00-20:00"
+also = ["North"]
+[[inboxes]]
+name = "North"
+agents = 1
+handle_time = {{ dist = "exponential", mean = "5m" }}
+[[inboxes]]
+name = "Lone"
+agents = 1
+handle_time = {{ dist = "exponential", mean = "5m" }}
+background = {{ per_hour = {background} }}
+[[campaigns]]
+name = "A"
+number = "+15550100"
+[[campaigns.outreaches]]
+start = "2026-12-01T08:00"
+end = "2026-12-01T09:30"
+recipients = {{ count = {east_list} }}
+[[campaigns.outreaches]]
+start = "2026-12-01T10:00"
+recipients = {{ count = 300 }}
+[[campaigns]]
+name = "B"
+number = "+15550100"
+[[campaigns.outreaches]]
+start = "2026-12-01T08:30"
+recipients = {{ count = 200 }}
+[[campaigns]]
+name = "C"
+number = "+15550101"
+schedule = {{ daily = "09:00-17:00" }}
+[[campaigns.outreaches]]
+start = "2026-12-01T08:00"
+recipients = {{ count = 900 }}
+[[campaigns]]
+name = "D"
+number = "+15550102"
+[[campaigns.outreaches]]
+start = "2026-12-01T11:00"
+recipients = {{ count = 150 }}
+"#
+    )
+}
+
+/// Everything a run's report is made of, as bytes.
+fn outputs(scn: &Scenario, o: &Outcome) -> (String, String, u64, Instant, String) {
+    let summary = serde_json::to_string_pretty(&report::summarize(scn, o)).unwrap();
+    let mut series = Vec::new();
+    report::write_timeseries(&mut series, scn, o).unwrap();
+    let statuses = format!("{:?}", o.statuses);
+    (
+        summary,
+        String::from_utf8(series).unwrap(),
+        o.events,
+        o.end,
+        statuses,
+    )
+}
+
+/// Runs `scn` whole and in parts; fails naming the first difference.
+pub fn whole_and_in_parts(scn: &Scenario, seed: u64) {
+    let opts = sim::Options { seed, trace: false };
+    let whole = sim::run(scn, &opts);
+    let parts = sim::run_in_parts(scn, &opts, &|_| {});
+    let (w, p) = (outputs(scn, &whole), outputs(scn, &parts));
+    same_text(&format!("summary, seed {seed}"), &p.0, &w.0);
+    same_text(&format!("time series, seed {seed}"), &p.1, &w.1);
+    assert_eq!((p.2, p.3, &p.4), (w.2, w.3, &w.4), "events, end, statuses");
+}
+
+/// Equal texts, or a failure naming the first line that differs (not two whole reports).
+fn same_text(what: &str, parts: &str, whole: &str) {
+    if parts == whole {
+        return;
+    }
+    let (line, (p, w)) = parts
+        .lines()
+        .chain(std::iter::once("(end)"))
+        .zip(whole.lines().chain(std::iter::once("(end)")))
+        .enumerate()
+        .find(|(_, (p, w))| p != w)
+        .expect("texts differ");
+    panic!("{what}: line {} in parts {p:?}, whole {w:?}", line + 1);
+}
+
+pub fn part_count(scn: &Scenario) -> usize {
+    sim::parts(scn, &sim::population::build(scn)).len()
+}
+
+#[test]
+fn a_run_in_parts_has_the_whole_runs_outcome() {
+    let scn = scenario(&three_parts("until = \"2026-12-02T08:00\"", 4, 2000));
+    assert_eq!(part_count(&scn), 3);
+    let o = sim::run(&scn, &sim::Options::default());
+    assert!(o.campaigns.iter().all(|c| c.sent > 0));
+    assert!(o.inboxes.iter().all(|i| i.arrivals > 0));
+    for seed in 1..=6 {
+        whole_and_in_parts(&scn, seed);
+    }
+}
+
+#[test]
+fn parts_that_end_at_different_times_end_the_run_together() {
+    // No horizon and no background: the run ends when the longest part is done, and every part
+    // counts its unreached at that end. East's 4,000 outlast everyone else's lists.
+    let scn = scenario(&three_parts("", 0, 4000));
+    assert_eq!(part_count(&scn), 3);
+    let o = sim::run_in_parts(&scn, &sim::Options::default(), &|_| {});
+    let a_cutoff = o.campaigns[0].unreached_cutoff;
+    assert!(a_cutoff > 0, "the first list outlasts its end time");
+    for seed in 1..=4 {
+        whole_and_in_parts(&scn, seed);
+    }
+}
+
+#[test]
+fn the_large_scenario_in_parts_has_the_whole_runs_outcome() {
+    let scn = shipped("big.toml");
+    // Ten inboxes, each with the twenty campaigns whose numbers route to it.
+    assert_eq!(part_count(&scn), 10);
+    whole_and_in_parts(&scn, 3);
+}
+
+#[test]
+fn a_run_in_parts_is_the_same_with_any_number_of_threads() {
+    let scn = scenario(&three_parts("until = \"2026-12-02T08:00\"", 4, 2000));
+    let with_threads = |n| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .unwrap();
+        let o = pool.install(|| sim::run_in_parts(&scn, &sim::Options::default(), &|_| {}));
+        outputs(&scn, &o)
+    };
+    let one = with_threads(1);
+    assert_eq!(with_threads(2), one);
+    assert_eq!(with_threads(5), one);
+}
+
+#[test]
+fn anything_two_campaigns_share_keeps_them_in_one_part() {
+    let base = three_parts("until = \"2026-12-02T08:00\"", 4, 2000);
+    // A rule keeps counts over every conversation it sees.
+    let rule = format!(
+        "{base}\n[[rules]]\nname = \"tag\"\nwhen = {{ body_contains = \"order\" }}\nthen = {{ add_topic = \"orders\" }}\n"
+    );
+    assert_eq!(part_count(&scenario(&rule)), 1);
+    // Without a horizon, background traffic lasts until every campaign is over.
+    assert_eq!(part_count(&scenario(&three_parts("", 4, 2000))), 1);
+    // A phone on two lists carries an opt-out from one campaign to the other.
+    let overlap = base.replace(
+        "start = \"2026-12-01T11:00\"\nrecipients = { count = 150 }",
+        "start = \"2026-12-01T11:00\"\nrecipients = { count = 150 }\noverlap = { campaign = \"A\", fraction = 0.1 }",
+    );
+    assert_ne!(overlap, base);
+    assert_eq!(part_count(&scenario(&overlap)), 1);
+    // Without the West group serving North, North and its campaign D are a part of their own.
+    let apart = base.replace("also = [\"North\"]\n", "");
+    assert_ne!(apart, base);
+    assert_eq!(part_count(&scenario(&apart)), 4);
+    assert!(!same_part(&scenario(&apart), 2, 3));
+    assert!(same_part(&scenario(&base), 2, 3));
+    // D on C's number: one carrier queue, one part.
+    let one_number = apart.replace(
+        "name = \"D\"\nnumber = \"+15550102\"",
+        "name = \"D\"\nnumber = \"+15550101\"",
+    );
+    assert_ne!(one_number, apart);
+    assert!(same_part(&scenario(&one_number), 2, 3));
+}
+
+/// Whether campaigns `a` and `b` (in file order) are simulated in one part.
+fn same_part(scn: &Scenario, a: usize, b: usize) -> bool {
+    let parts = sim::parts(scn, &sim::population::build(scn));
+    parts.iter().any(|p| p.campaigns[a] && p.campaigns[b])
+}
