@@ -5,6 +5,7 @@
 
 use rand::seq::SliceRandom;
 use rand::seq::index::sample;
+use rayon::prelude::*;
 
 use super::rng::{self, Purpose, name_key};
 use model::{List, Lists, Phone, Recipient, ZoneId};
@@ -25,41 +26,27 @@ pub fn build(scn: &Scenario) -> Population {
     // (phone, campaign) of those is all the sharing count needs.
     let mut candidates: Vec<(Phone, usize)> = Vec::new();
     let mut lists: Vec<Option<Vec<List>>> = vec![None; scn.campaigns.len()];
-    // Overlaps copy from another campaign's first outreach, so build in dependency order
-    // (the scenario reader rejected loops).
+    // Overlaps copy from another campaign's first outreach, so build in waves of campaigns whose
+    // sources are built (the scenario reader rejected loops); a wave's lists are built in
+    // parallel, each a function of the scenario alone.
     while lists.iter().any(Option::is_none) {
-        for (c, campaign) in scn.campaigns.iter().enumerate() {
-            if lists[c].is_some() {
-                continue;
-            }
-            let ready = campaign.outreaches.iter().all(|o| {
-                o.overlap
-                    .as_ref()
-                    .is_none_or(|ov| lists[ov.campaign.index()].is_some())
-            });
-            if !ready {
-                continue;
-            }
-            let ckey = name_key(&campaign.name);
-            let built = campaign
-                .outreaches
-                .iter()
-                .enumerate()
-                .map(|(o, outreach)| {
-                    let mut rows = base_list(&outreach.recipients, ckey, o as u64);
-                    if let Recipients::Listed { .. } = outreach.recipients {
-                        candidates.extend(rows.iter().map(|r| (r.phone, c)));
-                    }
-                    if let Some(ov) = &outreach.overlap {
-                        let source = &lists[ov.campaign.index()].as_ref().expect("built first")[0];
-                        for phone in share(&mut rows, source, ov.fraction, ckey, o as u64) {
-                            candidates.extend([(phone, c), (phone, ov.campaign.index())]);
-                        }
-                    }
-                    List::from(rows)
-                })
-                .collect();
-            lists[c] = Some(built);
+        let ready: Vec<usize> = (0..scn.campaigns.len())
+            .filter(|&c| {
+                lists[c].is_none()
+                    && scn.campaigns[c].outreaches.iter().all(|o| {
+                        o.overlap
+                            .as_ref()
+                            .is_none_or(|ov| lists[ov.campaign.index()].is_some())
+                    })
+            })
+            .collect();
+        let built: Vec<(Vec<List>, Vec<(Phone, usize)>)> = ready
+            .par_iter()
+            .map(|&c| campaign_lists(scn, c, &lists))
+            .collect();
+        for (&c, (campaign, shared)) in ready.iter().zip(built) {
+            lists[c] = Some(campaign);
+            candidates.extend(shared);
         }
     }
     candidates.sort_unstable();
@@ -72,6 +59,37 @@ pub fn build(scn: &Scenario) -> Population {
         lists: lists.into_iter().map(|l| l.expect("all built")).collect(),
         shared_phones,
     }
+}
+
+/// Campaign `c`'s lists, the campaigns it copies from being built in `lists`; with the
+/// (phone, campaign) pairs that may be shared with another campaign.
+fn campaign_lists(
+    scn: &Scenario,
+    c: usize,
+    lists: &[Option<Vec<List>>],
+) -> (Vec<List>, Vec<(Phone, usize)>) {
+    let campaign = &scn.campaigns[c];
+    let ckey = name_key(&campaign.name);
+    let mut candidates = Vec::new();
+    let built = campaign
+        .outreaches
+        .iter()
+        .enumerate()
+        .map(|(o, outreach)| {
+            let mut rows = base_list(&outreach.recipients, ckey, o as u64);
+            if let Recipients::Listed { .. } = outreach.recipients {
+                candidates.extend(rows.iter().map(|r| (r.phone, c)));
+            }
+            if let Some(ov) = &outreach.overlap {
+                let source = &lists[ov.campaign.index()].as_ref().expect("built first")[0];
+                for phone in share(&mut rows, source, ov.fraction, ckey, o as u64) {
+                    candidates.extend([(phone, c), (phone, ov.campaign.index())]);
+                }
+            }
+            List::from(rows)
+        })
+        .collect();
+    (built, candidates)
 }
 
 fn base_list(r: &Recipients, ckey: u64, outreach: u64) -> Vec<Recipient> {
