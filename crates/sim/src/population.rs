@@ -40,7 +40,7 @@ pub fn build(scn: &Scenario) -> Population {
                     })
             })
             .collect();
-        let built: Vec<(Vec<List>, Vec<(Phone, usize)>)> = ready
+        let built: Vec<CampaignLists> = ready
             .par_iter()
             .map(|&c| campaign_lists(scn, c, &lists))
             .collect();
@@ -61,13 +61,11 @@ pub fn build(scn: &Scenario) -> Population {
     }
 }
 
-/// Campaign `c`'s lists, the campaigns it copies from being built in `lists`; with the
-/// (phone, campaign) pairs that may be shared with another campaign.
-fn campaign_lists(
-    scn: &Scenario,
-    c: usize,
-    lists: &[Option<Vec<List>>],
-) -> (Vec<List>, Vec<(Phone, usize)>) {
+/// A campaign's lists, and the (phone, campaign) pairs that may be shared with another campaign.
+type CampaignLists = (Vec<List>, Vec<(Phone, usize)>);
+
+/// Campaign `c`'s lists, the campaigns it copies from being built in `lists`.
+fn campaign_lists(scn: &Scenario, c: usize, lists: &[Option<Vec<List>>]) -> CampaignLists {
     let campaign = &scn.campaigns[c];
     let ckey = name_key(&campaign.name);
     let mut candidates = Vec::new();
