@@ -1,7 +1,10 @@
-//! A run in independent parts ([`sim::run_in_parts`], what `run` does without `--trace`) must
-//! give exactly the whole run's outcome: the same summary, time series, event count and end,
-//! byte for byte, with any number of threads.
+//! Runs nobody watches record by record (`run` without `--trace`, sweeps' replications) take
+//! two shortcuts: a scenario's independent parts are simulated at once ([`sim::run_in_parts`]),
+//! and a carrier verdict nobody answers is counted when the carrier decides it instead of being
+//! scheduled. Both must give exactly the traced run's outcome: the same summary, time series,
+//! event count and end, byte for byte, with any number of threads.
 
+use model::record::Record;
 use model::time::Instant;
 use scenario::Scenario;
 use sim::Outcome;
@@ -107,15 +110,30 @@ fn outputs(scn: &Scenario, o: &Outcome) -> (String, String, u64, Instant, String
     )
 }
 
-/// Runs `scn` whole and in parts; fails naming the first difference.
+/// Runs `scn` traced (every verdict scheduled), untraced and in parts; fails naming the first
+/// difference.
 pub fn whole_and_in_parts(scn: &Scenario, seed: u64) {
+    let traced = sim::run(scn, &sim::Options { seed, trace: true });
+    same_as_traced(scn, seed, &traced);
+}
+
+/// Runs `scn` untraced and in parts, and compares both with `traced`, its traced run of `seed`.
+pub fn same_as_traced(scn: &Scenario, seed: u64, traced: &Outcome) {
     let opts = sim::Options { seed, trace: false };
-    let whole = sim::run(scn, &opts);
-    let parts = sim::run_in_parts(scn, &opts, &|_| {});
-    let (w, p) = (outputs(scn, &whole), outputs(scn, &parts));
-    same_text(&format!("summary, seed {seed}"), &p.0, &w.0);
-    same_text(&format!("time series, seed {seed}"), &p.1, &w.1);
-    assert_eq!((p.2, p.3, &p.4), (w.2, w.3, &w.4), "events, end, statuses");
+    let t = outputs(scn, traced);
+    for (how, o) in [
+        ("untraced", sim::run(scn, &opts)),
+        ("in parts", sim::run_in_parts(scn, &opts, &|_| {})),
+    ] {
+        let o = outputs(scn, &o);
+        same_text(&format!("summary {how}, seed {seed}"), &o.0, &t.0);
+        same_text(&format!("time series {how}, seed {seed}"), &o.1, &t.1);
+        assert_eq!(
+            (o.2, o.3, &o.4),
+            (t.2, t.3, &t.4),
+            "events, end, statuses {how}"
+        );
+    }
 }
 
 /// Equal texts, or a failure naming the first line that differs (not two whole reports).
@@ -223,4 +241,83 @@ fn anything_two_campaigns_share_keeps_them_in_one_part() {
 fn same_part(scn: &Scenario, a: usize, b: usize) -> bool {
     let parts = sim::parts(scn, &sim::population::build(scn));
     parts.iter().any(|p| p.campaigns[a] && p.campaigns[b])
+}
+
+/// Thirty SMS nobody answers, sent from 09:00, and nothing else: the carrier's verdicts are
+/// the last things that happen.
+fn silent_campaign(until: &str, latency: &str) -> Scenario {
+    scenario(&format!(
+        r#"
+name = "silent"
+[simulation]
+timezone = "America/New_York"
+start = "2026-12-01T08:00"
+{until}
+[carrier]
+latency = {latency}
+outcomes = {{ delivered = 0.8, "30003" = 0.2 }}
+[customers]
+reply_rate = {{ dist = "fixed", value = 0 }}
+[[numbers]]
+number = "+15550100"
+inbox = "Replies"
+[[inboxes]]
+name = "Replies"
+agents = 1
+[[campaigns]]
+name = "A"
+number = "+15550100"
+[[campaigns.outreaches]]
+start = "2026-12-01T09:00"
+recipients = {{ count = 30 }}
+"#
+    ))
+}
+
+#[test]
+fn a_run_whose_last_step_is_a_verdict_ends_when_it_comes_back() {
+    let scn = silent_campaign("", r#"{ dist = "lognormal", median = "3s", sigma = 0.8 }"#);
+    let traced = sim::run(
+        &scn,
+        &sim::Options {
+            seed: 1,
+            trace: true,
+        },
+    );
+    let last_verdict = traced
+        .trace
+        .iter()
+        .filter(|(_, r)| matches!(r, Record::Deliver { .. } | Record::Fail { .. }))
+        .map(|&(t, _)| t)
+        .max()
+        .unwrap();
+    assert_eq!(traced.end, last_verdict);
+    let untraced = sim::run(
+        &scn,
+        &sim::Options {
+            seed: 1,
+            trace: false,
+        },
+    );
+    assert_eq!(
+        untraced.campaigns[0].delivered + untraced.campaigns[0].failed,
+        30
+    );
+    assert_eq!(untraced.end, last_verdict);
+    whole_and_in_parts(&scn, 1);
+}
+
+#[test]
+fn verdicts_after_the_horizon_are_not_counted_told_aside_or_not() {
+    // Eight SMS a minute from 09:00, each verdict 90 s later; the horizon at 09:02:30 leaves
+    // those of the 09:01 and 09:02 bursts (16) after it.
+    let scn = silent_campaign(
+        r#"until = "2026-12-01T09:02:30""#,
+        r#"{ dist = "fixed", value = "90s" }"#,
+    );
+    let untraced = sim::run(&scn, &sim::Options::default());
+    let a = &untraced.campaigns[0];
+    assert_eq!(a.sent, 24);
+    assert_eq!(a.delivered + a.failed, 8);
+    whole_and_in_parts(&scn, 1);
 }

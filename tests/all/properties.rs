@@ -372,6 +372,9 @@ proptest! {
         if let (None, Some(&(last, _))) = (scn.until, outcome.trace.last()) {
             prop_assert_eq!(outcome.end, last, "{}", text);
         }
+        // Nobody watching, verdicts are told aside and independent parts run at once: the
+        // outcome is the same.
+        crate::parts::same_as_traced(&scn, seed, &outcome);
     }
 
     /// Random scenarios that fall apart in two, one per inbox (no shift group serving both, no

@@ -349,11 +349,22 @@ pub trait Observer {
 
     /// The run ended at `end`; no record follows.
     fn finish(&mut self, _end: Instant) {}
+
+    /// Whether the carrier's verdicts (`deliver`, `fail`) must reach this observer in time
+    /// order, among the other records. An observer that only counts them says no: then a
+    /// verdict nobody answers is handed over when the carrier decides it, and is never
+    /// scheduled, which spares a run most of its scheduling.
+    fn needs_verdicts_in_order(&self) -> bool {
+        true
+    }
 }
 
 impl<O: Observer + ?Sized> Observer for &mut O {
     fn observe(&mut self, at: Instant, record: &Record) {
         (**self).observe(at, record);
+    }
+    fn needs_verdicts_in_order(&self) -> bool {
+        (**self).needs_verdicts_in_order()
     }
     fn settle(&mut self, at: Instant) {
         (**self).settle(at);
@@ -379,11 +390,17 @@ impl<O: Observer> Observer for Option<O> {
             o.finish(end);
         }
     }
+    fn needs_verdicts_in_order(&self) -> bool {
+        self.as_ref().is_some_and(O::needs_verdicts_in_order)
+    }
 }
 
 /// Nobody watching.
 impl Observer for () {
     fn observe(&mut self, _at: Instant, _record: &Record) {}
+    fn needs_verdicts_in_order(&self) -> bool {
+        false
+    }
 }
 
 impl<A: Observer, B: Observer> Observer for (A, B) {
@@ -398,6 +415,9 @@ impl<A: Observer, B: Observer> Observer for (A, B) {
     fn finish(&mut self, end: Instant) {
         self.0.finish(end);
         self.1.finish(end);
+    }
+    fn needs_verdicts_in_order(&self) -> bool {
+        self.0.needs_verdicts_in_order() || self.1.needs_verdicts_in_order()
     }
 }
 

@@ -21,6 +21,13 @@ pub trait World<L: SendLimit = Limiter> {
 
     /// The run ended at `end`: nothing more happens.
     fn finish(&mut self, _end: Instant) {}
+
+    /// Happenings the world told of as soon as they were decided, without a step of their own
+    /// (see [`model::Observer::needs_verdicts_in_order`]): how many fell before the end of the
+    /// run, and the latest instant of any.
+    fn aside(&self) -> (u64, Option<Instant>) {
+        (0, None)
+    }
 }
 
 /// Who acts in a step.
@@ -142,10 +149,17 @@ impl<W: World<L>, L: SendLimit> Driver<W, L> {
         self.carry_out(t);
     }
 
-    /// Nothing is left before the limit: the run ends (at the limit, if work was left after it).
+    /// Nothing is left before the limit: the run ends (at the limit, if work was left after it;
+    /// happenings told aside count as steps at their instants).
     fn nothing_left(&mut self) {
-        if self.engine.next_wakeup().is_some() || self.world.next_at().is_some() {
+        let aside = self.world.aside().1;
+        if self.engine.next_wakeup().is_some()
+            || self.world.next_at().is_some()
+            || aside.is_some_and(|t| t >= self.limit)
+        {
             self.now = self.limit;
+        } else if let Some(t) = aside {
+            self.now = self.now.max(t);
         }
         self.ended = Some(0);
     }
@@ -174,10 +188,10 @@ impl<W: World<L>, L: SendLimit> Driver<W, L> {
         let end = self.end();
         self.world.finish(end);
         Finished {
+            events: self.events + self.world.aside().0,
             engine: self.engine,
             world: self.world,
             end,
-            events: self.events,
         }
     }
 

@@ -465,6 +465,11 @@ impl Observer for Metrics {
         }
     }
 
+    /// Verdicts are only counted.
+    fn needs_verdicts_in_order(&self) -> bool {
+        false
+    }
+
     fn settle(&mut self, _at: Instant) {
         for inbox in self.routed.drain(..) {
             self.inboxes[inbox.index()].settle();

@@ -4,7 +4,7 @@
 
 use engine::{Action, Engine, Inbound, SendLimit};
 use model::record::{Observer, Record};
-use model::time::Instant;
+use model::time::{Instant, MAX_RUN};
 use model::{
     ConversationId, CustomerId, Destination, InboxId, NumberId, Phone, RecipientRef, Source,
 };
@@ -75,6 +75,14 @@ pub struct MockWorld<'a, O> {
     /// Who opened each conversation.
     sources: Vec<Source>,
     open_outreaches: usize,
+    /// Whether a verdict nobody answers is told when the carrier decides it rather than
+    /// scheduled ([`Observer::needs_verdicts_in_order`]).
+    verdicts_aside: bool,
+    /// Verdicts told aside before the run's limit (the horizon, or the longest run).
+    told_aside: u64,
+    /// The latest instant of any verdict told aside, the limit's or later included.
+    aside_until: Option<Instant>,
+    limit: Instant,
 }
 
 /// Each campaign's customers in a run of `seed`, their reply rate drawn.
@@ -118,7 +126,6 @@ impl<'a, O: Observer> MockWorld<'a, O> {
         let mut world = MockWorld {
             scn,
             seed,
-            observer,
             queue: EventQueue::new(),
             carrier: Carrier::new(&scn.carrier, scn.numbers.len()),
             carrier_lanes: lanes(Purpose::Carrier),
@@ -144,6 +151,11 @@ impl<'a, O: Observer> MockWorld<'a, O> {
             customers: Vec::new(),
             sources: Vec::new(),
             open_outreaches: outreaches,
+            verdicts_aside: !observer.needs_verdicts_in_order(),
+            told_aside: 0,
+            aside_until: None,
+            limit: scn.until.unwrap_or(Instant::START + MAX_RUN),
+            observer,
         };
         for (i, b) in world.background.iter_mut().enumerate() {
             if !inboxes[i] {
@@ -179,16 +191,8 @@ impl<'a, O: Observer> MockWorld<'a, O> {
         phone: Phone,
         failure: Option<u32>,
     ) {
-        let record = match failure {
-            None => Record::Deliver { to, phone, number },
-            Some(code) => Record::Fail {
-                to,
-                phone,
-                number,
-                code,
-            },
-        };
-        self.observer.observe(now, &record);
+        self.observer
+            .observe(now, &verdict_record(to, number, phone, failure));
         if failure.is_some() {
             return;
         }
@@ -320,6 +324,22 @@ impl<'a, O: Observer> MockWorld<'a, O> {
         let verdict = self
             .carrier
             .submit(number, now, &mut lane(&mut self.carrier_lanes, to));
+        // A recipient's reply is drawn from their own row, so deciding it now draws what the
+        // verdict's step would.
+        if self.verdicts_aside
+            && (verdict.failure.is_some()
+                || (self.models[to.campaign.index()])
+                    .reply(&mut lane(&mut self.reply_lanes, to))
+                    .is_none())
+        {
+            self.aside_until = self.aside_until.max(Some(verdict.at));
+            if verdict.at < self.limit {
+                self.told_aside += 1;
+                let record = verdict_record(to, number, phone, verdict.failure);
+                self.observer.observe(verdict.at, &record);
+            }
+            return;
+        }
         self.queue.push_soon(
             verdict.at,
             Happening::CarrierDone {
@@ -568,6 +588,27 @@ impl<O: Observer, L: SendLimit> World<L> for MockWorld<'_, O> {
 
     fn finish(&mut self, end: Instant) {
         self.observer.finish(end);
+    }
+
+    fn aside(&self) -> (u64, Option<Instant>) {
+        (self.told_aside, self.aside_until)
+    }
+}
+
+fn verdict_record(
+    to: RecipientRef,
+    number: NumberId,
+    phone: Phone,
+    failure: Option<u32>,
+) -> Record {
+    match failure {
+        None => Record::Deliver { to, phone, number },
+        Some(code) => Record::Fail {
+            to,
+            phone,
+            number,
+            code,
+        },
     }
 }
 

@@ -198,6 +198,11 @@ impl Observer for Timeline {
         }
     }
 
+    /// Verdicts are not in any series.
+    fn needs_verdicts_in_order(&self) -> bool {
+        false
+    }
+
     /// Closes every step series at the end of the run; customers still waiting count with the
     /// wait they had so far, and so miss their SLA only once they have waited longer than it, as
     /// the summary counts them.
