@@ -1,5 +1,6 @@
 //! `cargo bench`: events per second, replications per second (one thread) and peak memory on
-//! the shipped scenarios.
+//! the shipped scenarios. Each replication is what `run` simulates: `sim::run_in_parts`, here on
+//! a pool of one thread.
 //! Timings on shared machines are noisy: compare runs side by side, as ratios.
 
 use std::path::Path;
@@ -32,10 +33,17 @@ fn main() {
             continue;
         }
         let scn = Scenario::load(&root.join(file)).expect("shipped scenarios are valid");
+        let one_thread = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .expect("a pool of one thread");
         let started = Instant::now();
         let mut events = 0;
         for seed in 1..=runs {
-            events += sim::run(&scn, &sim::Options { seed, trace: false }).events;
+            let opts = sim::Options { seed, trace: false };
+            events += one_thread
+                .install(|| sim::run_in_parts(&scn, &opts, &|_| {}))
+                .events;
         }
         let secs = started.elapsed().as_secs_f64();
         println!(
