@@ -6,7 +6,11 @@
 //! outcome is the whole run's, byte for byte, with any number of threads (tested).
 //!
 //! Only the outcome: the records of different parts at one instant have no order between them,
-//! so a run whose records are watched (a trace, an audit, a sweep's bands) is simulated whole.
+//! so a run whose records are watched (a trace, an audit, a size search) is simulated whole.
+//!
+//! Generated phones are taken to be distinct people, as the shared-phone count takes them: two
+//! of 60 random bits could coincide (for 4 M recipients, about once in 140,000 scenarios), and a
+//! whole run would then carry an opt-out from one to the other where parts would not.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
