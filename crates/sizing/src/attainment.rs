@@ -162,6 +162,11 @@ impl Watch {
 }
 
 impl Observer for Watch {
+    /// Waits and load only: carrier verdicts are not watched.
+    fn needs_verdicts_in_order(&self) -> bool {
+        false
+    }
+
     fn observe(&mut self, now: Instant, record: &Record) {
         match *record {
             Record::Route {
