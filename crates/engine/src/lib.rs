@@ -162,7 +162,10 @@ impl Timer {
     /// must not depend on which timer was set first, so ends and stops go before anything that
     /// can send, and starts before the sends they enable. A shift's end goes last: the agents
     /// coming on take the customers waiting in the queue before any session handed over to
-    /// them. Others keep the order they were set in.
+    /// them. Within a rank, timers go in the order of what they are for (campaigns in file
+    /// order, then sessions, then shift starts), never in the order they were set: when a timer
+    /// was set depends on when an outdated one happened to be dropped, which depends on every
+    /// other timer of the run, even of campaigns and inboxes that share nothing with it.
     fn rank(self) -> u8 {
         match self {
             Timer::OutreachEnd(..) | Timer::OutreachStop(..) => 0,
@@ -227,7 +230,9 @@ pub struct Engine<L = Limiter> {
     /// The rules' topics of the conversations that have any (most have none, so they are kept
     /// apart), for People Match when one waits again after a reopen.
     topics: BTreeMap<ConversationId, Box<[TopicId]>>,
-    timers: BinaryHeap<Reverse<(Instant, u8, u64, Timer)>>,
+    /// (due, rank, timer, when set): a timer set twice for one instant runs once (then it is
+    /// stale); the number setting it apart only keeps the entries distinct.
+    timers: BinaryHeap<Reverse<(Instant, u8, Timer, u64)>>,
     timer_seq: u64,
 }
 
@@ -300,7 +305,7 @@ impl<L: SendLimit> Engine<L> {
     /// start, end or stop, a session's end). A driver calls again while `next_wakeup` is due, so
     /// the end of a large list is handed over one outreach at a time, not all at once.
     pub fn on_tick(&mut self, now: Instant, out: &mut Vec<Action>) {
-        if let Some(&Reverse((t, _, _, timer))) = self.timers.peek()
+        if let Some(&Reverse((t, _, timer, _))) = self.timers.peek()
             && t <= now
         {
             self.timers.pop();
@@ -567,7 +572,7 @@ impl<L: SendLimit> Engine<L> {
     /// over, a campaign slot superseded, a session the customer renewed), so `next_wakeup` names
     /// only real work and a run without a horizon ends with its work, not at a moot end time.
     fn drop_stale_timers(&mut self) {
-        while let Some(&Reverse((t, _, _, timer))) = self.timers.peek() {
+        while let Some(&Reverse((t, _, timer, _))) = self.timers.peek() {
             if !self.is_stale(t, timer) {
                 return;
             }
@@ -623,7 +628,7 @@ impl<L: SendLimit> Engine<L> {
     fn set_timer(&mut self, t: Instant, timer: Timer) {
         self.timer_seq += 1;
         self.timers
-            .push(Reverse((t, timer.rank(), self.timer_seq, timer)));
+            .push(Reverse((t, timer.rank(), timer, self.timer_seq)));
     }
 
     fn wake_campaign(&mut self, c: CampaignId, t: Instant) {
