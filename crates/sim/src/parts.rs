@@ -130,7 +130,8 @@ impl Sets {
 
 /// Like [`crate::run_with_progress`] with nobody watching the records: the scenario's
 /// independent parts are simulated at once (on rayon's threads), and `progress` hears the
-/// virtual time the slowest part has reached.
+/// virtual time the parts have reached on average (with more parts than threads, the slowest
+/// has often not begun).
 pub fn run_in_parts(
     scn: &Scenario,
     opts: &Options,
@@ -144,8 +145,8 @@ pub fn run_in_parts(
     let reached: Vec<AtomicU64> = parts.iter().map(|_| AtomicU64::new(0)).collect();
     let report = |p: usize, t: Instant| {
         reached[p].store(t.as_millis(), Ordering::Relaxed);
-        let slowest = reached.iter().map(|r| r.load(Ordering::Relaxed)).min();
-        progress(Instant::from_millis(slowest.unwrap_or(0)));
+        let sum: u64 = reached.iter().map(|r| r.load(Ordering::Relaxed)).sum();
+        progress(Instant::from_millis(sum / reached.len() as u64));
     };
     let mut runs: Vec<Run<'_, ()>> = parts
         .par_iter()
@@ -156,7 +157,11 @@ pub fn run_in_parts(
     let ends: Vec<Instant> = runs
         .par_iter_mut()
         .enumerate()
-        .map(|(p, run)| run.run_until_end(&mut |t| report(p, t)))
+        .map(|(p, run)| {
+            let end = run.run_until_end(&mut |t| report(p, t));
+            report(p, end);
+            end
+        })
         .collect();
     let end = ends.into_iter().max().expect("at least two parts");
     let outcomes: Vec<Outcome> = runs
