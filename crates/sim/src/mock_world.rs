@@ -11,7 +11,7 @@ use model::{
 use scenario::Scenario;
 
 use crate::background::Background;
-use crate::carrier::Carrier;
+use crate::carrier::{Carrier, Verdict};
 use crate::customers::CustomerModel;
 use crate::driver::World;
 use crate::population;
@@ -82,6 +82,7 @@ pub struct MockWorld<'a, O> {
     told_aside: u64,
     /// The latest instant of any verdict told aside, the limit's or later included.
     aside_until: Option<Instant>,
+    /// As the driver's: the horizon, or the longest run.
     limit: Instant,
 }
 
@@ -324,21 +325,8 @@ impl<'a, O: Observer> MockWorld<'a, O> {
         let verdict = self
             .carrier
             .submit(number, now, &mut lane(&mut self.carrier_lanes, to));
-        // A recipient's reply is drawn from their own row, so deciding it now draws what the
-        // verdict's step would.
-        if self.verdicts_aside
-            && (verdict.failure.is_some()
-                || (self.models[to.campaign.index()])
-                    .reply(&mut lane(&mut self.reply_lanes, to))
-                    .is_none())
-        {
-            self.aside_until = self.aside_until.max(Some(verdict.at));
-            if verdict.at < self.limit {
-                self.told_aside += 1;
-                let record = verdict_record(to, number, phone, verdict.failure);
-                self.observer.observe(verdict.at, &record);
-            }
-            return;
+        if self.verdicts_aside && !self.answered(to, verdict.failure) {
+            return self.tell_aside(to, number, phone, verdict);
         }
         self.queue.push_soon(
             verdict.at,
@@ -349,6 +337,27 @@ impl<'a, O: Observer> MockWorld<'a, O> {
                 failure: verdict.failure,
             },
         );
+    }
+
+    /// Whether the recipient writes back after the carrier's verdict. Their reply is drawn from
+    /// their own row, so deciding it at the send draws what the verdict's step would.
+    fn answered(&mut self, to: RecipientRef, failure: Option<u32>) -> bool {
+        failure.is_none()
+            && (self.models[to.campaign.index()])
+                .reply(&mut lane(&mut self.reply_lanes, to))
+                .is_some()
+    }
+
+    /// A verdict nobody answers, told at once as of its instant (see `verdicts_aside`), unless
+    /// it comes back at or after the run's limit, where the scheduled verdict would never be
+    /// taken either.
+    fn tell_aside(&mut self, to: RecipientRef, number: NumberId, phone: Phone, verdict: Verdict) {
+        self.aside_until = self.aside_until.max(Some(verdict.at));
+        if verdict.at < self.limit {
+            self.told_aside += 1;
+            let record = verdict_record(to, number, phone, verdict.failure);
+            self.observer.observe(verdict.at, &record);
+        }
     }
 
     /// An agent starts on the customer's message (first assignment or within the session);
