@@ -118,8 +118,9 @@ impl Agents {
                 best = Some((rank, a));
             }
             // In number order, the first idle match is the one to take: most assignments in a
-            // quiet inbox stop at the first agent.
-            if rank == (false, false, 0) {
+            // quiet inbox stop at the first agent. With no skill needed nobody matches better
+            // than anybody else, so the first idle agent is that match.
+            if !rank.0 && rank.2 == 0 && (needed.is_none() || !rank.1) {
                 break;
             }
         }
