@@ -16,7 +16,7 @@ use crate::customers::CustomerModel;
 use crate::driver::World;
 use crate::population;
 use crate::queue::EventQueue;
-use crate::rng::{self, Lane, Purpose, RowDraws, name_key, stream};
+use crate::rng::{self, Lane, Purpose, RowDraws, SmsDraw, name_key, stream};
 use crate::sampler::Sampler;
 
 /// Something the world will do at a set time.
@@ -65,8 +65,7 @@ pub struct MockWorld<'a, O> {
     carrier: Carrier,
     campaign_keys: Vec<u64>,
     /// Per campaign, per outreach: its recipients' carrier verdicts and replies.
-    carrier_lanes: Vec<Vec<Lane>>,
-    reply_lanes: Vec<Vec<Lane>>,
+    lanes: Vec<Vec<Lane>>,
     models: Vec<CustomerModel>,
     background_model: CustomerModel,
     handle_time: Vec<Sampler>,
@@ -113,24 +112,22 @@ impl<'a, O: Observer> MockWorld<'a, O> {
         inboxes: &[bool],
     ) -> Self {
         let campaign_keys: Vec<u64> = scn.campaigns.iter().map(|c| name_key(&c.name)).collect();
-        let lanes = |purpose| {
-            scn.campaigns
-                .iter()
-                .zip(&campaign_keys)
-                .map(|(c, &key)| {
-                    (0..c.outreaches.len() as u64)
-                        .map(|o| Lane::new(seed, purpose, key, o))
-                        .collect()
-                })
-                .collect()
-        };
+        let lanes = scn
+            .campaigns
+            .iter()
+            .zip(&campaign_keys)
+            .map(|(c, &key)| {
+                (0..c.outreaches.len() as u64)
+                    .map(|o| Lane::new(seed, key, o))
+                    .collect()
+            })
+            .collect();
         let mut world = MockWorld {
             scn,
             seed,
             queue: EventQueue::new(),
             carrier: Carrier::new(&scn.carrier, scn.numbers.len()),
-            carrier_lanes: lanes(Purpose::Carrier),
-            reply_lanes: lanes(Purpose::Reply),
+            lanes,
             campaign_keys,
             models,
             // Background customers write first; only their follow-ups and think times are used.
@@ -198,7 +195,7 @@ impl<'a, O: Observer> MockWorld<'a, O> {
             return;
         }
         let key = self.recipient_key(to);
-        let mut draws = lane(&mut self.reply_lanes, to);
+        let mut draws = draws(&mut self.lanes, to, SmsDraw::Reply);
         if let Some(reply) = self.models[to.campaign.index()].reply(&mut draws) {
             let customer = CustomerId::new(self.customers.len());
             self.customers.push(Customer {
@@ -322,9 +319,11 @@ impl<'a, O: Observer> MockWorld<'a, O> {
     fn send(&mut self, now: Instant, to: RecipientRef, phone: Phone, number: NumberId) {
         self.observer
             .observe(now, &Record::Send { to, phone, number });
-        let verdict = self
-            .carrier
-            .submit(number, now, &mut lane(&mut self.carrier_lanes, to));
+        let verdict = self.carrier.submit(
+            number,
+            now,
+            &mut draws(&mut self.lanes, to, SmsDraw::Carrier),
+        );
         if self.verdicts_aside && !self.answered(to, verdict.failure) {
             return self.tell_aside(to, number, phone, verdict);
         }
@@ -344,7 +343,7 @@ impl<'a, O: Observer> MockWorld<'a, O> {
     fn answered(&mut self, to: RecipientRef, failure: Option<u32>) -> bool {
         failure.is_none()
             && (self.models[to.campaign.index()])
-                .reply(&mut lane(&mut self.reply_lanes, to))
+                .reply(&mut draws(&mut self.lanes, to, SmsDraw::Reply))
                 .is_some()
     }
 
@@ -621,7 +620,7 @@ fn verdict_record(
     }
 }
 
-/// The recipient's draws in `lanes` (per campaign, per outreach).
-fn lane(lanes: &mut [Vec<Lane>], to: RecipientRef) -> RowDraws {
-    lanes[to.campaign.index()][to.outreach.index()].row(to.row.get().into())
+/// The recipient's draws for `what` in `lanes` (per campaign, per outreach).
+fn draws(lanes: &mut [Vec<Lane>], to: RecipientRef, what: SmsDraw) -> RowDraws {
+    lanes[to.campaign.index()][to.outreach.index()].row(to.row.get().into(), what)
 }

@@ -7,9 +7,9 @@
 //!
 //! Two draws are made for every SMS (the carrier's verdict, the recipient's reply), and keying a
 //! fresh ChaCha8 stream costs four blocks of output however little is read. So a recipient's
-//! draws for those purposes are one block of a [`Lane`], the stream of its outreach, at a
-//! position fixed by its row: recipients are mostly drawn in list order, and then four share one
-//! refill.
+//! draws for both are one block of a [`Lane`], the stream of its outreach, at a position fixed by
+//! its row (the verdict reads the block's first six words, the reply the other ten): recipients
+//! are mostly drawn in list order, and then four share one refill.
 
 use std::convert::Infallible;
 
@@ -30,6 +30,34 @@ pub enum Purpose {
     Background = 6,
     Population = 7,
     Overlap = 8,
+    /// A recipient's SMS: its carrier verdict and reply, each continued by a stream of its own
+    /// purpose when its words of the block run out.
+    Sms = 9,
+}
+
+/// Which words of a recipient's block a draw reads. A verdict needs four (an outcome, a
+/// latency), six with a rejection sampler's retry; a reply two when there is none, and
+/// eight or more when there is one (rate, delay, body, each follow-up trial).
+#[derive(Debug, Clone, Copy)]
+pub enum SmsDraw {
+    Carrier,
+    Reply,
+}
+
+impl SmsDraw {
+    fn words(self) -> std::ops::Range<usize> {
+        match self {
+            SmsDraw::Carrier => 0..6,
+            SmsDraw::Reply => 6..BLOCK,
+        }
+    }
+
+    fn purpose(self) -> Purpose {
+        match self {
+            SmsDraw::Carrier => Purpose::Carrier,
+            SmsDraw::Reply => Purpose::Reply,
+        }
+    }
 }
 
 /// A stable 64-bit key for a name (FNV-1a): the same on every machine and build.
@@ -66,7 +94,7 @@ const BLOCK: usize = 16;
 /// Blocks ChaCha8 computes at once, and so the rows a lane reads from one refill.
 const REFILL: u64 = 4;
 
-/// The stream of one purpose for one outreach's recipients: row `r` owns words `16r..16r+16`.
+/// The SMS stream of one outreach's recipients: row `r` owns words `16r..16r+16`.
 /// The last two refills are kept, as recipients' carrier verdicts come back and their replies
 /// are drawn a little out of list order.
 pub struct Lane {
@@ -75,26 +103,24 @@ pub struct Lane {
     /// Which of `kept` to overwrite next.
     older: usize,
     seed: u64,
-    purpose: Purpose,
     entity: [u64; 2],
 }
 
 impl Lane {
-    /// The lane of `purpose` for an outreach, named as in [`RowDraws`]' fallback: `campaign`
-    /// is the campaign's key, `outreach` its outreach's number.
-    pub fn new(seed: u64, purpose: Purpose, campaign: u64, outreach: u64) -> Lane {
+    /// The lane of an outreach, named as in [`RowDraws`]' fallback: `campaign` is the
+    /// campaign's key, `outreach` its outreach's number.
+    pub fn new(seed: u64, campaign: u64, outreach: u64) -> Lane {
         Lane {
-            rng: stream(seed, purpose, &[campaign, outreach]),
+            rng: stream(seed, Purpose::Sms, &[campaign, outreach]),
             kept: [(u64::MAX, [0; BLOCK * REFILL as usize]); 2],
             older: 0,
             seed,
-            purpose,
             entity: [campaign, outreach],
         }
     }
 
-    /// Row `row`'s draws.
-    pub fn row(&mut self, row: u64) -> RowDraws {
+    /// Row `row`'s draws for `what`.
+    pub fn row(&mut self, row: u64, what: SmsDraw) -> RowDraws {
         let refill = row / REFILL;
         let slot = match self.kept.iter().position(|k| k.0 == refill) {
             Some(slot) => slot,
@@ -117,24 +143,28 @@ impl Lane {
         let from = (row % REFILL) as usize * BLOCK;
         let mut block = [0; BLOCK];
         block.copy_from_slice(&self.kept[slot].1[from..from + BLOCK]);
+        let words = what.words();
         RowDraws {
             block,
-            used: 0,
+            used: words.start,
+            end: words.end,
             overflow: None,
             key: (
                 self.seed,
-                self.purpose,
+                what.purpose(),
                 [self.entity[0], self.entity[1], row],
             ),
         }
     }
 }
 
-/// One row's block of its lane; a draw that needs more words than the block holds (a rejection
-/// sampler's rare retry) goes on in a stream of the row's own.
+/// One row's block of its lane, read from `used` to `end`; a draw that needs more words than
+/// that (a reply with several follow-ups, a rejection sampler's retries) goes on in a stream of
+/// the row's own for its purpose.
 pub struct RowDraws {
     block: [u32; BLOCK],
     used: usize,
+    end: usize,
     overflow: Option<Stream>,
     key: (u64, Purpose, [u64; 3]),
 }
@@ -143,9 +173,9 @@ impl TryRng for RowDraws {
     type Error = Infallible;
 
     fn try_next_u32(&mut self) -> Result<u32, Infallible> {
-        if let Some(&w) = self.block.get(self.used) {
+        if self.used < self.end {
             self.used += 1;
-            return Ok(w);
+            return Ok(self.block[self.used - 1]);
         }
         let (seed, purpose, entity) = self.key;
         Ok(self
@@ -188,12 +218,14 @@ mod tests {
     #[test]
     fn a_row_draws_the_same_however_its_lane_was_read_before() {
         let draw = |rows: &[u64]| -> Vec<u64> {
-            let mut lane = Lane::new(42, Purpose::Carrier, 7, 1);
+            let mut lane = Lane::new(42, 7, 1);
             rows.iter()
                 .map(|&r| {
-                    let mut d = lane.row(r);
-                    // Past the block, into the overflow stream.
-                    (0..12).map(|_| d.next_u64()).last().unwrap() ^ lane.row(r).next_u64()
+                    let mut d = lane.row(r, SmsDraw::Reply);
+                    // Past the row's words, into the overflow stream.
+                    (0..12).map(|_| d.next_u64()).last().unwrap()
+                        ^ lane.row(r, SmsDraw::Reply).next_u64()
+                        ^ lane.row(r, SmsDraw::Carrier).next_u64()
                 })
                 .collect()
         };
@@ -212,18 +244,16 @@ mod tests {
 
     #[test]
     fn rows_lanes_and_purposes_draw_apart() {
-        let first = |purpose, campaign, outreach, row| -> u64 {
-            Lane::new(42, purpose, campaign, outreach)
-                .row(row)
-                .next_u64()
+        let first = |what, campaign, outreach, row| -> u64 {
+            Lane::new(42, campaign, outreach).row(row, what).next_u64()
         };
-        let a = first(Purpose::Carrier, 7, 1, 3);
-        assert_eq!(a, first(Purpose::Carrier, 7, 1, 3));
+        let a = first(SmsDraw::Carrier, 7, 1, 3);
+        assert_eq!(a, first(SmsDraw::Carrier, 7, 1, 3));
         for other in [
-            first(Purpose::Carrier, 7, 1, 4),
-            first(Purpose::Carrier, 7, 2, 3),
-            first(Purpose::Carrier, 8, 1, 3),
-            first(Purpose::Reply, 7, 1, 3),
+            first(SmsDraw::Carrier, 7, 1, 4),
+            first(SmsDraw::Carrier, 7, 2, 3),
+            first(SmsDraw::Carrier, 8, 1, 3),
+            first(SmsDraw::Reply, 7, 1, 3),
         ] {
             assert_ne!(a, other);
         }
