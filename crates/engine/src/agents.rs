@@ -30,6 +30,9 @@ pub struct Agents {
     /// Per inbox, the agents who serve it in number order: the order `pick` breaks ties in, so
     /// that it can stop at the first idle match.
     by_number: Vec<Vec<AgentId>>,
+    /// Per inbox, a bit per agent of `by_number` (same order): set while they hold less than
+    /// their `limit`. A busy inbox has few such agents, and `pick` looks only at them.
+    room: Vec<Vec<u64>>,
     /// The conversations each agent holds now.
     held: Vec<Vec<ConversationId>>,
     /// Each agent's standard capacity (their own inbox's): routing auto-assigns up to it.
@@ -71,7 +74,7 @@ impl Agents {
                 window: None,
             })
             .collect();
-        let by_number = staff
+        let by_number: Vec<Vec<AgentId>> = staff
             .serving
             .iter()
             .map(|agents| {
@@ -80,9 +83,22 @@ impl Agents {
                 agents
             })
             .collect();
+        let room = by_number
+            .iter()
+            .map(|agents| {
+                let mut bits = vec![0; agents.len().div_ceil(64)];
+                for (i, a) in agents.iter().enumerate() {
+                    if limit[a.index()] > 0 {
+                        bits[i / 64] |= 1 << (i % 64);
+                    }
+                }
+                bits
+            })
+            .collect();
         Agents {
             held: vec![Vec::new(); staff.agents.len()],
             by_number,
+            room,
             staff,
             standard,
             limit,
@@ -108,20 +124,27 @@ impl Agents {
         }
         self.read_clock(inbox, now);
         let mut best: Option<((bool, bool, u32), AgentId)> = None;
-        for &a in &self.by_number[inbox.index()] {
-            if !(self.has_room(a) && self.on_shift(a, now)) {
-                continue;
-            }
-            let load = self.load(a);
-            let rank = (load >= self.standard[a.index()], !self.has(a, needed), load);
-            if best.is_none_or(|(b, _)| rank < b) {
-                best = Some((rank, a));
-            }
-            // In number order, the first idle match is the one to take: most assignments in a
-            // quiet inbox stop at the first agent. With no skill needed nobody matches better
-            // than anybody else, so the first idle agent is that match.
-            if !rank.0 && rank.2 == 0 && (needed.is_none() || !rank.1) {
-                break;
+        let agents = &self.by_number[inbox.index()];
+        'scan: for (w, &word) in self.room[inbox.index()].iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let a = agents[w * 64 + bits.trailing_zeros() as usize];
+                bits &= bits - 1;
+                debug_assert!(self.has_room(a));
+                if !self.on_shift(a, now) {
+                    continue;
+                }
+                let load = self.load(a);
+                let rank = (load >= self.standard[a.index()], !self.has(a, needed), load);
+                if best.is_none_or(|(b, _)| rank < b) {
+                    best = Some((rank, a));
+                }
+                // In number order, the first idle match is the one to take: most assignments
+                // in a quiet inbox stop at the first agent. With no skill needed nobody
+                // matches better than anybody else, so the first idle agent is that match.
+                if !rank.0 && rank.2 == 0 && (needed.is_none() || !rank.1) {
+                    break 'scan;
+                }
             }
         }
         best.map(|(_, a)| a)
@@ -153,6 +176,7 @@ impl Agents {
         for inbox in self.staff.serves(a) {
             self.free[inbox.index()] -= 1;
         }
+        self.mark_room(a);
     }
 
     pub fn release(&mut self, a: AgentId, conversation: ConversationId) {
@@ -164,6 +188,23 @@ impl Agents {
         held.remove(at);
         for inbox in self.staff.serves(a) {
             self.free[inbox.index()] += 1;
+        }
+        self.mark_room(a);
+    }
+
+    /// Sets agent `a`'s bit in `room` of every inbox they serve to whether they have room.
+    fn mark_room(&mut self, a: AgentId) {
+        let has_room = self.has_room(a);
+        for inbox in self.staff.serves(a) {
+            let i = self.by_number[inbox.index()]
+                .binary_search(&a)
+                .expect("an agent is listed in every inbox they serve");
+            let (word, bit) = (&mut self.room[inbox.index()][i / 64], 1 << (i % 64));
+            if has_room {
+                *word |= bit;
+            } else {
+                *word &= !bit;
+            }
         }
     }
 
