@@ -20,6 +20,7 @@ mod properties;
 mod realtime;
 mod reference;
 mod regression;
+mod replay;
 mod reports;
 mod routing;
 mod routing_settings;

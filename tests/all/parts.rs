@@ -3,6 +3,9 @@
 //! and a carrier verdict nobody answers is counted when the carrier decides it instead of being
 //! scheduled. Both must give exactly the traced run's outcome: the same summary, time series,
 //! event count and end, byte for byte, with any number of threads.
+//!
+//! A sweep's replications also replay the campaign steps recorded once ([`sim::script`]):
+//! traced, a replay must give the traced run's records one by one, in the same order.
 
 use model::record::Record;
 use model::time::Instant;
@@ -117,14 +120,29 @@ pub fn whole_and_in_parts(scn: &Scenario, seed: u64) {
     same_as_traced(scn, seed, &traced);
 }
 
-/// Runs `scn` untraced and in parts, and compares both with `traced`, its traced run of `seed`.
+/// Runs `scn` untraced, in parts and replaying its campaign steps (where they can be
+/// recorded), and compares each with `traced`, its traced run of `seed`.
 pub fn same_as_traced(scn: &Scenario, seed: u64, traced: &Outcome) {
     let opts = sim::Options { seed, trace: false };
     let t = outputs(scn, traced);
-    for (how, o) in [
+    let mut runs = vec![
         ("untraced", sim::run(scn, &opts)),
         ("in parts", sim::run_in_parts(scn, &opts, &|_| {})),
-    ] {
+    ];
+    let population = sim::population::build(scn);
+    if let Some(script) = sim::script::record(scn, &population) {
+        let replayed = |trace| {
+            sim::run_on(
+                scn,
+                &population,
+                Some(&script),
+                &sim::Options { seed, trace },
+            )
+        };
+        same_records(&replayed(true).trace, &traced.trace, seed);
+        runs.push(("replaying the campaigns", replayed(false)));
+    }
+    for (how, o) in runs {
         let o = outputs(scn, &o);
         same_text(&format!("summary {how}, seed {seed}"), &o.0, &t.0);
         same_text(&format!("time series {how}, seed {seed}"), &o.1, &t.1);
@@ -134,6 +152,19 @@ pub fn same_as_traced(scn: &Scenario, seed: u64, traced: &Outcome) {
             "events, end, statuses {how}"
         );
     }
+}
+
+/// The same records in the same order, or a failure naming the first that differs.
+fn same_records(replayed: &[(Instant, Record)], traced: &[(Instant, Record)], seed: u64) {
+    if let Some((i, (r, t))) = replayed
+        .iter()
+        .zip(traced)
+        .enumerate()
+        .find(|(_, (r, t))| r != t)
+    {
+        panic!("seed {seed}: record {i} replayed {r:?}, traced {t:?}");
+    }
+    assert_eq!(replayed.len(), traced.len(), "seed {seed}: records");
 }
 
 /// Equal texts, or a failure naming the first line that differs (not two whole reports).

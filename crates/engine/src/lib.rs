@@ -13,12 +13,15 @@ pub mod outreach;
 mod people_match;
 mod rules;
 pub mod schedule;
+mod script;
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
+use std::sync::Arc;
 
 pub use config::{CampaignConfig, Config, InboxConfig, OutreachConfig};
 pub use limiter::{Limiter, SendLimit};
+pub use script::Script;
 
 use agents::Agents;
 use model::time::{Instant, Span};
@@ -31,6 +34,7 @@ use opt_out::{Keyword, Registry};
 use outreach::{Outreach, Pick};
 use people_match::{Facts, Queue, Score};
 use rules::{Message, Routing, Rules};
+use script::Replay;
 
 pub struct Inbound<'a> {
     pub phone: Phone,
@@ -234,6 +238,8 @@ pub struct Engine<L = Limiter> {
     /// stale); the number setting it apart only keeps the entries distinct.
     timers: BinaryHeap<Reverse<(Instant, u8, Timer, u64)>>,
     timer_seq: u64,
+    /// The campaigns' steps, when they are replayed rather than decided ([`Engine::replay`]).
+    replay: Option<Replay>,
 }
 
 impl Engine {
@@ -284,6 +290,7 @@ impl<L: SendLimit> Engine<L> {
             topics: BTreeMap::new(),
             timers: BinaryHeap::new(),
             timer_seq: 0,
+            replay: None,
             config,
         };
         for (t, timer) in timers {
@@ -292,19 +299,48 @@ impl<L: SendLimit> Engine<L> {
         engine
     }
 
+    /// This engine's campaigns replay `script` (recorded from an engine of the same campaigns,
+    /// lists and limits) instead of deciding their steps; its configuration holds no outreach.
+    /// See [`script`](crate::script) for when a script is the same for every run.
+    pub fn replay(mut self, script: Arc<Script>) -> Self {
+        assert!(
+            self.campaigns.iter().all(|c| c.outreaches.is_empty()),
+            "a replaying engine's campaigns have no outreaches of their own"
+        );
+        self.replay = Some(Replay::new(script));
+        self
+    }
+
     pub fn outreach_status(&self, campaign: CampaignId, outreach: OutreachId) -> Status {
-        self.outreach(campaign, outreach).status
+        match &self.replay {
+            Some(replay) => replay.script().status(campaign, outreach),
+            None => self.outreach(campaign, outreach).status,
+        }
     }
 
     /// When the engine next needs `on_tick`, if ever.
     pub fn next_wakeup(&self) -> Option<Instant> {
-        self.timers.peek().map(|Reverse((t, _, _, _))| *t)
+        let own = self.timers.peek().map(|Reverse((t, _, _, _))| *t);
+        match &self.replay {
+            Some(replay) => [replay.next_at(), own].into_iter().flatten().min(),
+            None => own,
+        }
     }
 
     /// Does the next thing due at or before `now`: one timer (a campaign's sends, an outreach's
     /// start, end or stop, a session's end). A driver calls again while `next_wakeup` is due, so
     /// the end of a large list is handed over one outreach at a time, not all at once.
     pub fn on_tick(&mut self, now: Instant, out: &mut Vec<Action>) {
+        let own = self.timers.peek().map(|Reverse((t, _, _, _))| *t);
+        if let Some(replay) = &mut self.replay
+            && let Some(t) = replay.next_step()
+            && t <= now
+            && own.is_none_or(|own| t <= own)
+        {
+            // A campaign step goes before the engine's own timers due at its instant.
+            replay.take(out);
+            return;
+        }
         if let Some(&Reverse((t, _, timer, _))) = self.timers.peek()
             && t <= now
         {
@@ -555,6 +591,10 @@ impl<L: SendLimit> Engine<L> {
     /// The run is over for `campaign`: whoever it did not reach stays unreached. One campaign at
     /// a time, so a driver never holds every unreached row of a large run at once.
     pub fn end_of_run(&mut self, campaign: CampaignId, out: &mut Vec<Action>) {
+        if let Some(replay) = &self.replay {
+            out.extend_from_slice(replay.script().at_end(campaign));
+            return;
+        }
         for o in OutreachId::all(self.campaigns[campaign.index()].outreaches.len()) {
             self.mark_unreached(campaign, o, EndReason::Horizon, out);
         }

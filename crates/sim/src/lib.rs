@@ -16,7 +16,10 @@ mod queue;
 pub mod realtime;
 pub mod rng;
 mod sampler;
+pub mod script;
 pub mod staffing;
+
+use std::sync::Arc;
 
 use engine::{Engine, Limiter, SendLimit};
 use model::record::{Observer, Trace};
@@ -25,6 +28,7 @@ use model::{CampaignId, Lists, OutreachId, Pacing, Status, Window};
 use scenario::Scenario;
 
 pub use closed_hours::{OpenWindows, ZoneOpen, closed_hours, open_spans};
+pub use engine::Script;
 pub use metrics::{CampaignMetrics, InboxMetrics, Metrics, RuleMetrics, Timeline, TopicMetrics};
 pub use parts::{Part, parts, run_in_parts};
 pub use plan::{CampaignPlan, MAX_SPLIT, Plan, WhatIf, plan, what_if};
@@ -118,11 +122,36 @@ pub fn run(scn: &Scenario, opts: &Options) -> Outcome {
 }
 
 /// Like [`run`], on recipient lists built once for many runs (they depend on the scenario
-/// alone): what a sweep's replications share.
-pub fn run_on(scn: &Scenario, population: &Population, opts: &Options) -> Outcome {
-    Run::with(scn, population, opts, (), Limiter::new)
-        .finish()
-        .0
+/// alone), and replaying the campaigns' steps where [`script::record`] could record them: what
+/// a sweep's replications share.
+pub fn run_on(
+    scn: &Scenario,
+    population: &Population,
+    script: Option<&Arc<Script>>,
+    opts: &Options,
+) -> Outcome {
+    run_observed_on(scn, population, script, opts, ()).0
+}
+
+/// [`run_on`] with `observer` watching every record (size's runs: one staffing's seeds).
+pub fn run_observed_on<O: Observer>(
+    scn: &Scenario,
+    population: &Population,
+    script: Option<&Arc<Script>>,
+    opts: &Options,
+    observer: O,
+) -> (Outcome, O) {
+    let whole = Part::whole(scn);
+    Run::of_part(
+        scn,
+        population,
+        opts,
+        observer,
+        Limiter::new,
+        &whole,
+        script,
+    )
+    .finish()
 }
 
 /// Like [`run`], with `observer` watching every record, and `progress` called with the virtual
@@ -184,10 +213,19 @@ impl<'a, O: Observer, L: SendLimit> Run<'a, O, L> {
         observer: O,
         limiter: impl FnMut(&[Window], Pacing) -> L,
     ) -> Self {
-        Run::of_part(scn, population, opts, observer, limiter, &Part::whole(scn))
+        Run::of_part(
+            scn,
+            population,
+            opts,
+            observer,
+            limiter,
+            &Part::whole(scn),
+            None,
+        )
     }
 
-    /// [`Run::with`] for the campaigns and inboxes of `part` alone.
+    /// [`Run::with`] for the campaigns and inboxes of `part` alone, its campaigns replaying
+    /// `script` if there is one (recorded from the whole scenario).
     fn of_part(
         scn: &'a Scenario,
         population: &Population,
@@ -195,6 +233,7 @@ impl<'a, O: Observer, L: SendLimit> Run<'a, O, L> {
         observer: O,
         limiter: impl FnMut(&[Window], Pacing) -> L,
         part: &Part,
+        script: Option<&Arc<Script>>,
     ) -> Self {
         let mut config = engine_config(scn, population.lists.clone());
         for (campaign, &ours) in config.campaigns.iter_mut().zip(&part.campaigns) {
@@ -203,6 +242,13 @@ impl<'a, O: Observer, L: SendLimit> Run<'a, O, L> {
             }
         }
         let outreaches = config.campaigns.iter().map(|c| c.outreaches.len()).sum();
+        if script.is_some() {
+            // The script holds what they do.
+            config
+                .campaigns
+                .iter_mut()
+                .for_each(|c| c.outreaches.clear());
+        }
         let models = mock_world::campaign_models(scn, opts.seed);
         let reply_rates: Vec<f64> = models.iter().map(|m| m.reply_rate).collect();
         let watchers = (
@@ -213,8 +259,12 @@ impl<'a, O: Observer, L: SendLimit> Run<'a, O, L> {
             (opts.trace.then(Trace::new), observer),
         );
         let world = MockWorld::new(scn, opts.seed, outreaches, models, watchers, &part.inboxes);
+        let mut engine = Engine::with_limiters(config, limiter);
+        if let Some(script) = script {
+            engine = engine.replay(Arc::clone(script));
+        }
         Run {
-            driver: Driver::new(Engine::with_limiters(config, limiter), world, scn.until),
+            driver: Driver::new(engine, world, scn.until),
             lists: population.lists.clone(),
             seed: opts.seed,
             shared_phones: population.shared_phones,

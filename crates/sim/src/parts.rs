@@ -150,7 +150,7 @@ pub fn run_in_parts(
     };
     let mut runs: Vec<Run<'_, ()>> = parts
         .par_iter()
-        .map(|part| Run::of_part(scn, &population, opts, (), Limiter::new, part))
+        .map(|part| Run::of_part(scn, &population, opts, (), Limiter::new, part, None))
         .collect();
     // Every part runs until it has nothing left; the run ends when the last part does (or at
     // the horizon), and every part counts its unreached at that end, as a whole run would.

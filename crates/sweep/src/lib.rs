@@ -35,12 +35,14 @@ pub use state::State;
 /// on it: values are kept by run number, histograms add up exactly.
 pub fn simulate(scn: &Scenario, runs: u64, shard: Shard, done: &(dyn Fn() + Sync)) -> State {
     let population = sim::population::build(scn);
+    // Every run takes the same campaign steps when no phone is texted twice: recorded once.
+    let script = sim::script::record(scn, &population);
     let header = Header::of(scn, &population, runs);
     let mine: Vec<u64> = shard.runs(runs).collect();
     let empty = || State::new(header.clone());
     mine.par_iter()
         .fold(empty, |mut acc, &run| {
-            acc.replicate(scn, &population, run);
+            acc.replicate(scn, &population, script.as_ref(), run);
             done();
             acc
         })

@@ -2,9 +2,12 @@
 //! One `sweep` builds it from all runs, a shard from its slice; `merge` adds shards' states up,
 //! and the outputs are always written from a state, by one function ([`crate::outputs`]).
 
+use std::sync::Arc;
+
 use model::time::Span;
 use scenario::Scenario;
 use sim::Outcome;
+use sim::Script;
 use sim::population::Population;
 
 use crate::bands::Bands;
@@ -60,9 +63,16 @@ impl State {
     /// Runs run `run` of the sweep and adds it: its values, measured with the code `run`
     /// reports with (`report::summarize`), so a sweep's numbers are single runs' numbers; and
     /// its series, straight into the histograms (a run never holds histograms of its own).
-    pub fn replicate(&mut self, scn: &Scenario, population: &Population, run: u64) {
+    pub fn replicate(
+        &mut self,
+        scn: &Scenario,
+        population: &Population,
+        script: Option<&Arc<Script>>,
+        run: u64,
+    ) {
         let seed = self.header.seed(run);
-        let outcome = sim::run_on(scn, population, &sim::Options { seed, trace: false });
+        let opts = sim::Options { seed, trace: false };
+        let outcome = sim::run_on(scn, population, script, &opts);
         let mut values = measure(scn, &outcome);
         values.run = run;
         self.runs.push(values);
