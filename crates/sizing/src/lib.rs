@@ -234,6 +234,9 @@ pub fn evaluate_as_written(
     first_seed: u64,
     runs: u64,
 ) -> Evaluation {
+    // Lists and, where every run takes the same campaign steps, those steps: once for all seeds.
+    let population = sim::population::build(scn);
+    let script = sim::script::record(scn, &population);
     (0..runs)
         .into_par_iter()
         .map(|i| {
@@ -244,12 +247,8 @@ pub fn evaluate_as_written(
                 opts.target.within,
             );
             let seed = first_seed.wrapping_add(i);
-            let (_, watch) = sim::run_with_progress(
-                scn,
-                &sim::Options { seed, trace: false },
-                watch,
-                &mut |_| {},
-            );
+            let opts = sim::Options { seed, trace: false };
+            let (_, watch) = sim::run_observed_on(scn, &population, script.as_ref(), &opts, watch);
             watch.intervals
         })
         .collect()
