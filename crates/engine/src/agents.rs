@@ -172,14 +172,18 @@ impl Agents {
     }
 
     pub fn take(&mut self, a: AgentId, conversation: ConversationId) {
+        let had_room = self.has_room(a);
         self.held[a.index()].push(conversation);
         for inbox in self.staff.serves(a) {
             self.free[inbox.index()] -= 1;
         }
-        self.mark_room(a);
+        if had_room != self.has_room(a) {
+            self.mark_room(a);
+        }
     }
 
     pub fn release(&mut self, a: AgentId, conversation: ConversationId) {
+        let had_room = self.has_room(a);
         let held = &mut self.held[a.index()];
         let at = held
             .iter()
@@ -189,10 +193,13 @@ impl Agents {
         for inbox in self.staff.serves(a) {
             self.free[inbox.index()] += 1;
         }
-        self.mark_room(a);
+        if had_room != self.has_room(a) {
+            self.mark_room(a);
+        }
     }
 
-    /// Sets agent `a`'s bit in `room` of every inbox they serve to whether they have room.
+    /// Sets agent `a`'s bit in `room` of every inbox they serve to whether they have room (on
+    /// a take or release that changed it: most do not).
     fn mark_room(&mut self, a: AgentId) {
         let has_room = self.has_room(a);
         for inbox in self.staff.serves(a) {
