@@ -11,8 +11,10 @@ use crate::parts::whole_and_in_parts;
 
 /// Conversations wait overnight for Desk's 09:00 shift, when Notice's first outreach starts on
 /// Desk's number: a shift start and a campaign's first sends at one instant. Notice's lists end
-/// at a cutoff and at a stop; STOP replies register opt-outs that can skip nobody.
-fn coinciding(until: &str) -> String {
+/// at a cutoff and at a stop; STOP replies register opt-outs that can skip nobody. Later starts
+/// at `later` (13:00 on the first day, or past the longest run); `background` conversations an
+/// hour come to Desk.
+fn coinciding(until: &str, later: &str, background: u32) -> String {
     format!(
         r#"
 name = "replay"
@@ -31,7 +33,7 @@ inbox = "Desk"
 [[inboxes]]
 name = "Desk"
 handle_time = {{ dist = "exponential", mean = "4m" }}
-background = {{ per_hour = 3 }}
+background = {{ per_hour = {background} }}
 [[inboxes.shifts]]
 agents = 2
 days = "daily"
@@ -51,7 +53,7 @@ recipients = {{ count = 400, timezones = {{ "America/New_York" = 0.5, "America/L
 name = "Later"
 number = "+15550100"
 [[campaigns.outreaches]]
-start = "2026-12-01T13:00"
+start = "{later}"
 recipients = {{ count = 600 }}
 "#
     )
@@ -64,13 +66,19 @@ fn script(scn: &Scenario) -> Option<std::sync::Arc<sim::Script>> {
 #[test]
 fn replayed_campaign_steps_give_the_traced_runs_records() {
     // With a horizon the campaigns are not done by it (Later's list outlasts it); without one
-    // the run ends with its last piece of work.
-    for until in ["until = \"2026-12-01T14:00\"", ""] {
-        let scn = scenario(&coinciding(until));
+    // the run ends with its last piece of work, or at the longest run when Later would start
+    // after it (without background traffic, which would last as long).
+    for (until, later, background) in [
+        ("until = \"2026-12-01T14:00\"", "2026-12-01T13:00", 3),
+        ("", "2026-12-01T13:00", 3),
+        ("", "2047-12-01T13:00", 0),
+    ] {
+        let scn = scenario(&coinciding(until, later, background));
         let recorded = script(&scn).expect("no phone is texted twice");
         let o = sim::run(&scn, &sim::Options::default());
-        assert_eq!(o.campaigns[1].unreached_horizon > 0, scn.until.is_some());
-        assert!(recorded.steps() > 100, "{} steps", recorded.steps());
+        let left = scn.until.is_some() || later.starts_with("2047");
+        assert_eq!(o.campaigns[1].unreached_horizon > 0, left);
+        assert!(recorded.steps() > 50, "{} steps", recorded.steps());
         for seed in 1..=5 {
             whole_and_in_parts(&scn, seed);
         }
@@ -80,7 +88,11 @@ fn replayed_campaign_steps_give_the_traced_runs_records() {
 #[test]
 fn a_sweep_replaying_its_campaigns_writes_what_plain_runs_measure() {
     // Each replication's values are its plain run's values (`report::summarize`).
-    let scn = scenario(&coinciding("until = \"2026-12-02T00:00\""));
+    let scn = scenario(&coinciding(
+        "until = \"2026-12-02T00:00\"",
+        "2026-12-01T13:00",
+        3,
+    ));
     let state = sweep::simulate(&scn, 4, sweep::Shard::WHOLE, &|| {});
     for run in &state.runs {
         let seed = state.header.seed(run.run);

@@ -169,7 +169,10 @@ impl Timer {
     /// them. Within a rank, timers go in the order of what they are for (campaigns in file
     /// order, then sessions, then shift starts), never in the order they were set: when a timer
     /// was set depends on when an outdated one happened to be dropped, which depends on every
-    /// other timer of the run, even of campaigns and inboxes that share nothing with it.
+    /// other timer of the run, even of campaigns and inboxes that share nothing with it. So a
+    /// campaign's slot (`Campaign`, declared first) goes before sessions and shift starts of its
+    /// rank: every campaign timer due at an instant runs before every other timer due then,
+    /// which a replayed campaign step relies on ([`Script`]).
     fn rank(self) -> u8 {
         match self {
             Timer::OutreachEnd(..) | Timer::OutreachStop(..) => 0,
@@ -311,6 +314,8 @@ impl<L: SendLimit> Engine<L> {
         self
     }
 
+    /// The outreach's status now; a replaying engine knows only how the recorded run left it,
+    /// and answers that at any time (the runs it serves read it once they are over).
     pub fn outreach_status(&self, campaign: CampaignId, outreach: OutreachId) -> Status {
         match &self.replay {
             Some(replay) => replay.script().status(campaign, outreach),
@@ -328,8 +333,9 @@ impl<L: SendLimit> Engine<L> {
     }
 
     /// Does the next thing due at or before `now`: one timer (a campaign's sends, an outreach's
-    /// start, end or stop, a session's end). A driver calls again while `next_wakeup` is due, so
-    /// the end of a large list is handed over one outreach at a time, not all at once.
+    /// start, end or stop, a session's end), or one replayed campaign step. A driver calls again
+    /// while `next_wakeup` is due, so the end of a large list is handed over one outreach at a
+    /// time, not all at once.
     pub fn on_tick(&mut self, now: Instant, out: &mut Vec<Action>) {
         let own = self.timers.peek().map(|Reverse((t, _, _, _))| *t);
         if let Some(replay) = &mut self.replay
@@ -589,7 +595,9 @@ impl<L: SendLimit> Engine<L> {
     }
 
     /// The run is over for `campaign`: whoever it did not reach stays unreached. One campaign at
-    /// a time, so a driver never holds every unreached row of a large run at once.
+    /// a time, so a driver never holds every unreached row of a large run at once. A replaying
+    /// engine gives the recorded run's rows: its runs end once every campaign step is taken, as
+    /// the recorded run did.
     pub fn end_of_run(&mut self, campaign: CampaignId, out: &mut Vec<Action>) {
         if let Some(replay) = &self.replay {
             out.extend_from_slice(replay.script().at_end(campaign));

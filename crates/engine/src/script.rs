@@ -9,8 +9,8 @@
 //!
 //! A replayed step keeps its place among the engine's own timers: at one instant the
 //! campaigns' timers (outreach ends and stops, starts, slots) run before sessions and shifts
-//! (see the timers' ranks), so a replayed step goes before any timer of the engine's own due at
-//! its instant, as it would have.
+//! (by rank, and among timers of one rank by the order `Timer`'s kinds are declared in), so a
+//! replayed step goes before any timer of the engine's own due at its instant, as it would have.
 
 use std::sync::Arc;
 

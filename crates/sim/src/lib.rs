@@ -235,6 +235,10 @@ impl<'a, O: Observer, L: SendLimit> Run<'a, O, L> {
         part: &Part,
         script: Option<&Arc<Script>>,
     ) -> Self {
+        assert!(
+            script.is_none() || part.campaigns.iter().all(|&ours| ours),
+            "a script is the whole scenario's campaign steps"
+        );
         let mut config = engine_config(scn, population.lists.clone());
         for (campaign, &ours) in config.campaigns.iter_mut().zip(&part.campaigns) {
             if !ours {

@@ -4,9 +4,8 @@
 //! customer opts out only after being texted. So when no phone is texted twice in a scenario
 //! (outside the rows `send_once` passes over as duplicates), every run takes the same steps:
 //! they are recorded by driving the engine alone, in a world where nobody answers, and each
-//! run replays them. Phones the simulator generates are taken as distinct people, as
-//! [`crate::parts`] takes them (two of 60 random bits could coincide, about once in 10^11
-//! scenarios of 10,000 recipients).
+//! run replays them. (Background customers write to an inbox, never to a number, so their
+//! keywords opt nobody out.)
 
 use std::sync::Arc;
 
