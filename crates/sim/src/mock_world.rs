@@ -303,7 +303,7 @@ impl<'a, O: Observer> MockWorld<'a, O> {
         let mut draws = stream(self.seed, Purpose::Background, &[key]);
         let customer = CustomerId::new(self.customers.len());
         self.customers.push(Customer {
-            phone: population::generated_phone(&[key, BACKGROUND_PHONE]),
+            phone: population::generated_phone(rng::key(&[key, BACKGROUND_PHONE])),
             to: Destination::Inbox(inbox),
             source: Source::Background,
             key,

@@ -74,13 +74,23 @@ fn campaign_lists(scn: &Scenario, c: usize, lists: &[Option<Vec<List>>]) -> Camp
         .iter()
         .enumerate()
         .map(|(o, outreach)| {
-            let mut rows = base_list(&outreach.recipients, ckey, o as u64);
-            if let Recipients::Listed { .. } = outreach.recipients {
-                candidates.extend(rows.iter().map(|r| (r.phone, c)));
-            }
+            let o = o as u64;
+            let mut rows = match (&outreach.recipients, &outreach.overlap) {
+                (Recipients::Listed { rows, .. }, _) => {
+                    candidates.extend(rows.iter().map(|r| (r.phone, c)));
+                    rows.clone()
+                }
+                // Straight into the shared list: no copy of a list of millions.
+                (Recipients::Generated { count, zones }, None) => {
+                    return generated(*count, zones, ckey, o).collect();
+                }
+                (Recipients::Generated { count, zones }, Some(_)) => {
+                    generated(*count, zones, ckey, o).collect()
+                }
+            };
             if let Some(ov) = &outreach.overlap {
                 let source = &lists[ov.campaign.index()].as_ref().expect("built first")[0];
-                for phone in share(&mut rows, source, ov.fraction, ckey, o as u64) {
+                for phone in share(&mut rows, source, ov.fraction, ckey, o) {
                     candidates.extend([(phone, c), (phone, ov.campaign.index())]);
                 }
             }
@@ -90,29 +100,31 @@ fn campaign_lists(scn: &Scenario, c: usize, lists: &[Option<Vec<List>>]) -> Camp
     (built, candidates)
 }
 
-fn base_list(r: &Recipients, ckey: u64, outreach: u64) -> Vec<Recipient> {
-    match r {
-        Recipients::Listed { rows, .. } => rows.clone(),
-        Recipients::Generated { count, zones } => {
-            let n = *count as usize;
-            let mut zone_of = apportion(n, zones);
-            let mut s = rng::stream(POPULATION_SEED, Purpose::Population, &[ckey, outreach]);
-            zone_of.shuffle(&mut s);
-            zone_of
-                .into_iter()
-                .enumerate()
-                .map(|(row, zone)| Recipient {
-                    phone: generated_phone(&[ckey, outreach, row as u64]),
-                    zone,
-                })
-                .collect()
-        }
-    }
+/// `count` made-up recipients of outreach `outreach` of the campaign keyed `ckey`, spread over
+/// `zones` in exact shares, in an order drawn once and for all.
+fn generated(
+    count: u32,
+    zones: &[(ZoneId, f64)],
+    ckey: u64,
+    outreach: u64,
+) -> impl Iterator<Item = Recipient> {
+    let mut zone_of = apportion(count as usize, zones);
+    let mut s = rng::stream(POPULATION_SEED, Purpose::Population, &[ckey, outreach]);
+    zone_of.shuffle(&mut s);
+    let list = rng::key(&[ckey, outreach]);
+    zone_of
+        .into_iter()
+        .enumerate()
+        .map(move |(row, zone)| Recipient {
+            phone: generated_phone(rng::key_then(list, row as u64)),
+            zone,
+        })
 }
 
-/// A phone no real list holds, unique with overwhelming odds (60 random bits).
-pub fn generated_phone(parts: &[u64]) -> Phone {
-    Phone(Phone::GENERATED | (rng::key(parts) & (Phone::GENERATED - 1)))
+/// A phone no real list holds, unique with overwhelming odds (60 random bits of `key`, the
+/// [`rng::key`] of what it belongs to).
+pub fn generated_phone(key: u64) -> Phone {
+    Phone(Phone::GENERATED | (key & (Phone::GENERATED - 1)))
 }
 
 /// Exact counts per zone by largest remainder, so shares are honoured without sampling noise.

@@ -76,9 +76,15 @@ fn mix(mut z: u64) -> u64 {
 
 /// Folds key words into one 64-bit key, order-sensitively.
 pub fn key(parts: &[u64]) -> u64 {
-    parts.iter().fold(0x9e37_79b9_7f4a_7c15, |h, &p| {
-        mix(h ^ mix(p.wrapping_add(0x9e37_79b9_7f4a_7c15)))
-    })
+    parts
+        .iter()
+        .fold(0x9e37_79b9_7f4a_7c15, |h, &p| key_then(h, p))
+}
+
+/// The key of `parts` and then `part`, from the key of `parts`: `key(&[a, b, c])` is
+/// `key_then(key(&[a, b]), c)`, so many keys sharing a prefix fold it once.
+pub fn key_then(prefix: u64, part: u64) -> u64 {
+    mix(prefix ^ mix(part.wrapping_add(0x9e37_79b9_7f4a_7c15)))
 }
 
 pub fn stream(seed: u64, purpose: Purpose, entity: &[u64]) -> Stream {
@@ -203,6 +209,13 @@ impl TryRng for RowDraws {
 mod tests {
     use super::*;
     use rand::RngExt;
+
+    #[test]
+    fn a_key_folds_its_parts_one_after_another() {
+        assert_eq!(key(&[7, 1, 3]), key_then(key(&[7, 1]), 3));
+        assert_eq!(key(&[7]), key_then(key(&[]), 7));
+        assert_ne!(key(&[7, 1, 3]), key_then(key(&[7, 3]), 1));
+    }
 
     #[test]
     fn streams_depend_only_on_their_key() {
