@@ -1,7 +1,9 @@
-//! `cargo bench --features bench --bench replication`: one replication (`sim::run`, seed 1,
-//! no trace, no report) of each benchmark scenario, timed by criterion, which prints the time per
-//! replication and, since each is given its event count as throughput, events per second
-//! ("event" as the README's Speed section defines it). `... --bench replication -- big` runs one.
+//! `cargo bench --features bench --bench replication`: one replication of each benchmark
+//! scenario as a sweep runs it (seed 1, no trace, no report: `sim::run_on` on recipient lists
+//! built once, replaying the campaign steps recorded once where `sim::script::record` can),
+//! timed by criterion, which prints the time per replication and, since each is given its event
+//! count as throughput, events per second ("event" as the README's Speed section defines it).
+//! `... --bench replication -- big` runs one.
 //!
 //! Peak memory is not measured here: criterion runs every benchmark in one process, so the
 //! process's peak is the largest scenario's. `cargo bench --bench throughput` prints peak memory
@@ -33,8 +35,11 @@ fn replication(c: &mut Criterion) {
     let mut group = c.benchmark_group("replication");
     for (name, file, slow) in SCENARIOS {
         let scn = Scenario::load(&root.join(file)).expect("benchmark scenarios are valid");
+        let population = sim::population::build(&scn);
+        let script = sim::script::record(&scn, &population);
+        let replicate = || sim::run_on(&scn, &population, script.as_ref(), &opts).events;
         // A run's events depend on its seed alone: every iteration below does this many.
-        let events = sim::run(&scn, &opts).events;
+        let events = replicate();
         group.throughput(Throughput::Elements(events));
         match slow {
             Some(secs) => group
@@ -48,9 +53,7 @@ fn replication(c: &mut Criterion) {
                 .warm_up_time(Duration::from_secs(1))
                 .measurement_time(Duration::from_secs(5)),
         };
-        group.bench_function(name, |b| {
-            b.iter(|| black_box(sim::run(black_box(&scn), &opts).events))
-        });
+        group.bench_function(name, |b| b.iter(|| black_box(replicate())));
     }
     group.finish();
 }
