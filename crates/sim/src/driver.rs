@@ -30,6 +30,24 @@ pub trait World<L: SendLimit = Limiter> {
     }
 }
 
+/// A world where nobody answers: the engine alone (`validate`'s plan, a recorded campaign
+/// script). `hears` is told what the engine decides at each step.
+pub struct Silent<F>(pub F);
+
+impl<F: FnMut(Instant, &[Action])> World for Silent<F> {
+    fn next_at(&self) -> Option<Instant> {
+        None
+    }
+
+    fn advance(&mut self, _: Instant, _: &mut Engine, _: &mut Vec<Action>) {
+        unreachable!("nothing happens in a world where nobody answers")
+    }
+
+    fn carry_out(&mut self, now: Instant, decided: &[Action]) {
+        (self.0)(now, decided);
+    }
+}
+
 /// Who acts in a step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Actor {

@@ -6,7 +6,7 @@ use model::time::{Instant, MAX_RUN};
 use model::{CampaignId, EndReason};
 use scenario::{Campaign, Recipients, Scenario};
 
-use crate::driver::{Driver, World};
+use crate::driver::{Driver, Silent};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CampaignPlan {
@@ -26,39 +26,25 @@ pub struct Plan {
     pub shared_phones: u64,
 }
 
-/// A world where nobody answers: it only tallies what the platform does.
-struct Silence {
-    plans: Vec<CampaignPlan>,
-}
-
-impl World for Silence {
-    fn next_at(&self) -> Option<Instant> {
-        None
-    }
-
-    fn advance(&mut self, _now: Instant, _engine: &mut Engine, _decided: &mut Vec<Action>) {
-        unreachable!("a silent world has nothing to do")
-    }
-
-    fn carry_out(&mut self, now: Instant, decided: &[Action]) {
-        for a in decided {
-            match a {
-                Action::Send { to, .. } => {
-                    let p = &mut self.plans[to.campaign.index()];
-                    p.sends += 1;
-                    p.first_send.get_or_insert(now);
-                    p.last_send = Some(now);
-                }
-                Action::Skip { to, .. } => self.plans[to.campaign.index()].skipped_duplicate += 1,
-                Action::Unreached { to, reason, .. } => {
-                    let p = &mut self.plans[to.campaign.index()];
-                    p.unreached += 1;
-                    if *reason == EndReason::Cutoff {
-                        p.unreached_at_end += 1;
-                    }
-                }
-                _ => {}
+/// Tallies what the platform decides at `now` into each campaign's plan.
+fn tally(plans: &mut [CampaignPlan], now: Instant, decided: &[Action]) {
+    for a in decided {
+        match a {
+            Action::Send { to, .. } => {
+                let p = &mut plans[to.campaign.index()];
+                p.sends += 1;
+                p.first_send.get_or_insert(now);
+                p.last_send = Some(now);
             }
+            Action::Skip { to, .. } => plans[to.campaign.index()].skipped_duplicate += 1,
+            Action::Unreached { to, reason, .. } => {
+                let p = &mut plans[to.campaign.index()];
+                p.unreached += 1;
+                if *reason == EndReason::Cutoff {
+                    p.unreached_at_end += 1;
+                }
+            }
+            _ => {}
         }
     }
 }
@@ -67,7 +53,7 @@ pub fn plan(scn: &Scenario) -> Plan {
     let population = crate::population::build(scn);
     let shared_phones = population.shared_phones;
     let config = crate::engine_config(scn, population.lists);
-    let plans = config
+    let mut plans: Vec<CampaignPlan> = config
         .campaigns
         .iter()
         .map(|c| CampaignPlan {
@@ -75,9 +61,10 @@ pub fn plan(scn: &Scenario) -> Plan {
             ..Default::default()
         })
         .collect();
-    let driver = Driver::new(Engine::new(config), Silence { plans }, scn.until);
+    let silence = Silent(|now, decided: &[Action]| tally(&mut plans, now, decided));
+    Driver::new(Engine::new(config), silence, scn.until).finish();
     Plan {
-        campaigns: driver.finish().world.plans,
+        campaigns: plans,
         shared_phones,
     }
 }

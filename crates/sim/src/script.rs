@@ -10,11 +10,10 @@
 use std::sync::Arc;
 
 use engine::{Action, Engine, Script};
-use model::time::Instant;
 use model::{CampaignId, Duplicates, OutreachId};
 use scenario::Scenario;
 
-use crate::driver::{Driver, World};
+use crate::driver::{Driver, Silent};
 use crate::engine_config;
 use crate::population::Population;
 
@@ -29,26 +28,30 @@ pub fn record(scn: &Scenario, population: &Population) -> Option<Arc<Script>> {
     if rows > MAX_ROWS || !no_phone_texted_twice(scn, population) {
         return None;
     }
-    let engine = Engine::new(engine_config(scn, population.lists.clone()));
-    let mut driver = Driver::new(engine, Recorder::default(), scn.until);
-    driver.run_until_end(&mut |_| {});
-    let after = driver.engine.next_wakeup();
-    let campaigns = driver.engine.campaigns();
+    let mut script = Script::default();
+    let mut engine = {
+        let engine = Engine::new(engine_config(scn, population.lists.clone()));
+        let recorder = Silent(|now, decided: &[Action]| script.step(now, decided));
+        let mut driver = Driver::new(engine, recorder, scn.until);
+        driver.run_until_end(&mut |_| {});
+        driver.engine
+    };
+    let after = engine.next_wakeup();
+    let campaigns = engine.campaigns();
     let at_end = CampaignId::all(campaigns)
         .map(|c| {
             let mut decided = Vec::new();
-            driver.engine.end_of_run(c, &mut decided);
+            engine.end_of_run(c, &mut decided);
             decided
         })
         .collect();
     let statuses = CampaignId::all(campaigns)
         .map(|c| {
             OutreachId::all(population.lists[c.index()].len())
-                .map(|o| driver.engine.outreach_status(c, o))
+                .map(|o| engine.outreach_status(c, o))
                 .collect()
         })
         .collect();
-    let mut script = driver.world.script;
     script.end(after, at_end, statuses);
     Some(Arc::new(script))
 }
@@ -67,24 +70,4 @@ fn no_phone_texted_twice(scn: &Scenario, population: &Population) -> bool {
     }
     phones.sort_unstable();
     phones.windows(2).all(|w| w[0] != w[1])
-}
-
-/// A world where nobody answers: what the engine decides is the script.
-#[derive(Default)]
-struct Recorder {
-    script: Script,
-}
-
-impl World for Recorder {
-    fn next_at(&self) -> Option<Instant> {
-        None
-    }
-
-    fn advance(&mut self, _: Instant, _: &mut Engine, _: &mut Vec<Action>) {
-        unreachable!("nothing happens in a world where nobody answers")
-    }
-
-    fn carry_out(&mut self, now: Instant, decided: &[Action]) {
-        self.script.step(now, decided);
-    }
 }
