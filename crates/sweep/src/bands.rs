@@ -54,11 +54,17 @@ impl Series {
         self.slot(bin).add(h).map_err(|e| format!("{e:?}"))
     }
 
-    fn add(&mut self, other: &Series) {
-        for (bin, h) in other.bins.iter().enumerate() {
-            if let Some(h) = h {
-                self.add_bin(bin, h)
-                    .expect("histograms of one precision always add");
+    /// Takes `other`'s histograms over where this series has none (merging a state into an
+    /// empty one costs no histogram arithmetic), and adds them elsewhere.
+    fn add(&mut self, other: Series) {
+        if self.bins.len() < other.bins.len() {
+            self.bins.resize(other.bins.len(), None);
+        }
+        for (mine, theirs) in self.bins.iter_mut().zip(other.bins) {
+            match (mine, theirs) {
+                (_, None) => {}
+                (Some(m), Some(t)) => m.add(&t).expect("histograms of one precision always add"),
+                (m @ None, t) => *m = t,
             }
         }
     }
@@ -172,14 +178,14 @@ impl Bands {
         }
     }
 
-    pub fn add(&mut self, other: &Bands) {
+    pub fn add(&mut self, other: Bands) {
         self.axis_end_ms = self.axis_end_ms.max(other.axis_end_ms);
         for (mine, theirs) in [
-            (&mut self.sends, &other.sends),
-            (&mut self.sends_final, &other.sends_final),
-            (&mut self.busy, &other.busy),
-            (&mut self.queue, &other.queue),
-            (&mut self.wait_p90, &other.wait_p90),
+            (&mut self.sends, other.sends),
+            (&mut self.sends_final, other.sends_final),
+            (&mut self.busy, other.busy),
+            (&mut self.queue, other.queue),
+            (&mut self.wait_p90, other.wait_p90),
         ] {
             for (m, t) in mine.iter_mut().zip(theirs) {
                 m.add(t);

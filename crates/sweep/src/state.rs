@@ -45,7 +45,7 @@ impl State {
     /// stay in the order added until [`State::in_run_order`].
     pub fn add(&mut self, other: State) {
         self.runs.extend(other.runs);
-        self.bands.add(&other.bands);
+        self.bands.add(other.bands);
     }
 
     /// The runs sorted by run number, as every output lists them.
