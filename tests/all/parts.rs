@@ -353,6 +353,21 @@ fn verdicts_after_the_horizon_are_not_counted_told_aside_or_not() {
     whole_and_in_parts(&scn, 1);
 }
 
+/// A verdict told aside is often counted without its instant being worked out: only whether
+/// it falls after the latest so far, or at or after the horizon, matters. Log-normal latencies
+/// with a heavy tail put the latest verdict past the horizon early, so later verdicts between
+/// the horizon and that latest one must still be left out, as a traced run leaves them.
+#[test]
+fn verdicts_aside_without_their_instant_are_counted_as_traced_ones_around_the_horizon() {
+    let scn = silent_campaign(
+        r#"until = "2026-12-01T09:04:00""#,
+        r#"{ dist = "lognormal", median = "40s", sigma = 1.5 }"#,
+    );
+    for seed in 1..=20 {
+        whole_and_in_parts(&scn, seed);
+    }
+}
+
 /// Found by review: the engine ordered timers due at one instant by when they were set, and a
 /// shift end dropped as outdated is set again later only when it reaches the head of the heap,
 /// which in the whole run depends on the other part's timers (here T's sends). Two Sales groups

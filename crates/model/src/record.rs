@@ -351,9 +351,10 @@ pub trait Observer {
     fn finish(&mut self, _end: Instant) {}
 
     /// Whether the carrier's verdicts (`deliver`, `fail`) must reach this observer in time
-    /// order, among the other records. An observer that only counts them says no: then a
-    /// verdict nobody answers is handed over when the carrier decides it, and is never
-    /// scheduled, which spares a run most of its scheduling.
+    /// order, among the other records. An observer that only counts them, reading neither
+    /// their order nor their instants, says no: then a verdict nobody answers is handed over
+    /// when the carrier decides it, as of the instant of its send, and is never scheduled,
+    /// which spares a run most of its scheduling.
     fn needs_verdicts_in_order(&self) -> bool {
         true
     }

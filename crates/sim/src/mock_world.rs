@@ -4,7 +4,7 @@
 
 use engine::{Action, Engine, Inbound, SendLimit};
 use model::record::{Observer, Record};
-use model::time::{Instant, MAX_RUN};
+use model::time::{Instant, MAX_RUN, Span};
 use model::{
     ConversationId, CustomerId, Destination, InboxId, NumberId, Phone, RecipientRef, Source,
 };
@@ -319,16 +319,28 @@ impl<'a, O: Observer> MockWorld<'a, O> {
     fn send(&mut self, now: Instant, to: RecipientRef, phone: Phone, number: NumberId) {
         self.observer
             .observe(now, &Record::Send { to, phone, number });
+        // With verdicts aside, the verdict of a recipient who would not write back even if
+        // delivered is told aside, and its instant matters only if it is the latest so far or
+        // falls at or after the run's limit: below both, the carrier need not work it out.
+        let unanswered = self.verdicts_aside && !self.would_answer(to);
+        let known_by = match (unanswered, self.aside_until) {
+            (true, Some(latest)) => (self.limit.checked_sub(Span::from_millis(1)))
+                .map(|last_counted| latest.min(last_counted)),
+            _ => None,
+        };
         let verdict = self.carrier.submit(
             number,
             now,
             &mut draws(&mut self.lanes, to, SmsDraw::Carrier),
+            known_by,
         );
-        if self.verdicts_aside && !self.answered(to, verdict.failure) {
-            return self.tell_aside(to, number, phone, verdict);
+        if unanswered || (self.verdicts_aside && verdict.failure.is_some()) {
+            return self.tell_aside(now, to, number, phone, verdict);
         }
         self.queue.push_soon(
-            verdict.at,
+            verdict
+                .at
+                .expect("no bound was given, so the instant is told"),
             Happening::CarrierDone {
                 to,
                 number,
@@ -338,25 +350,35 @@ impl<'a, O: Observer> MockWorld<'a, O> {
         );
     }
 
-    /// Whether the recipient writes back after the carrier's verdict. Their reply is drawn from
+    /// Whether the recipient writes back if the carrier delivers. Their reply is drawn from
     /// their own row, so deciding it at the send draws what the verdict's step would.
-    fn answered(&mut self, to: RecipientRef, failure: Option<u32>) -> bool {
-        failure.is_none()
-            && (self.models[to.campaign.index()])
-                .reply(&mut draws(&mut self.lanes, to, SmsDraw::Reply))
-                .is_some()
+    fn would_answer(&mut self, to: RecipientRef) -> bool {
+        (self.models[to.campaign.index()])
+            .reply(&mut draws(&mut self.lanes, to, SmsDraw::Reply))
+            .is_some()
     }
 
-    /// A verdict nobody answers, told at once as of its instant (see `verdicts_aside`), unless
-    /// it comes back at or after the run's limit, where the scheduled verdict would never be
-    /// taken either.
-    fn tell_aside(&mut self, to: RecipientRef, number: NumberId, phone: Phone, verdict: Verdict) {
-        self.aside_until = self.aside_until.max(Some(verdict.at));
-        if verdict.at < self.limit {
-            self.told_aside += 1;
-            let record = verdict_record(to, number, phone, verdict.failure);
-            self.observer.observe(verdict.at, &record);
+    /// A verdict nobody answers, told at once, as of its send at `sent` (see
+    /// [`Observer::needs_verdicts_in_order`]), unless it comes back at or after the run's
+    /// limit, where the scheduled verdict would never be taken either. Without an instant, it
+    /// comes back by the latest verdict so far and before the limit.
+    fn tell_aside(
+        &mut self,
+        sent: Instant,
+        to: RecipientRef,
+        number: NumberId,
+        phone: Phone,
+        verdict: Verdict,
+    ) {
+        if let Some(at) = verdict.at {
+            self.aside_until = self.aside_until.max(Some(at));
+            if at >= self.limit {
+                return;
+            }
         }
+        self.told_aside += 1;
+        let record = verdict_record(to, number, phone, verdict.failure);
+        self.observer.observe(sent, &record);
     }
 
     /// An agent starts on the customer's message (first assignment or within the session);

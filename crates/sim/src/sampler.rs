@@ -3,7 +3,7 @@
 use rand::RngExt;
 use rand::distr::Distribution;
 use rand::distr::weighted::WeightedIndex;
-use rand_distr::{Beta, Exp, Geometric, LogNormal, Normal};
+use rand_distr::{Beta, Exp, Geometric, Normal};
 
 use model::time::{MAX_RUN, Span};
 use rand::Rng;
@@ -13,7 +13,9 @@ use scenario::Dist;
 pub enum Sampler {
     Fixed(f64),
     Exponential(Exp<f64>),
-    LogNormal(LogNormal<f64>),
+    /// The normal distribution of the draw's logarithm: a draw is its exponential, as
+    /// `rand_distr::LogNormal` draws it, kept apart so [`Sampler::span_beyond`] can skip it.
+    LogNormal(Normal<f64>),
     Uniform(f64, f64),
     Beta(Beta<f64>),
     Empirical(WeightedIndex<f64>, Vec<f64>),
@@ -32,7 +34,7 @@ impl Sampler {
                 Sampler::Exponential(Exp::new(1.0 / mean).expect(CHECKED))
             }
             Dist::LogNormal { median, sigma } => {
-                Sampler::LogNormal(LogNormal::new(median.ln(), *sigma).expect(CHECKED))
+                Sampler::LogNormal(Normal::new(median.ln(), *sigma).expect(CHECKED))
             }
             Dist::Uniform { min, max } => Sampler::Uniform(*min, *max),
             Dist::Beta { alpha, beta } => Sampler::Beta(Beta::new(*alpha, *beta).expect(CHECKED)),
@@ -50,7 +52,7 @@ impl Sampler {
         match self {
             Sampler::Fixed(v) => *v,
             Sampler::Exponential(d) => d.sample(rng),
-            Sampler::LogNormal(d) => d.sample(rng),
+            Sampler::LogNormal(log) => log.sample(rng).exp(),
             Sampler::Uniform(lo, hi) => lo + (hi - lo) * rng.random::<f64>(),
             Sampler::Beta(d) => d.sample(rng),
             Sampler::Empirical(w, values) => values[w.sample(rng)],
@@ -62,14 +64,42 @@ impl Sampler {
     /// A draw read as seconds, in whole milliseconds (negative draws count as zero, and no draw
     /// is longer than the longest run).
     pub fn span(&self, rng: &mut impl Rng) -> Span {
-        let ms = (self.sample(rng) * 1000.0).clamp(0.0, MAX_RUN.as_millis() as f64);
-        Span::from_millis(round(ms))
+        to_span(self.sample(rng))
+    }
+
+    /// [`Sampler::span`]'s draw, from the same words, when it is longer than `bound`; `None`
+    /// when it is not. A log-normal draw at most `bound` is often told from its logarithm alone,
+    /// without the exponential: the carrier's latencies are drawn this way when only a bound
+    /// on them matters.
+    pub fn span_beyond(&self, rng: &mut impl Rng, bound: Span) -> Option<Span> {
+        let seconds = match self {
+            Sampler::LogNormal(log) => {
+                let x = log.sample(rng);
+                if bound.as_millis() > 0 {
+                    // 2^k ms <= bound. A logarithm below ln(2^k / 1000 s), less a margin far
+                    // wider than the rounding of this sum and of `exp`, rounds to at most 2^k ms.
+                    let k = f64::from(63 - bound.as_millis().leading_zeros());
+                    if x <= k * std::f64::consts::LN_2 - 1000f64.ln() - 1e-9 {
+                        return None;
+                    }
+                }
+                x.exp()
+            }
+            _ => self.sample(rng),
+        };
+        Some(to_span(seconds)).filter(|&s| s > bound)
     }
 
     /// A draw read as a count of at least one.
     pub fn count(&self, rng: &mut impl Rng) -> u32 {
         round(self.sample(rng).clamp(1.0, u32::MAX as f64)) as u32
     }
+}
+
+/// Seconds in whole milliseconds, as [`Sampler::span`] reads a draw.
+fn to_span(seconds: f64) -> Span {
+    let ms = (seconds * 1000.0).clamp(0.0, MAX_RUN.as_millis() as f64);
+    Span::from_millis(round(ms))
 }
 
 /// `x.round()` for `0 <= x < 2^63` (NaN reads as 0, as `as u64` does), without the call into
@@ -116,6 +146,50 @@ mod tests {
         .sample(&mut rng);
         let got = format!("{beta:.17e} {logn:.17e}");
         assert_eq!(got, include_str!("golden_draws.txt").trim());
+    }
+
+    /// The shortcut may only skip work: over bounds at, around and between powers of two
+    /// (the shortcut's steps) and draws of every size, it answers what the whole draw says
+    /// and reads the same words.
+    #[test]
+    fn span_beyond_answers_as_the_whole_draw_does() {
+        let samplers = [
+            Sampler::new(&Dist::LogNormal {
+                median: 3.0,
+                sigma: 0.8,
+            }),
+            Sampler::new(&Dist::LogNormal {
+                median: 0.001,
+                sigma: 2.5,
+            }),
+            Sampler::new(&Dist::LogNormal {
+                median: 86_400.0,
+                sigma: 0.05,
+            }),
+            Sampler::new(&Dist::Exponential { mean: 20.0 }),
+            Sampler::new(&Dist::Fixed(4.096)),
+        ];
+        let mut bounds: Vec<u64> = vec![0, 1, 2, 3, 999, 1000, 1001];
+        for k in 1..40 {
+            bounds.extend([(1 << k) - 1, 1 << k, (1 << k) + 1, 3 << (k - 1)]);
+        }
+        let (mut skipped, mut beyond) = (0, 0);
+        for (i, s) in samplers.iter().enumerate() {
+            for (j, &b) in bounds.iter().enumerate() {
+                let mut rng = stream(7, Purpose::Carrier, &[i as u64, j as u64]);
+                for _ in 0..200 {
+                    let mut whole = rng.clone();
+                    let exact = s.span(&mut whole);
+                    let got = s.span_beyond(&mut rng, Span::from_millis(b));
+                    assert_eq!(got, (exact.as_millis() > b).then_some(exact), "{i} {b}");
+                    assert_eq!(rng.next_u64(), whole.next_u64(), "words read");
+                    skipped += usize::from(got.is_none());
+                    beyond += usize::from(got.is_some());
+                }
+            }
+        }
+        // Both answers were given many times.
+        assert!(skipped > 10_000 && beyond > 10_000, "{skipped} {beyond}");
     }
 
     #[test]
