@@ -175,21 +175,31 @@ pub struct RowDraws {
     key: (u64, Purpose, [u64; 3]),
 }
 
+impl RowDraws {
+    /// The next word past the block's (rarely needed, so kept out of the readers' way).
+    #[cold]
+    #[inline(never)]
+    fn overflow_u32(&mut self) -> u32 {
+        let (seed, purpose, entity) = self.key;
+        self.overflow
+            .get_or_insert_with(|| stream(seed, purpose, &entity))
+            .next_u32()
+    }
+}
+
 impl TryRng for RowDraws {
     type Error = Infallible;
 
+    #[inline]
     fn try_next_u32(&mut self) -> Result<u32, Infallible> {
         if self.used < self.end {
             self.used += 1;
             return Ok(self.block[self.used - 1]);
         }
-        let (seed, purpose, entity) = self.key;
-        Ok(self
-            .overflow
-            .get_or_insert_with(|| stream(seed, purpose, &entity))
-            .next_u32())
+        Ok(self.overflow_u32())
     }
 
+    #[inline]
     fn try_next_u64(&mut self) -> Result<u64, Infallible> {
         let lo = u64::from(self.next_u32());
         let hi = u64::from(self.next_u32());
