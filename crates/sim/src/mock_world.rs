@@ -43,6 +43,9 @@ struct Customer {
     source: Source,
     /// Entity key of this customer's draws.
     key: u64,
+    /// Words for the handling time of their first message, kept from their row (campaign
+    /// replies only).
+    first_handle: Option<rng::Kept>,
     /// Which reply body the first message is (campaign replies only).
     body: u32,
     messages: u32,
@@ -203,6 +206,10 @@ impl<'a, O: Observer> MockWorld<'a, O> {
                 to: Destination::Number(number),
                 source: Source::Campaign(to.campaign),
                 key,
+                first_handle: Some(
+                    self.lanes[to.campaign.index()][to.outreach.index()]
+                        .first_handle(to.row.get().into()),
+                ),
                 body: reply.body,
                 messages: reply.messages,
                 written: 0,
@@ -307,6 +314,7 @@ impl<'a, O: Observer> MockWorld<'a, O> {
             to: Destination::Inbox(inbox),
             source: Source::Background,
             key,
+            first_handle: None,
             body: 0,
             messages: self.background_model.messages(&mut draws),
             written: 0,
@@ -391,8 +399,14 @@ impl<'a, O: Observer> MockWorld<'a, O> {
         customer: CustomerId,
     ) {
         let c = &self.customers[customer.index()];
-        let mut draws = stream(self.seed, Purpose::AgentHandle, &[c.key, c.written.into()]);
-        let handle = self.handle_time[inbox.index()].span(&mut draws);
+        let entity = [c.key, c.written.into()];
+        let handle_time = &self.handle_time[inbox.index()];
+        let handle = match c.first_handle.filter(|_| c.written == 1) {
+            Some(kept) => {
+                handle_time.span(&mut kept.draws(self.seed, Purpose::AgentHandle, entity))
+            }
+            None => handle_time.span(&mut stream(self.seed, Purpose::AgentHandle, &entity)),
+        };
         self.queue.push(
             now.saturating_add(handle),
             Happening::AgentDone {

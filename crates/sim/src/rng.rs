@@ -8,8 +8,9 @@
 //! Two draws are made for every SMS (the carrier's verdict, the recipient's reply), and keying a
 //! fresh ChaCha8 stream costs four blocks of output however little is read. So a recipient's
 //! draws for both are one block of a [`Lane`], the stream of its outreach, at a position fixed by
-//! its row (the verdict reads the block's first six words, the reply the other ten): recipients
-//! are mostly drawn in list order, and then four share one refill.
+//! its row (the verdict reads the block's first six words, the reply the next eight, and the last
+//! two are kept for the handling time of the recipient's first message, should they write):
+//! recipients are mostly drawn in list order, and then four share one refill.
 
 use std::convert::Infallible;
 
@@ -37,7 +38,7 @@ pub enum Purpose {
 
 /// Which words of a recipient's block a draw reads. A verdict needs four (an outcome, a
 /// latency), six with a rejection sampler's retry; a reply two when there is none, and
-/// eight or more when there is one (rate, delay, body, each follow-up trial).
+/// six or more when there is one (rate, delay, body, each follow-up trial).
 #[derive(Debug, Clone, Copy)]
 pub enum SmsDraw {
     Carrier,
@@ -48,7 +49,7 @@ impl SmsDraw {
     fn words(self) -> std::ops::Range<usize> {
         match self {
             SmsDraw::Carrier => 0..6,
-            SmsDraw::Reply => 6..BLOCK,
+            SmsDraw::Reply => 6..FIRST_HANDLE.start,
         }
     }
 
@@ -97,6 +98,8 @@ pub fn stream(seed: u64, purpose: Purpose, entity: &[u64]) -> Stream {
 
 /// 32-bit words in one ChaCha block, the draws each row of a lane owns.
 const BLOCK: usize = 16;
+/// A row's words for the handling time of its recipient's first message ([`Lane::first_handle`]).
+const FIRST_HANDLE: std::ops::Range<usize> = 14..BLOCK;
 /// Blocks ChaCha8 computes at once, and so the rows a lane reads from one refill.
 const REFILL: u64 = 4;
 
@@ -127,6 +130,30 @@ impl Lane {
 
     /// Row `row`'s draws for `what`.
     pub fn row(&mut self, row: u64, what: SmsDraw) -> RowDraws {
+        let words = what.words();
+        RowDraws {
+            block: self.block(row),
+            used: words.start,
+            end: words.end,
+            overflow: None,
+            key: (
+                self.seed,
+                what.purpose(),
+                [self.entity[0], self.entity[1], row],
+                3,
+            ),
+        }
+    }
+
+    /// The words row `row` keeps for the handling time of the first message its recipient
+    /// writes, if they write: that draw comes when an agent takes the message up, long after
+    /// the lane has moved on, so they are copied out when the reply is drawn.
+    pub fn first_handle(&mut self, row: u64) -> Kept {
+        let block = self.block(row);
+        Kept([block[FIRST_HANDLE.start], block[FIRST_HANDLE.start + 1]])
+    }
+
+    fn block(&mut self, row: u64) -> [u32; BLOCK] {
         let refill = row / REFILL;
         let slot = match self.kept.iter().position(|k| k.0 == refill) {
             Some(slot) => slot,
@@ -149,30 +176,40 @@ impl Lane {
         let from = (row % REFILL) as usize * BLOCK;
         let mut block = [0; BLOCK];
         block.copy_from_slice(&self.kept[slot].1[from..from + BLOCK]);
-        let words = what.words();
+        block
+    }
+}
+
+/// Two words of a row kept for a draw made later ([`Lane::first_handle`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Kept([u32; 2]);
+
+impl Kept {
+    /// Draws that read the kept words first, then go on in the stream of `entity` for
+    /// `purpose`, the stream the draw would have come from without them.
+    pub fn draws(self, seed: u64, purpose: Purpose, entity: [u64; 2]) -> RowDraws {
+        let mut block = [0; BLOCK];
+        block[..2].copy_from_slice(&self.0);
         RowDraws {
             block,
-            used: words.start,
-            end: words.end,
+            used: 0,
+            end: 2,
             overflow: None,
-            key: (
-                self.seed,
-                what.purpose(),
-                [self.entity[0], self.entity[1], row],
-            ),
+            key: (seed, purpose, [entity[0], entity[1], 0], 2),
         }
     }
 }
 
 /// One row's block of its lane, read from `used` to `end`; a draw that needs more words than
 /// that (a reply with several follow-ups, a rejection sampler's retries) goes on in a stream of
-/// the row's own for its purpose.
+/// its own for its purpose, keyed by the first `parts` words of its entity (the row's, or the
+/// message's for [`Kept`] words).
 pub struct RowDraws {
     block: [u32; BLOCK],
     used: usize,
     end: usize,
     overflow: Option<Stream>,
-    key: (u64, Purpose, [u64; 3]),
+    key: (u64, Purpose, [u64; 3], usize),
 }
 
 impl RowDraws {
@@ -180,9 +217,9 @@ impl RowDraws {
     #[cold]
     #[inline(never)]
     fn overflow_u32(&mut self) -> u32 {
-        let (seed, purpose, entity) = self.key;
+        let (seed, purpose, entity, parts) = self.key;
         self.overflow
-            .get_or_insert_with(|| stream(seed, purpose, &entity))
+            .get_or_insert_with(|| stream(seed, purpose, &entity[..parts]))
             .next_u32()
     }
 }
@@ -263,6 +300,26 @@ mod tests {
             );
         }
         assert_ne!(in_order[0], in_order[1]);
+    }
+
+    #[test]
+    fn kept_words_are_the_rows_last_two_then_the_messages_own_stream() {
+        let mut lane = Lane::new(42, 7, 1);
+        let mut reply = lane.row(5, SmsDraw::Reply);
+        let reply_words: Vec<u32> = (0..8).map(|_| reply.next_u32()).collect();
+        let mut kept = lane
+            .first_handle(5)
+            .draws(42, Purpose::AgentHandle, [99, 1]);
+        let (a, b) = (kept.next_u32(), kept.next_u32());
+        // The reply's eight words, then the kept two, are the row's block in order: none shared.
+        let mut whole = stream(42, Purpose::Sms, &[7, 1]);
+        whole.set_word_pos(5 * BLOCK as u128 + 6);
+        let block: Vec<u32> = (0..10).map(|_| whole.next_u32()).collect();
+        assert_eq!(block[..8], reply_words[..]);
+        assert_eq!(block[8..], [a, b]);
+        // Past them, the stream the message's handling time draws from without kept words.
+        let mut own = stream(42, Purpose::AgentHandle, &[99, 1]);
+        assert_eq!(kept.next_u64(), own.next_u64());
     }
 
     #[test]
