@@ -657,6 +657,6 @@ fn verdict_record(
 }
 
 /// The recipient's draws for `what` in `lanes` (per campaign, per outreach).
-fn draws(lanes: &mut [Vec<Lane>], to: RecipientRef, what: SmsDraw) -> RowDraws {
+fn draws(lanes: &mut [Vec<Lane>], to: RecipientRef, what: SmsDraw) -> RowDraws<'_> {
     lanes[to.campaign.index()][to.outreach.index()].row(to.row.get().into(), what)
 }

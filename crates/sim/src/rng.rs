@@ -14,7 +14,7 @@
 
 use std::convert::Infallible;
 
-use rand::{Rng, SeedableRng, TryRng};
+use rand::{Rng, RngExt, SeedableRng, TryRng};
 use rand_chacha::ChaCha8Rng;
 
 pub type Stream = ChaCha8Rng;
@@ -129,19 +129,18 @@ impl Lane {
     }
 
     /// Row `row`'s draws for `what`.
-    pub fn row(&mut self, row: u64, what: SmsDraw) -> RowDraws {
-        let words = what.words();
+    pub fn row(&mut self, row: u64, what: SmsDraw) -> RowDraws<'_> {
+        let key = (
+            self.seed,
+            what.purpose(),
+            [self.entity[0], self.entity[1], row],
+            3,
+        );
         RowDraws {
-            block: self.block(row),
-            used: words.start,
-            end: words.end,
+            words: &self.block(row)[what.words()],
+            used: 0,
             overflow: None,
-            key: (
-                self.seed,
-                what.purpose(),
-                [self.entity[0], self.entity[1], row],
-                3,
-            ),
+            key,
         }
     }
 
@@ -153,7 +152,7 @@ impl Lane {
         Kept([block[FIRST_HANDLE.start], block[FIRST_HANDLE.start + 1]])
     }
 
-    fn block(&mut self, row: u64) -> [u32; BLOCK] {
+    fn block(&mut self, row: u64) -> &[u32] {
         let refill = row / REFILL;
         let slot = match self.kept.iter().position(|k| k.0 == refill) {
             Some(slot) => slot,
@@ -163,20 +162,13 @@ impl Lane {
                     .set_word_pos(u128::from(refill * REFILL) * BLOCK as u128);
                 let (at, words) = &mut self.kept[slot];
                 *at = refill;
-                // In one copy out of the generator's buffer: its words, little-endian.
-                let mut bytes = [0u8; 4 * BLOCK * REFILL as usize];
-                self.rng.fill_bytes(&mut bytes);
-                for (w, b) in words.iter_mut().zip(bytes.chunks_exact(4)) {
-                    *w = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-                }
+                self.rng.fill(&mut words[..]);
                 slot
             }
         };
         self.older = 1 - slot;
         let from = (row % REFILL) as usize * BLOCK;
-        let mut block = [0; BLOCK];
-        block.copy_from_slice(&self.kept[slot].1[from..from + BLOCK]);
-        block
+        &self.kept[slot].1[from..from + BLOCK]
     }
 }
 
@@ -187,51 +179,48 @@ pub struct Kept([u32; 2]);
 impl Kept {
     /// Draws that read the kept words first, then go on in the stream of `entity` for
     /// `purpose`, the stream the draw would have come from without them.
-    pub fn draws(self, seed: u64, purpose: Purpose, entity: [u64; 2]) -> RowDraws {
-        let mut block = [0; BLOCK];
-        block[..2].copy_from_slice(&self.0);
+    pub fn draws(&self, seed: u64, purpose: Purpose, entity: [u64; 2]) -> RowDraws<'_> {
         RowDraws {
-            block,
+            words: &self.0,
             used: 0,
-            end: 2,
             overflow: None,
             key: (seed, purpose, [entity[0], entity[1], 0], 2),
         }
     }
 }
 
-/// One row's block of its lane, read from `used` to `end`; a draw that needs more words than
+/// Some words of a row's block of its lane, read in order; a draw that needs more words than
 /// that (a reply with several follow-ups, a rejection sampler's retries) goes on in a stream of
 /// its own for its purpose, keyed by the first `parts` words of its entity (the row's, or the
 /// message's for [`Kept`] words).
-pub struct RowDraws {
-    block: [u32; BLOCK],
+pub struct RowDraws<'a> {
+    words: &'a [u32],
     used: usize,
-    end: usize,
-    overflow: Option<Stream>,
+    /// Boxed, as it is rarely made and a row's draws are made and moved for every SMS.
+    overflow: Option<Box<Stream>>,
     key: (u64, Purpose, [u64; 3], usize),
 }
 
-impl RowDraws {
+impl RowDraws<'_> {
     /// The next word past the block's (rarely needed, so kept out of the readers' way).
     #[cold]
     #[inline(never)]
     fn overflow_u32(&mut self) -> u32 {
         let (seed, purpose, entity, parts) = self.key;
         self.overflow
-            .get_or_insert_with(|| stream(seed, purpose, &entity[..parts]))
+            .get_or_insert_with(|| Box::new(stream(seed, purpose, &entity[..parts])))
             .next_u32()
     }
 }
 
-impl TryRng for RowDraws {
+impl TryRng for RowDraws<'_> {
     type Error = Infallible;
 
     #[inline]
     fn try_next_u32(&mut self) -> Result<u32, Infallible> {
-        if self.used < self.end {
+        if let Some(&word) = self.words.get(self.used) {
             self.used += 1;
-            return Ok(self.block[self.used - 1]);
+            return Ok(word);
         }
         Ok(self.overflow_u32())
     }
@@ -307,9 +296,8 @@ mod tests {
         let mut lane = Lane::new(42, 7, 1);
         let mut reply = lane.row(5, SmsDraw::Reply);
         let reply_words: Vec<u32> = (0..8).map(|_| reply.next_u32()).collect();
-        let mut kept = lane
-            .first_handle(5)
-            .draws(42, Purpose::AgentHandle, [99, 1]);
+        let first_handle = lane.first_handle(5);
+        let mut kept = first_handle.draws(42, Purpose::AgentHandle, [99, 1]);
         let (a, b) = (kept.next_u32(), kept.next_u32());
         // The reply's eight words, then the kept two, are the row's block in order: none shared.
         let mut whole = stream(42, Purpose::Sms, &[7, 1]);
