@@ -5,7 +5,7 @@ mod busy_hours;
 use std::collections::BTreeMap;
 
 use model::time::{Instant, Span};
-use model::{CompanyClock, List, Status, ZoneId};
+use model::{CompanyClock, Status, ZoneId};
 use scenario::{Metric, Scenario, Target};
 use sim::{CampaignMetrics, InboxMetrics, Outcome, RuleMetrics};
 
@@ -98,14 +98,14 @@ pub fn measure<'a>(scn: &'a Scenario, o: &'a Outcome) -> Measured<'a> {
             .iter()
             .zip(&o.campaigns)
             .zip(&o.statuses)
-            .zip(&o.lists)
-            .map(|(((c, counts), statuses), lists)| CampaignMeasures {
+            .zip(o.zone_counts.iter())
+            .map(|(((c, counts), statuses), zone_counts)| CampaignMeasures {
                 name: &c.name,
                 counts,
                 status: campaign_status(statuses),
                 outreach_statuses: statuses,
                 reply_rate: round6(counts.reply_rate),
-                zones: by_zone(scn, lists, &counts.unreached_by_zone),
+                zones: by_zone(scn, zone_counts, &counts.unreached_by_zone),
             })
             .collect(),
         inboxes: scn
@@ -207,19 +207,15 @@ impl InboxMeasures<'_> {
     }
 }
 
-/// Each zone the campaign's `lists` name, with its rows and the rows left `unreached`. Zones
-/// come east first (by their UTC offset at the simulation start, then by name): the order their
-/// clocks reach a recipient-local send window, which is how a planner reads them.
+/// Each zone the campaign's lists name (`rows` per zone), with its rows and the rows left
+/// `unreached`. Zones come east first (by their UTC offset at the simulation start, then by
+/// name): the order their clocks reach a recipient-local send window, which is how a planner
+/// reads them.
 fn by_zone<'a>(
     scn: &'a Scenario,
-    lists: &[List],
+    rows: &[u64],
     unreached: &BTreeMap<ZoneId, u64>,
 ) -> Vec<ZoneMeasures<'a>> {
-    // Counted by position rather than in a map: lists run to millions of rows.
-    let mut rows = vec![0u64; scn.zones.len()];
-    for recipient in lists.iter().flat_map(|l| l.iter()) {
-        rows[recipient.zone.index()] += 1;
-    }
     let offset = |z: ZoneId| scn.zones[z.index()].tz.to_offset(scn.epoch.0);
     let mut zones: Vec<ZoneId> = (0..rows.len())
         .filter(|&z| rows[z] > 0)

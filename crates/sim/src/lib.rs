@@ -66,6 +66,8 @@ pub struct Outcome {
     pub trace: Trace,
     /// Who each outreach texted, `[campaign][outreach][row]`.
     pub lists: Lists,
+    /// Recipients per zone of each campaign's lists, `[campaign][zone]`.
+    pub zone_counts: Arc<[Vec<u64>]>,
 }
 
 /// The engine's configuration for a scenario, with the recipient `lists` built for it.
@@ -191,6 +193,7 @@ pub struct Run<'a, O, L: SendLimit = Limiter> {
     driver: Driver<MockWorld<'a, Watchers<O>>, L>,
     seed: u64,
     lists: Lists,
+    zone_counts: Arc<[Vec<u64>]>,
     shared_phones: u64,
     /// The campaigns this run simulates: all of them, unless it is one [`Part`].
     campaigns: Vec<bool>,
@@ -270,6 +273,7 @@ impl<'a, O: Observer, L: SendLimit> Run<'a, O, L> {
         Run {
             driver: Driver::new(engine, world, scn.until),
             lists: population.lists.clone(),
+            zone_counts: Arc::clone(&population.zone_counts),
             seed: opts.seed,
             shared_phones: population.shared_phones,
             campaigns: part.campaigns.clone(),
@@ -336,6 +340,7 @@ impl<'a, O: Observer, L: SendLimit> Run<'a, O, L> {
             shared_phones: self.shared_phones,
             trace: trace.unwrap_or_default(),
             lists: self.lists,
+            zone_counts: self.zone_counts,
         };
         (outcome, observer)
     }

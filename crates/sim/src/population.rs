@@ -3,6 +3,8 @@
 //! Lists depend on the scenario only, not on the run seed: every replication texts the same people,
 //! and only their behaviour varies.
 
+use std::sync::Arc;
+
 use rand::seq::SliceRandom;
 use rand::seq::index::sample;
 use rayon::prelude::*;
@@ -14,6 +16,9 @@ use scenario::{Recipients, Scenario};
 #[derive(Debug, Clone)]
 pub struct Population {
     pub lists: Lists,
+    /// Recipients per zone of each campaign's lists, `[campaign][zone]`: counted once here,
+    /// as every run's report shows them.
+    pub zone_counts: Arc<[Vec<u64>]>,
     /// Phones listed in more than one campaign (each counted once).
     pub shared_phones: u64,
 }
@@ -55,8 +60,21 @@ pub fn build(scn: &Scenario) -> Population {
         .chunk_by(|a, b| a.0 == b.0)
         .filter(|campaigns| campaigns.len() > 1)
         .count() as u64;
+    let lists: Lists = lists.into_iter().map(|l| l.expect("all built")).collect();
+    let zone_counts = lists
+        .par_iter()
+        .map(|outreaches| {
+            let mut counts = vec![0u64; scn.zones.len()];
+            for recipient in outreaches.iter().flat_map(|l| l.iter()) {
+                counts[recipient.zone.index()] += 1;
+            }
+            counts
+        })
+        .collect::<Vec<_>>()
+        .into();
     Population {
-        lists: lists.into_iter().map(|l| l.expect("all built")).collect(),
+        lists,
+        zone_counts,
         shared_phones,
     }
 }
