@@ -93,6 +93,21 @@ fn a_sweep_is_byte_identical_for_any_number_of_jobs() {
     assert_same_folders(&one, &two);
 }
 
+/// Found by review: a shard's `bands.csv` wrote each histogram with the highest value it could
+/// hold, which depends on how it grew: recording into it, or adding another in, as rayon's
+/// fold and reduce happened to go for the number of jobs (and moving histograms into empty
+/// slots rather than adding them changed it again). The counts were right and `merge` read them
+/// alike, but the bytes depended on `--jobs`.
+#[test]
+fn a_shard_folder_is_byte_identical_for_any_number_of_jobs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+    sweep(&one, 7, &["--shard", "1/2", "--jobs", "1"]);
+    sweep(&two, 7, &["--shard", "1/2", "--jobs", "2"]);
+    assert!(one.join("bands.csv").is_file());
+    assert_same_folders(&one, &two);
+}
+
 /// Three shard folders of a 7-run sweep, and the merge of them.
 fn shards(dir: &Path) -> Vec<PathBuf> {
     (1..=3)

@@ -195,11 +195,18 @@ impl Bands {
 }
 
 /// A histogram in hdrhistogram's V2 serialization (uncompressed: shards are small, and the
-/// format stays readable by every hdrhistogram implementation).
+/// format stays readable by every hdrhistogram implementation). Written from a fresh histogram
+/// that its counts were added into: the header's highest trackable value depends on how a
+/// histogram grew (by recording, or by adding another in), which would make a shard's bytes
+/// depend on how its runs were split between threads.
 pub fn encode(h: &Hist) -> Vec<u8> {
+    let mut canonical = empty();
+    canonical
+        .add(h)
+        .expect("histograms of one precision always add");
     let mut out = Vec::new();
     V2Serializer::new()
-        .serialize(h, &mut out)
+        .serialize(&canonical, &mut out)
         .expect("a histogram serializes into memory");
     out
 }
