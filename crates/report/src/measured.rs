@@ -99,13 +99,13 @@ pub fn measure<'a>(scn: &'a Scenario, o: &'a Outcome) -> Measured<'a> {
             .zip(&o.campaigns)
             .zip(&o.statuses)
             .zip(o.zone_counts.iter())
-            .map(|(((c, counts), statuses), zone_counts)| CampaignMeasures {
+            .map(|(((c, counts), statuses), per_list)| CampaignMeasures {
                 name: &c.name,
                 counts,
                 status: campaign_status(statuses),
                 outreach_statuses: statuses,
                 reply_rate: round6(counts.reply_rate),
-                zones: by_zone(scn, zone_counts, &counts.unreached_by_zone),
+                zones: by_zone(scn, per_list, &counts.unreached_by_zone),
             })
             .collect(),
         inboxes: scn
@@ -207,15 +207,21 @@ impl InboxMeasures<'_> {
     }
 }
 
-/// Each zone the campaign's lists name (`rows` per zone), with its rows and the rows left
-/// `unreached`. Zones come east first (by their UTC offset at the simulation start, then by
-/// name): the order their clocks reach a recipient-local send window, which is how a planner
-/// reads them.
+/// Each zone the campaign's lists name (`per_list`: rows per zone of each), with its rows and
+/// the rows left `unreached`. Zones come east first (by their UTC offset at the simulation
+/// start, then by name): the order their clocks reach a recipient-local send window, which is
+/// how a planner reads them.
 fn by_zone<'a>(
     scn: &'a Scenario,
-    rows: &[u64],
+    per_list: &[Vec<u64>],
     unreached: &BTreeMap<ZoneId, u64>,
 ) -> Vec<ZoneMeasures<'a>> {
+    let mut rows = vec![0u64; scn.zones.len()];
+    for list in per_list {
+        for (z, n) in list.iter().enumerate() {
+            rows[z] += n;
+        }
+    }
     let offset = |z: ZoneId| scn.zones[z.index()].tz.to_offset(scn.epoch.0);
     let mut zones: Vec<ZoneId> = (0..rows.len())
         .filter(|&z| rows[z] > 0)

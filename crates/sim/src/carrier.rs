@@ -23,8 +23,8 @@ pub struct Carrier {
 
 /// The final status of one message and when it is known.
 pub struct Verdict {
-    /// `None` when the caller only asked whether it comes after some instant, and it does
-    /// not (see [`Carrier::submit`]).
+    /// `None`: at or before the instant the caller gave as `needed_after` (see
+    /// [`Carrier::submit`]).
     pub at: Option<Instant>,
     /// `None`: delivered; else the carrier error code.
     pub failure: Option<u32>,
@@ -50,15 +50,15 @@ impl Carrier {
         }
     }
 
-    /// Hands one single-segment SMS to the carrier at `now`. With `known_by`, the verdict's
-    /// instant is only told when it comes after `known_by`, which spares most latencies'
+    /// Hands one single-segment SMS to the carrier at `now`. With `needed_after`, the verdict's
+    /// instant is only told when it comes after that, which spares most latencies'
     /// exponential ([`Sampler::span_beyond`]); the draws are the same either way.
     pub fn submit(
         &mut self,
         number: NumberId,
         now: Instant,
         rng: &mut impl Rng,
-        known_by: Option<Instant>,
+        needed_after: Option<Instant>,
     ) -> Verdict {
         let free = &mut self.next_free[number.index()];
         let leaves = (*free).max(now);
@@ -77,7 +77,7 @@ impl Carrier {
             .find(|(_, cum)| u < *cum)
             .or(self.outcomes.last())
             .and_then(|(code, _)| *code);
-        let at = match known_by.and_then(|by| by.checked_since(leaves)) {
+        let at = match needed_after.and_then(|after| after.checked_since(leaves)) {
             Some(room) => self
                 .latency
                 .span_beyond(rng, room)

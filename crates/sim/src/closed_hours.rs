@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 
 use engine::schedule::window_after;
+use model::ZoneId;
 use model::schedule::WeeklySchedule;
 use model::time::Instant;
-use model::{Recipient, ZoneId};
 
 use scenario::Scenario;
 
@@ -91,13 +91,10 @@ type WindowsKey = (usize, ZoneId, Instant, Instant);
 
 /// When the outreaches' schedules are open, per time zone, for one run. Campaigns that share a
 /// schedule, zones and span (as all two hundred of a big scenario's do) ask for the same windows,
-/// and reading a schedule on a zone's clock is costly, as is counting lists of millions of rows:
-/// both are done once here for every caller.
+/// and reading a schedule on a zone's clock is costly: it is done once here for every caller.
 pub struct OpenWindows<'a> {
     scn: &'a Scenario,
     outcome: &'a Outcome,
-    /// Recipients per zone, `[campaign][outreach][zone]`.
-    zone_counts: Vec<Vec<Vec<u64>>>,
     /// Each distinct schedule once (every campaign holds its own copy), so that a key can name
     /// one by its position here.
     schedules: Vec<Option<&'a WeeklySchedule>>,
@@ -106,19 +103,9 @@ pub struct OpenWindows<'a> {
 
 impl<'a> OpenWindows<'a> {
     pub fn new(scn: &'a Scenario, outcome: &'a Outcome) -> Self {
-        let count = |list: &[Recipient]| {
-            let mut counts = vec![0u64; scn.zones.len()];
-            for r in list {
-                counts[r.zone.index()] += 1;
-            }
-            counts
-        };
         OpenWindows {
             scn,
             outcome,
-            zone_counts: (outcome.lists.iter())
-                .map(|lists| lists.iter().map(|list| count(list)).collect())
-                .collect(),
             schedules: Vec::new(),
             spans: HashMap::new(),
         }
@@ -130,7 +117,7 @@ impl<'a> OpenWindows<'a> {
         let campaign = &self.scn.campaigns[c];
         let start = campaign.outreaches[o].start;
         let schedule = self.schedule_key(campaign.schedule.as_ref());
-        let counts = &self.zone_counts[c][o];
+        let counts = &self.outcome.zone_counts[c][o];
         let zones: Vec<(ZoneId, u64)> = (counts.iter().enumerate())
             .filter(|&(_, &recipients)| recipients > 0)
             .map(|(zone, &recipients)| (ZoneId::new(zone), recipients))

@@ -66,8 +66,8 @@ pub struct Outcome {
     pub trace: Trace,
     /// Who each outreach texted, `[campaign][outreach][row]`.
     pub lists: Lists,
-    /// Recipients per zone of each campaign's lists, `[campaign][zone]`.
-    pub zone_counts: Arc<[Vec<u64>]>,
+    /// Recipients per zone of each list, `[campaign][outreach][zone]`.
+    pub zone_counts: Arc<[Vec<Vec<u64>>]>,
 }
 
 /// The engine's configuration for a scenario, with the recipient `lists` built for it.
@@ -193,7 +193,7 @@ pub struct Run<'a, O, L: SendLimit = Limiter> {
     driver: Driver<MockWorld<'a, Watchers<O>>, L>,
     seed: u64,
     lists: Lists,
-    zone_counts: Arc<[Vec<u64>]>,
+    zone_counts: Arc<[Vec<Vec<u64>>]>,
     shared_phones: u64,
     /// The campaigns this run simulates: all of them, unless it is one [`Part`].
     campaigns: Vec<bool>,

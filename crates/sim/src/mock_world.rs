@@ -330,8 +330,8 @@ impl<'a, O: Observer> MockWorld<'a, O> {
         // With verdicts aside, the verdict of a recipient who would not write back even if
         // delivered is told aside, and its instant matters only if it is the latest so far or
         // falls at or after the run's limit: below both, the carrier need not work it out.
-        let unanswered = self.verdicts_aside && !self.would_answer(to);
-        let known_by = match (unanswered, self.aside_until) {
+        let wont_answer = self.verdicts_aside && !self.would_answer(to);
+        let needed_after = match (wont_answer, self.aside_until) {
             (true, Some(latest)) => (self.limit.checked_sub(Span::from_millis(1)))
                 .map(|last_counted| latest.min(last_counted)),
             _ => None,
@@ -340,9 +340,9 @@ impl<'a, O: Observer> MockWorld<'a, O> {
             number,
             now,
             &mut draws(&mut self.lanes, to, SmsDraw::Carrier),
-            known_by,
+            needed_after,
         );
-        if unanswered || (self.verdicts_aside && verdict.failure.is_some()) {
+        if wont_answer || (self.verdicts_aside && verdict.failure.is_some()) {
             return self.tell_aside(now, to, number, phone, verdict);
         }
         self.queue.push_soon(

@@ -16,9 +16,9 @@ use scenario::{Recipients, Scenario};
 #[derive(Debug, Clone)]
 pub struct Population {
     pub lists: Lists,
-    /// Recipients per zone of each campaign's lists, `[campaign][zone]`: counted once here,
-    /// as every run's report shows them.
-    pub zone_counts: Arc<[Vec<u64>]>,
+    /// Recipients per zone of each list, `[campaign][outreach][zone]`: counted once here, as
+    /// every run's report and charts show them.
+    pub zone_counts: Arc<[Vec<Vec<u64>>]>,
     /// Phones listed in more than one campaign (each counted once).
     pub shared_phones: u64,
 }
@@ -64,11 +64,15 @@ pub fn build(scn: &Scenario) -> Population {
     let zone_counts = lists
         .par_iter()
         .map(|outreaches| {
-            let mut counts = vec![0u64; scn.zones.len()];
-            for recipient in outreaches.iter().flat_map(|l| l.iter()) {
-                counts[recipient.zone.index()] += 1;
-            }
-            counts
+            (outreaches.iter())
+                .map(|list| {
+                    let mut counts = vec![0u64; scn.zones.len()];
+                    for recipient in list.iter() {
+                        counts[recipient.zone.index()] += 1;
+                    }
+                    counts
+                })
+                .collect()
         })
         .collect::<Vec<_>>()
         .into();

@@ -32,7 +32,8 @@ pub enum Purpose {
     Population = 7,
     Overlap = 8,
     /// A recipient's SMS: its carrier verdict and reply, each continued by a stream of its own
-    /// purpose when its words of the block run out.
+    /// purpose when its words of the block run out, and two words kept for the handling time
+    /// of the first message they write ([`Lane::first_handle`]).
     Sms = 9,
 }
 
@@ -130,17 +131,16 @@ impl Lane {
 
     /// Row `row`'s draws for `what`.
     pub fn row(&mut self, row: u64, what: SmsDraw) -> RowDraws<'_> {
-        let key = (
-            self.seed,
-            what.purpose(),
-            [self.entity[0], self.entity[1], row],
-            3,
-        );
+        let then = Then {
+            seed: self.seed,
+            purpose: what.purpose(),
+            entity: Entity::Row([self.entity[0], self.entity[1], row]),
+        };
         RowDraws {
             words: &self.block(row)[what.words()],
             used: 0,
             overflow: None,
-            key,
+            then,
         }
     }
 
@@ -177,28 +177,46 @@ impl Lane {
 pub struct Kept([u32; 2]);
 
 impl Kept {
-    /// Draws that read the kept words first, then go on in the stream of `entity` for
-    /// `purpose`, the stream the draw would have come from without them.
-    pub fn draws(&self, seed: u64, purpose: Purpose, entity: [u64; 2]) -> RowDraws<'_> {
+    /// Draws that read the kept words first, then go on in the stream of `message` (a
+    /// customer's key and the message's number) for `purpose`: the stream the draw would have
+    /// come from without them.
+    pub fn draws(&self, seed: u64, purpose: Purpose, message: [u64; 2]) -> RowDraws<'_> {
         RowDraws {
             words: &self.0,
             used: 0,
             overflow: None,
-            key: (seed, purpose, [entity[0], entity[1], 0], 2),
+            then: Then {
+                seed,
+                purpose,
+                entity: Entity::Message(message),
+            },
         }
     }
 }
 
 /// Some words of a row's block of its lane, read in order; a draw that needs more words than
-/// that (a reply with several follow-ups, a rejection sampler's retries) goes on in a stream of
-/// its own for its purpose, keyed by the first `parts` words of its entity (the row's, or the
-/// message's for [`Kept`] words).
+/// that (a reply with several follow-ups, a rejection sampler's retries) goes on in the stream
+/// `then` names.
 pub struct RowDraws<'a> {
     words: &'a [u32],
     used: usize,
     /// Boxed, as it is rarely made and a row's draws are made and moved for every SMS.
     overflow: Option<Box<Stream>>,
-    key: (u64, Purpose, [u64; 3], usize),
+    then: Then,
+}
+
+/// The stream a row's draws go on in: that of their entity, for their purpose.
+struct Then {
+    seed: u64,
+    purpose: Purpose,
+    entity: Entity,
+}
+
+enum Entity {
+    /// A recipient: the campaign's key, the outreach, the row.
+    Row([u64; 3]),
+    /// A customer's message ([`Kept`] words): the customer's key, the message's number.
+    Message([u64; 2]),
 }
 
 impl RowDraws<'_> {
@@ -206,9 +224,17 @@ impl RowDraws<'_> {
     #[cold]
     #[inline(never)]
     fn overflow_u32(&mut self) -> u32 {
-        let (seed, purpose, entity, parts) = self.key;
+        let Then {
+            seed,
+            purpose,
+            ref entity,
+        } = self.then;
+        let entity: &[u64] = match entity {
+            Entity::Row(row) => row,
+            Entity::Message(message) => message,
+        };
         self.overflow
-            .get_or_insert_with(|| Box::new(stream(seed, purpose, &entity[..parts])))
+            .get_or_insert_with(|| Box::new(stream(seed, purpose, entity)))
             .next_u32()
     }
 }
