@@ -82,7 +82,7 @@ impl Carrier {
                 .latency
                 .span_beyond(rng, room)
                 .map(|latency| leaves.saturating_add(latency)),
-            _ => Some(leaves.saturating_add(self.latency.span(rng))),
+            None => Some(leaves.saturating_add(self.latency.span(rng))),
         };
         Verdict { at, failure }
     }
