@@ -2,7 +2,6 @@
 //! and the scenario, then judged by the thresholds and shown by the summary.
 
 mod busy_hours;
-use std::collections::BTreeMap;
 
 use model::time::{Instant, Span};
 use model::{CompanyClock, Status, ZoneId};
@@ -214,7 +213,7 @@ impl InboxMeasures<'_> {
 fn by_zone<'a>(
     scn: &'a Scenario,
     per_list: &[Vec<u64>],
-    unreached: &BTreeMap<ZoneId, u64>,
+    unreached: &[u64],
 ) -> Vec<ZoneMeasures<'a>> {
     let mut rows = vec![0u64; scn.zones.len()];
     for list in per_list {
@@ -233,7 +232,7 @@ fn by_zone<'a>(
         .map(|z| ZoneMeasures {
             zone: &scn.zones[z.index()].name,
             recipients: rows[z.index()],
-            unreached: unreached.get(&z).copied().unwrap_or(0),
+            unreached: unreached[z.index()],
         })
         .collect()
 }

@@ -17,7 +17,7 @@ use model::record::{Observer, Record};
 use model::rules::MAX_LOOPS;
 use model::time::{Instant, Span};
 use model::{
-    ConversationId, EndReason, InboxId, Lists, Phone, RuleId, SkipReason, Source, TopicId, ZoneId,
+    ConversationId, EndReason, InboxId, Lists, Phone, RuleId, SkipReason, Source, TopicId,
 };
 use scenario::Scenario;
 
@@ -50,9 +50,9 @@ pub struct CampaignMetrics {
     pub unreached_cutoff: u64,
     pub unreached_stopped: u64,
     pub unreached_horizon: u64,
-    /// Of `unreached`, by the time zone of each recipient's row: planners move send windows
-    /// per zone. Only zones with someone unreached.
-    pub unreached_by_zone: BTreeMap<ZoneId, u64>,
+    /// Of `unreached`, by the time zone of each recipient's row (`[zone]`, the scenario's
+    /// zones): planners move send windows per zone.
+    pub unreached_by_zone: Vec<u64>,
     pub skipped_opted_out: u64,
     pub skipped_duplicate: u64,
     /// Customers who answered the campaign SMS (first messages only).
@@ -227,6 +227,7 @@ impl Metrics {
                 .map(|(outreaches, &reply_rate)| CampaignMetrics {
                     recipients: outreaches.iter().map(|l| l.len() as u64).sum(),
                     reply_rate,
+                    unreached_by_zone: vec![0; scn.zones.len()],
                     ..Default::default()
                 })
                 .collect(),
@@ -376,7 +377,7 @@ impl Metrics {
                     self.lists[to.campaign.index()][to.outreach.index()][to.row.index()].zone;
                 let m = &mut self.campaigns[to.campaign.index()];
                 m.unreached += 1;
-                *m.unreached_by_zone.entry(zone).or_default() += 1;
+                m.unreached_by_zone[zone.index()] += 1;
                 match reason {
                     EndReason::Cutoff => m.unreached_cutoff += 1,
                     EndReason::Stopped => m.unreached_stopped += 1,
