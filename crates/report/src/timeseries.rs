@@ -150,7 +150,7 @@ pub fn write_timeseries(out: &mut impl Write, scn: &Scenario, o: &Outcome) -> io
         let name = quote(&inbox.name);
         let queue = ("queue", name.as_str());
         write_means(out, &mut buf, &mut stamps, queue, &line.queue, minutes)?;
-        for (&source, series) in &line.busy {
+        for (source, series) in line.busy.iter() {
             let from = match source {
                 Source::Background => "background",
                 Source::Campaign(c) => scn.campaigns[c.index()].name.as_str(),

@@ -105,7 +105,7 @@ fn layers<'a>(scn: &Scenario, line: &'a InboxTimeline) -> Vec<Layer<'a>> {
     let mut layers = Vec::new();
     let mut others = Vec::new();
     let mut background = Vec::new();
-    for (&source, series) in &line.busy {
+    for (source, series) in line.busy.iter() {
         match source {
             Source::Background => background.push(series),
             Source::Campaign(c) if layers.len() < NAMED => layers.push(Layer {

@@ -1,8 +1,6 @@
 //! Per-minute series behind the charts and `timeseries.csv`. Bucketed while the run goes, so a
 //! chart of a million sends costs a few thousand points.
 
-use std::collections::BTreeMap;
-
 use model::record::{Observer, Record};
 use model::time::{HOUR, Instant, MINUTE, Span};
 use model::{CampaignId, InboxId, Source};
@@ -35,18 +33,21 @@ impl StepSeries {
 
     /// Accounts the current value up to `now`.
     pub fn advance(&mut self, now: Instant) {
-        let mut t = self.since;
-        if self.value > 0 {
-            while t < now {
-                let bucket = t.bucket(BUCKET);
-                let bucket_end = Instant::START + (bucket + 1) * BUCKET;
-                let upto = bucket_end.min(now);
-                let b = bucket as usize;
-                if self.area.len() <= b {
-                    self.area.resize(b + 1, 0);
-                }
-                self.area[b] += self.value * (upto - t).as_millis();
+        let (from, to) = (self.since.as_millis(), now.as_millis());
+        if self.value > 0 && from < to {
+            // Most changes fall in the bucket of the one before: one division, one resize.
+            let width = BUCKET.as_millis();
+            let last = ((to - 1) / width) as usize;
+            if self.area.len() <= last {
+                self.area.resize(last + 1, 0);
+            }
+            let mut b = (from / width) as usize;
+            let mut t = from;
+            while t < to {
+                let upto = ((b as u64 + 1) * width).min(to);
+                self.area[b] += self.value * (upto - t);
                 t = upto;
+                b += 1;
             }
         }
         self.since = now;
@@ -60,11 +61,52 @@ impl StepSeries {
     }
 }
 
+/// Busy agent slots of one inbox, by source of the conversations held.
+#[derive(Debug, Clone, Default)]
+pub struct BusyBySource {
+    /// By campaign (`None`: no agent held one of its conversations here).
+    campaigns: Vec<Option<StepSeries>>,
+    background: Option<StepSeries>,
+}
+
+impl BusyBySource {
+    /// The series of `source`, begun if it had none (a change every few seconds: indexed, not
+    /// looked up in a map).
+    fn of(&mut self, source: Source) -> &mut StepSeries {
+        let slot = match source {
+            Source::Campaign(c) => {
+                if self.campaigns.len() <= c.index() {
+                    self.campaigns.resize(c.index() + 1, None);
+                }
+                &mut self.campaigns[c.index()]
+            }
+            Source::Background => &mut self.background,
+        };
+        slot.get_or_insert_with(StepSeries::default)
+    }
+
+    /// Each source whose conversations agents held, with its series: campaigns in order,
+    /// background last.
+    pub fn iter(&self) -> impl Iterator<Item = (Source, &StepSeries)> {
+        let campaigns = (self.campaigns.iter().enumerate())
+            .filter_map(|(c, s)| Some((Source::Campaign(CampaignId::new(c)), s.as_ref()?)));
+        campaigns.chain(self.background.iter().map(|s| (Source::Background, s)))
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &StepSeries> {
+        self.iter().map(|(_, s)| s)
+    }
+
+    fn values_mut(&mut self) -> impl Iterator<Item = &mut StepSeries> {
+        (self.campaigns.iter_mut().flatten()).chain(self.background.iter_mut())
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct InboxTimeline {
     pub queue: StepSeries,
-    /// Busy agent slots by source (campaigns in order, background last).
-    pub busy: BTreeMap<Source, StepSeries>,
+    /// Busy agent slots by source.
+    pub busy: BusyBySource,
     /// (arrival in the inbox, wait until first assignment) of each conversation.
     pub waits: Vec<(Instant, Span)>,
     /// (arrival in the inbox, whether that wait was within the conversation's SLA) of each
@@ -138,7 +180,7 @@ impl Timeline {
     }
 
     fn busy_change(&mut self, inbox: InboxId, source: Source, now: Instant, up: bool) {
-        let s = self.inboxes[inbox.index()].busy.entry(source).or_default();
+        let s = self.inboxes[inbox.index()].busy.of(source);
         let v = if up { s.value() + 1 } else { s.value() - 1 };
         s.set(now, v);
     }
@@ -296,6 +338,40 @@ mod tests {
         assert_eq!(s.mean(0), 1.0);
         assert_eq!(s.mean(1), 1.0);
         assert_eq!(s.mean(2), 0.0);
+    }
+
+    /// Changes on bucket edges, within one bucket and across many, against the area summed
+    /// millisecond by millisecond.
+    #[test]
+    fn step_series_areas_are_the_values_summed_over_each_millisecond() {
+        let minute = BUCKET.as_millis();
+        let changes = [
+            (0, 3),
+            (minute, 1),
+            (minute, 4),
+            (minute + 1, 0),
+            (2 * minute - 1, 2),
+            (5 * minute + 7, 5),
+            (5 * minute + 9, 1),
+        ];
+        let end = 7 * minute + 3;
+        let mut s = StepSeries::default();
+        for &(t, v) in &changes {
+            s.set(Instant::from_millis(t), v);
+        }
+        s.advance(Instant::from_millis(end));
+        let mut expected = [0u64; 8];
+        for ms in 0..end {
+            let value = changes
+                .iter()
+                .rev()
+                .find(|&&(t, _)| t <= ms)
+                .map_or(0, |c| c.1);
+            expected[(ms / minute) as usize] += value;
+        }
+        for (b, &area) in expected.iter().enumerate() {
+            assert_eq!(s.mean(b), area as f64 / minute as f64, "bucket {b}");
+        }
     }
 
     #[test]
