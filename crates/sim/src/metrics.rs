@@ -351,6 +351,7 @@ impl Metrics {
         self.rules[rule.index()].disabled_after_loops = Some(MAX_LOOPS);
     }
 
+    #[inline]
     fn count_recipient(&mut self, record: &Record, now: Instant) {
         match *record {
             Record::Send { to, .. } => {
@@ -387,10 +388,9 @@ impl Metrics {
             _ => {}
         }
     }
-}
 
-impl Observer for Metrics {
-    fn observe(&mut self, now: Instant, record: &Record) {
+    /// Everything but a recipient's records: replies, opt-outs, conversations and rules.
+    fn follow(&mut self, now: Instant, record: &Record) {
         match *record {
             Record::Reply {
                 source,
@@ -462,7 +462,23 @@ impl Observer for Metrics {
             | Record::RuleDisabled { .. }
             | Record::Transfer { .. }
             | Record::ClosedByRule { .. } => self.by_rule(record),
-            _ => self.count_recipient(record, now),
+            _ => {}
+        }
+    }
+}
+
+impl Observer for Metrics {
+    /// A recipient's records (mostly SMS and verdicts, several per recipient) are counted
+    /// inline, in the world's send path; the rest of the stream is followed out of line.
+    #[inline]
+    fn observe(&mut self, now: Instant, record: &Record) {
+        match *record {
+            Record::Send { .. }
+            | Record::Deliver { .. }
+            | Record::Fail { .. }
+            | Record::Skip { .. }
+            | Record::Unreached { .. } => self.count_recipient(record, now),
+            _ => self.follow(now, record),
         }
     }
 
@@ -476,6 +492,7 @@ impl Observer for Metrics {
             self.inboxes[inbox.index()].settle();
         }
     }
+
 
     /// Customers still waiting when the run ends waited at least until then: their waits count
     /// (as lower bounds), so an inbox that answers nobody cannot report short waits.

@@ -179,23 +179,9 @@ impl Timeline {
         series[b] += 1;
     }
 
-    fn busy_change(&mut self, inbox: InboxId, source: Source, now: Instant, up: bool) {
-        let s = self.inboxes[inbox.index()].busy.of(source);
-        let v = if up { s.value() + 1 } else { s.value() - 1 };
-        s.set(now, v);
-    }
-
-    fn queue_change(&mut self, inbox: InboxId, now: Instant, up: bool) {
-        let q = &mut self.queues[inbox.index()];
-        *q = if up { *q + 1 } else { *q - 1 };
-        self.inboxes[inbox.index()].queue.set(now, *q);
-    }
-}
-
-impl Observer for Timeline {
-    fn observe(&mut self, now: Instant, record: &Record) {
+    /// Conversations: queues, waits and busy slots.
+    fn follow(&mut self, now: Instant, record: &Record) {
         match *record {
-            Record::Send { to, .. } => self.send(to.campaign, now),
             Record::Route { inbox, source, .. } => {
                 self.conversations.push(Entry {
                     entered: now,
@@ -237,6 +223,34 @@ impl Observer for Timeline {
                 self.queue_change(inbox, now, false);
             }
             _ => {}
+        }
+    }
+
+    fn busy_change(&mut self, inbox: InboxId, source: Source, now: Instant, up: bool) {
+        let s = self.inboxes[inbox.index()].busy.of(source);
+        let v = if up { s.value() + 1 } else { s.value() - 1 };
+        s.set(now, v);
+    }
+
+    fn queue_change(&mut self, inbox: InboxId, now: Instant, up: bool) {
+        let q = &mut self.queues[inbox.index()];
+        *q = if up { *q + 1 } else { *q - 1 };
+        self.inboxes[inbox.index()].queue.set(now, *q);
+    }
+}
+
+impl Observer for Timeline {
+    /// Sends are bucketed inline, in the world's send path; verdicts and the other records of
+    /// recipients are in no series; conversations are followed out of line.
+    #[inline]
+    fn observe(&mut self, now: Instant, record: &Record) {
+        match *record {
+            Record::Send { to, .. } => self.send(to.campaign, now),
+            Record::Deliver { .. }
+            | Record::Fail { .. }
+            | Record::Skip { .. }
+            | Record::Unreached { .. } => {}
+            _ => self.follow(now, record),
         }
     }
 
