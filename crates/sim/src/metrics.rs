@@ -493,7 +493,6 @@ impl Observer for Metrics {
         }
     }
 
-
     /// Customers still waiting when the run ends waited at least until then: their waits count
     /// (as lower bounds), so an inbox that answers nobody cannot report short waits.
     fn finish(&mut self, end: Instant) {
