@@ -8,7 +8,7 @@ use hdrhistogram::serialization::{Deserializer, Serializer, V2Serializer};
 use model::time::{HOUR, Instant, MINUTE, Span};
 use report::charts::BandPoint;
 use sim::Outcome;
-use sim::metrics::timeline::{BUCKET, wait_percentiles};
+use sim::metrics::timeline::{BUCKET, StepSeries, wait_percentiles};
 
 /// Two significant digits: a band drawn to 1% of its value, in a few kilobytes per bin.
 const SIGFIGS: u8 = 2;
@@ -158,11 +158,12 @@ impl Bands {
             self.sends_final[c].record(bins - 1, total);
         }
         for (i, line) in o.timeline.inboxes.iter().enumerate() {
+            let sources: Vec<&StepSeries> = line.busy.values().collect();
             for b in 0..bins {
                 let minute_range = b * minutes..(b + 1) * minutes;
                 let busy: f64 = minute_range
                     .clone()
-                    .map(|m| line.busy.values().map(|s| s.mean(m)).sum::<f64>())
+                    .map(|m| sources.iter().map(|s| s.mean(m)).sum::<f64>())
                     .sum();
                 let queue: f64 = minute_range.map(|m| line.queue.mean(m)).sum();
                 let milli = |sum: f64| (sum / minutes as f64 * MILLI).round() as u64;
