@@ -11,7 +11,7 @@
 //! score, is skipped when it surfaces (lazy deletion), so no pop scans the queue.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BinaryHeap, HashMap, VecDeque};
 
 use model::boosts::Boost;
 use model::time::Instant;
@@ -81,6 +81,11 @@ struct Rising {
 #[derive(Debug, Default)]
 pub struct Queue {
     heap: BinaryHeap<Entry>,
+    /// Entries that go after every entry before them, in the order they go: without boosts a
+    /// queue is first come first served (due dates follow arrivals), and a deque serves that
+    /// without the heap's sifting. An entry that would go earlier, or whose score may rise,
+    /// goes to the heap; the next conversation is the first of either.
+    in_order: VecDeque<Entry>,
     /// By arrival number; only the heap entry carrying the current score is live.
     rising: HashMap<u64, Rising>,
     /// Rises to come: (instant, arrival number, points); those of conversations already taken
@@ -114,40 +119,57 @@ impl Queue {
             conversation,
             rises,
         );
-        self.heap.push(entry);
+        if !rises && self.in_order.back().is_none_or(|last| entry < *last) {
+            self.in_order.push_back(entry);
+        } else {
+            self.heap.push(entry);
+        }
     }
 
     /// The conversation to serve next at `now`, left on the queue (an agent may not be free).
     pub fn peek(&mut self, now: Instant) -> Option<ConversationId> {
-        self.rise_until(now);
-        while let Some(&(score, _, Reverse(seq), conversation, rises)) = self.heap.peek() {
-            if !rises || self.rising.get(&seq).is_some_and(|r| r.score == score) {
-                return Some(conversation);
-            }
-            // An older, lower score of a conversation that has risen since.
-            self.heap.pop();
-        }
-        None
+        self.first(now)
+            .map(|(_, &(.., conversation, _))| conversation)
     }
 
     /// The score and due date of the conversation to serve next at `now`: what an agent who
     /// serves several inboxes compares between their queues.
     pub fn head(&mut self, now: Instant) -> Option<(u32, Instant)> {
-        self.peek(now)?;
-        self.heap
-            .peek()
-            .map(|&(score, Reverse(due), ..)| (score, due))
+        self.first(now)
+            .map(|(_, &(score, Reverse(due), ..))| (score, due))
     }
 
     /// The conversation to serve next at `now`, taken off the queue.
     pub fn pop(&mut self, now: Instant) -> Option<ConversationId> {
-        let conversation = self.peek(now)?;
-        let (_, _, Reverse(seq), _, rises) = self.heap.pop().expect("just peeked");
+        let (from_heap, &(.., conversation, _)) = self.first(now)?;
+        let (_, _, Reverse(seq), _, rises) = if from_heap {
+            self.heap.pop()
+        } else {
+            self.in_order.pop_front()
+        }
+        .expect("just looked at");
         if rises {
             self.rising.remove(&seq);
         }
         self.waiting -= 1;
         Some(conversation)
+    }
+
+    /// The entry to serve next at `now`, and whether it is the heap's (else the deque's).
+    fn first(&mut self, now: Instant) -> Option<(bool, &Entry)> {
+        self.rise_until(now);
+        while let Some(&(score, _, Reverse(seq), _, rises)) = self.heap.peek() {
+            if !rises || self.rising.get(&seq).is_some_and(|r| r.score == score) {
+                break;
+            }
+            // An older, lower score of a conversation that has risen since.
+            self.heap.pop();
+        }
+        match (self.heap.peek(), self.in_order.front()) {
+            (Some(h), Some(o)) if o > h => Some((false, o)),
+            (Some(h), _) => Some((true, h)),
+            (None, o) => o.map(|o| (false, o)),
+        }
     }
 
     /// Whether no conversation waits (the heap may still hold stale entries).
@@ -191,5 +213,47 @@ mod tests {
         assert_eq!(q.pop(at(50)), Some(conv(1)), "risen at 50");
         assert_eq!(q.pop(at(60)), Some(conv(2)));
         assert_eq!(q.pop(at(60)), None, "the stale entry of conv 1 is skipped");
+    }
+
+    /// Pushes mostly in due order (a first-come-first-served run the deque takes), with earlier
+    /// due dates, boosted scores and rising ones mixed in (the heap's), popped in between: the
+    /// order is the rule's (highest score, earliest due, first come) every time.
+    #[test]
+    fn pops_go_by_score_due_and_arrival_whichever_side_holds_them() {
+        let mut q = Queue::default();
+        // (score, due, arrival, conversation) of those waiting; a rise is applied by hand.
+        let mut waiting: Vec<(u32, u64, u64, usize)> = Vec::new();
+        let mut state = 7u64;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        let mut due = 1000;
+        for i in 0..3000 {
+            let now = 10 * i as u64;
+            match next(10) {
+                0..=5 => {
+                    due += next(3) * 10;
+                    let (due, score, later) = match next(8) {
+                        0 => (due.saturating_sub(500), 0, vec![]),
+                        1 => (due, 5, vec![]),
+                        2 => (due, 0, vec![(at(now + 1), 2)]),
+                        _ => (due, 0, vec![]),
+                    };
+                    let score_then = score + later.iter().map(|&(_, p)| p).sum::<u32>();
+                    q.push(at(due), ConversationId::new(i), Score { now: score, later });
+                    waiting.push((score_then, due, i as u64, i));
+                }
+                _ => {
+                    // Rises are due 1 ms after their push: applied by any later pop.
+                    waiting.sort_by_key(|&(score, due, arrival, _)| (Reverse(score), due, arrival));
+                    let expected = (!waiting.is_empty()).then(|| waiting.remove(0).3);
+                    let got = q.pop(at(now + 5)).map(ConversationId::index);
+                    assert_eq!(got, expected, "pop {i}");
+                }
+            }
+        }
     }
 }
