@@ -17,7 +17,8 @@ use model::record::{Observer, Record};
 use model::rules::MAX_LOOPS;
 use model::time::{Instant, Span};
 use model::{
-    ConversationId, EndReason, InboxId, Lists, Phone, RuleId, SkipReason, Source, TopicId,
+    ConversationId, EndReason, InboxId, Lists, Phone, RecipientRef, RuleId, SkipReason, Source,
+    TopicId,
 };
 use scenario::Scenario;
 
@@ -351,41 +352,15 @@ impl Metrics {
         self.rules[rule.index()].disabled_after_loops = Some(MAX_LOOPS);
     }
 
-    #[inline]
-    fn count_recipient(&mut self, record: &Record, now: Instant) {
-        match *record {
-            Record::Send { to, .. } => {
-                let m = &mut self.campaigns[to.campaign.index()];
-                m.sent += 1;
-                m.first_send.get_or_insert(now);
-                m.last_send = Some(now);
-            }
-            Record::Deliver { to, .. } => self.campaigns[to.campaign.index()].delivered += 1,
-            Record::Fail { to, code, .. } => {
-                let m = &mut self.campaigns[to.campaign.index()];
-                m.failed += 1;
-                *m.failed_by_code.entry(code).or_default() += 1;
-            }
-            Record::Skip { to, reason, .. } => {
-                let m = &mut self.campaigns[to.campaign.index()];
-                match reason {
-                    SkipReason::OptedOut => m.skipped_opted_out += 1,
-                    SkipReason::Duplicate => m.skipped_duplicate += 1,
-                }
-            }
-            Record::Unreached { to, reason, .. } => {
-                let zone =
-                    self.lists[to.campaign.index()][to.outreach.index()][to.row.index()].zone;
-                let m = &mut self.campaigns[to.campaign.index()];
-                m.unreached += 1;
-                m.unreached_by_zone[zone.index()] += 1;
-                match reason {
-                    EndReason::Cutoff => m.unreached_cutoff += 1,
-                    EndReason::Stopped => m.unreached_stopped += 1,
-                    EndReason::Horizon => m.unreached_horizon += 1,
-                }
-            }
-            _ => {}
+    fn unreached(&mut self, to: RecipientRef, reason: EndReason) {
+        let zone = self.lists[to.campaign.index()][to.outreach.index()][to.row.index()].zone;
+        let m = &mut self.campaigns[to.campaign.index()];
+        m.unreached += 1;
+        m.unreached_by_zone[zone.index()] += 1;
+        match reason {
+            EndReason::Cutoff => m.unreached_cutoff += 1,
+            EndReason::Stopped => m.unreached_stopped += 1,
+            EndReason::Horizon => m.unreached_horizon += 1,
         }
     }
 
@@ -462,7 +437,15 @@ impl Metrics {
             | Record::RuleDisabled { .. }
             | Record::Transfer { .. }
             | Record::ClosedByRule { .. } => self.by_rule(record),
-            _ => {}
+            Record::Reply { .. }
+            | Record::Start { .. }
+            | Record::Finish { .. }
+            | Record::AutoReply { .. } => {}
+            Record::Send { .. }
+            | Record::Deliver { .. }
+            | Record::Fail { .. }
+            | Record::Skip { .. }
+            | Record::Unreached { .. } => unreachable!("a recipient's records are counted inline"),
         }
     }
 }
@@ -473,11 +456,26 @@ impl Observer for Metrics {
     #[inline]
     fn observe(&mut self, now: Instant, record: &Record) {
         match *record {
-            Record::Send { .. }
-            | Record::Deliver { .. }
-            | Record::Fail { .. }
-            | Record::Skip { .. }
-            | Record::Unreached { .. } => self.count_recipient(record, now),
+            Record::Send { to, .. } => {
+                let m = &mut self.campaigns[to.campaign.index()];
+                m.sent += 1;
+                m.first_send.get_or_insert(now);
+                m.last_send = Some(now);
+            }
+            Record::Deliver { to, .. } => self.campaigns[to.campaign.index()].delivered += 1,
+            Record::Fail { to, code, .. } => {
+                let m = &mut self.campaigns[to.campaign.index()];
+                m.failed += 1;
+                *m.failed_by_code.entry(code).or_default() += 1;
+            }
+            Record::Skip { to, reason, .. } => {
+                let m = &mut self.campaigns[to.campaign.index()];
+                match reason {
+                    SkipReason::OptedOut => m.skipped_opted_out += 1,
+                    SkipReason::Duplicate => m.skipped_duplicate += 1,
+                }
+            }
+            Record::Unreached { to, reason, .. } => self.unreached(to, reason),
             _ => self.follow(now, record),
         }
     }

@@ -328,6 +328,19 @@ mod tests {
         assert_ne!(in_order[0], in_order[1]);
     }
 
+    /// Row `r` of a lane is words `16r..16r+16` of its stream, however the lane got there:
+    /// refill after refill, jumps of one and two refills, back to one let go or kept.
+    #[test]
+    fn a_lanes_rows_are_its_streams_words_sixteen_at_a_time() {
+        let mut lane = Lane::new(42, 7, 1);
+        let mut direct = stream(42, Purpose::Sms, &[7, 1]);
+        for row in (0..13).chain([17, 25, 26, 2, 40, 1, 41]) {
+            direct.set_word_pos(u128::from(row) * BLOCK as u128);
+            let words: Vec<u32> = (0..BLOCK).map(|_| direct.next_u32()).collect();
+            assert_eq!(lane.block(row), &words[..], "row {row}");
+        }
+    }
+
     #[test]
     fn kept_words_are_the_rows_last_two_then_the_messages_own_stream() {
         let mut lane = Lane::new(42, 7, 1);

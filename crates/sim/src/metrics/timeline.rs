@@ -35,7 +35,7 @@ impl StepSeries {
     pub fn advance(&mut self, now: Instant) {
         let (from, to) = (self.since.as_millis(), now.as_millis());
         if self.value > 0 && from < to {
-            // Most changes fall in the bucket of the one before: one division, one resize.
+            // The buckets are found by arithmetic once, and the series grown once.
             let width = BUCKET.as_millis();
             let last = ((to - 1) / width) as usize;
             if self.area.len() <= last {
@@ -93,6 +93,7 @@ impl BusyBySource {
         campaigns.chain(self.background.iter().map(|s| (Source::Background, s)))
     }
 
+    /// The series of [`BusyBySource::iter`], in its order.
     pub fn values(&self) -> impl Iterator<Item = &StepSeries> {
         self.iter().map(|(_, s)| s)
     }
@@ -222,7 +223,22 @@ impl Timeline {
                 self.conversations[conversation.index()].waiting_in = None;
                 self.queue_change(inbox, now, false);
             }
-            _ => {}
+            Record::Start { .. }
+            | Record::Finish { .. }
+            | Record::Reply { .. }
+            | Record::OptOut { .. }
+            | Record::OptIn { .. }
+            | Record::Handle { .. }
+            | Record::Handover { .. }
+            | Record::RuleFired { .. }
+            | Record::Transfer { .. }
+            | Record::AutoReply { .. }
+            | Record::RuleDisabled { .. } => {}
+            Record::Send { .. }
+            | Record::Deliver { .. }
+            | Record::Fail { .. }
+            | Record::Skip { .. }
+            | Record::Unreached { .. } => unreachable!("a recipient's records are seen inline"),
         }
     }
 
@@ -360,6 +376,7 @@ mod tests {
     fn step_series_areas_are_the_values_summed_over_each_millisecond() {
         let minute = BUCKET.as_millis();
         let changes = [
+            (0, 2),
             (0, 3),
             (minute, 1),
             (minute, 4),
