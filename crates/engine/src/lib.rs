@@ -326,9 +326,9 @@ impl<L: SendLimit> Engine<L> {
     /// When the engine next needs `on_tick`, if ever.
     pub fn next_wakeup(&self) -> Option<Instant> {
         let own = self.timers.peek().map(|Reverse((t, _, _, _))| *t);
-        match &self.replay {
-            Some(replay) => [replay.next_at(), own].into_iter().flatten().min(),
-            None => own,
+        match (self.replay.as_ref().and_then(Replay::next_at), own) {
+            (Some(step), Some(own)) => Some(step.min(own)),
+            (step, own) => step.or(own),
         }
     }
 
