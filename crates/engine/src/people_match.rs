@@ -8,7 +8,8 @@
 //! Those rises are applied, in instant order, before each pop at or after them: a score is only
 //! ever read by a pop, so this is exactly "re-scored at the instant a condition flips" without a
 //! wake-up of the engine per flip. A rise pushes a new heap entry; the old one, with the lower
-//! score, is skipped when it surfaces (lazy deletion), so no pop scans the queue.
+//! score, is skipped when it surfaces (lazy deletion), so no pop scans the queue. Entries that
+//! go after every one before them (an unboosted inbox's arrivals) wait in a deque beside the heap.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
