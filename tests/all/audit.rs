@@ -111,7 +111,7 @@ fn a_send_while_the_recipients_clock_reads_closed_breaks_the_schedule() {
     let lists = sim::population::build(&scn).lists;
     let zone_of = |i: usize| {
         let (to, _, _) = sent_to(&trace, i);
-        lists[0][0][to.row.index()].zone
+        lists[0][0].zone(to.row.index())
     };
     let sends = send_positions(&trace);
     let early = sends[0];

@@ -44,7 +44,7 @@ fn the_window_opens_in_each_recipients_own_time_zone() {
     let recipients = &o.lists[0][0];
     let (first_la, _) = sends(&o.trace)
         .into_iter()
-        .find(|(_, to)| recipients[to.row.index()].zone == la)
+        .find(|(_, to)| recipients.zone(to.row.index()) == la)
         .unwrap();
     // 09:00 in Los Angeles is 12:00 in New York, four hours after the 08:00 start.
     assert_eq!(first_la, after(4 * HOUR));
@@ -173,7 +173,7 @@ fn an_end_time_leaves_the_western_zone_unreached_more_and_the_summary_counts_it_
         .trace
         .iter()
         .filter(
-            |(_, r)| matches!(r, Record::Unreached { to, .. } if list[to.row.index()].zone == la),
+            |(_, r)| matches!(r, Record::Unreached { to, .. } if list.zone(to.row.index()) == la),
         )
         .count() as u64;
     assert_eq!(left_in_la, los_angeles);

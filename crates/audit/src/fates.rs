@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use rustc_hash::FxHashSet;
 
 use model::time::Instant;
-use model::{CampaignId, OutreachId, Phone, Recipient, RecipientRef, Row};
+use model::{CampaignId, List, OutreachId, Phone, RecipientRef, Row};
 
 use super::{Invariant, Roster, Violation};
 
@@ -62,7 +62,7 @@ pub struct Phonebook {
 }
 
 impl Phonebook {
-    pub fn new(list: &[Recipient]) -> Phonebook {
+    pub fn new(list: &List) -> Phonebook {
         let mut pairs: Vec<(Phone, Row)> = list
             .iter()
             .enumerate()
@@ -82,13 +82,13 @@ impl Phonebook {
     }
 
     /// The first row holding `phone`, found from the row it was sent to when that row holds it.
-    fn first_row(&self, list: &[Recipient], row: Row, phone: Phone) -> Option<Row> {
+    fn first_row(&self, list: &List, row: Row, phone: Phone) -> Option<Row> {
         if list.get(row.index()).is_some_and(|r| r.phone == phone) {
             return Some(self.first_of[row.index()]);
         }
         let k = self
             .by_phone
-            .binary_search_by_key(&phone, |r| list[r.index()].phone)
+            .binary_search_by_key(&phone, |r| list.phone(r.index()))
             .ok()?;
         Some(self.by_phone[k])
     }

@@ -283,8 +283,8 @@ impl<'a> Auditor<'a> {
                 format!("sent at or after the outreach was stopped ({stop})"),
             );
         }
-        let recipient = self.lists[to.campaign.index()][to.outreach.index()][to.row.index()];
-        let tz = &scn.zones[recipient.zone.index()].tz;
+        let zone = self.lists[to.campaign.index()][to.outreach.index()].zone(to.row.index());
+        let tz = &scn.zones[zone.index()].tz;
         if !clock::is_open(campaign.schedule.as_ref(), tz, scn.epoch, at) {
             bad(
                 Invariant::Schedule,

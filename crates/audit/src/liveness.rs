@@ -34,8 +34,8 @@ impl Liveness {
             .iter()
             .map(|rows| {
                 let mut per_zone = vec![0; zones];
-                for r in rows.iter() {
-                    per_zone[r.zone.index()] += 1;
+                for zone in rows.zones() {
+                    per_zone[zone.index()] += 1;
                 }
                 per_zone
             })

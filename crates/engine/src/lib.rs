@@ -717,7 +717,7 @@ impl<L: SendLimit> Engine<L> {
                     outreach: o,
                     row,
                 },
-                phone: recipients[row.index()].phone,
+                phone: recipients.phone(row.index()),
                 reason: SkipReason::Duplicate,
             });
         }
@@ -779,7 +779,7 @@ impl<L: SendLimit> Engine<L> {
         for row in outreach.drain() {
             out.push(Action::Unreached {
                 to: to(row),
-                phone: recipients[row.index()].phone,
+                phone: recipients.phone(row.index()),
                 reason,
             });
         }
@@ -858,7 +858,9 @@ impl<L: SendLimit> Engine<L> {
     /// Texts `to`, unless the phone opted out: then it is passed over without using a slot.
     fn send_or_skip(&mut self, to: RecipientRef, now: Instant, out: &mut Vec<Action>) {
         let cfg = &self.config.campaigns[to.campaign.index()];
-        let phone = cfg.outreaches[to.outreach.index()].recipients[to.row.index()].phone;
+        let phone = cfg.outreaches[to.outreach.index()]
+            .recipients
+            .phone(to.row.index());
         if self.registry.is_opted_out(cfg.number, phone) {
             out.push(Action::Skip {
                 to,

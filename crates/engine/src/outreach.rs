@@ -55,17 +55,18 @@ impl Outreach {
         );
         let mut dup_rows = Vec::new();
         let mut queues: Vec<ZoneQueue> = Vec::new();
-        for (row, r) in cfg.recipients.iter().enumerate() {
-            let row = Row::new(row);
-            if duplicates == Duplicates::SendOnce && !seen.insert(r.phone) {
-                dup_rows.push(row);
+        for (row, zone) in cfg.recipients.zones().enumerate() {
+            // Phones of made-up rows are worked out on demand: only when duplicates matter.
+            if duplicates == Duplicates::SendOnce && !seen.insert(cfg.recipients.phone(row)) {
+                dup_rows.push(Row::new(row));
                 continue;
             }
-            let q = match queues.iter_mut().position(|q| q.zone == r.zone) {
+            let row = Row::new(row);
+            let q = match queues.iter_mut().position(|q| q.zone == zone) {
                 Some(i) => &mut queues[i],
                 None => {
                     queues.push(ZoneQueue {
-                        zone: r.zone,
+                        zone,
                         rows: Vec::new(),
                         next: 0,
                         window: None,

@@ -31,7 +31,143 @@ pub struct Recipient {
 
 /// Who one outreach texts, in list order. Shared, not copied: a list depends on the scenario
 /// alone, so every run of a scenario, and the auditor judging it, read the same one.
-pub type List = Arc<[Recipient]>;
+#[derive(Debug, Clone)]
+pub struct List(Arc<Rows>);
+
+#[derive(Debug)]
+enum Rows {
+    /// Rows as they were listed (read from a file, or changed after they were made).
+    Listed(Box<[Recipient]>),
+    /// Made-up rows, whose phones are a function of the list and the row: only the zones are
+    /// kept. Lists of millions are mostly made up, and a made-up row then takes 2 bytes, not 16.
+    Generated {
+        key: u64,
+        phone: fn(u64, u64) -> Phone,
+        zones: Box<[ZoneId]>,
+    },
+}
+
+impl List {
+    /// Made-up rows: row `r` texts `phone(key, r)` in `zones[r]`.
+    pub fn generated(key: u64, phone: fn(u64, u64) -> Phone, zones: Vec<ZoneId>) -> List {
+        List(Arc::new(Rows::Generated {
+            key,
+            phone,
+            zones: zones.into(),
+        }))
+    }
+
+    pub fn len(&self) -> usize {
+        match &*self.0 {
+            Rows::Listed(rows) => rows.len(),
+            Rows::Generated { zones, .. } => zones.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn get(&self, row: usize) -> Option<Recipient> {
+        match &*self.0 {
+            Rows::Listed(rows) => rows.get(row).copied(),
+            Rows::Generated { key, phone, zones } => zones.get(row).map(|&zone| Recipient {
+                phone: phone(*key, row as u64),
+                zone,
+            }),
+        }
+    }
+
+    /// The phone of row `row`, which must be in the list.
+    pub fn phone(&self, row: usize) -> Phone {
+        match &*self.0 {
+            Rows::Listed(rows) => rows[row].phone,
+            Rows::Generated { key, phone, zones } => {
+                assert!(row < zones.len(), "row {row} of a list of {}", zones.len());
+                phone(*key, row as u64)
+            }
+        }
+    }
+
+    /// The zone of row `row`, which must be in the list.
+    pub fn zone(&self, row: usize) -> ZoneId {
+        match &*self.0 {
+            Rows::Listed(rows) => rows[row].zone,
+            Rows::Generated { zones, .. } => zones[row],
+        }
+    }
+
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = Recipient> + '_ {
+        (0..self.len()).map(|row| Recipient {
+            phone: self.phone(row),
+            zone: self.zone(row),
+        })
+    }
+
+    /// The zones row by row, without making up phones.
+    pub fn zones(&self) -> impl ExactSizeIterator<Item = ZoneId> + '_ {
+        (0..self.len()).map(|row| self.zone(row))
+    }
+
+    pub fn to_vec(&self) -> Vec<Recipient> {
+        self.iter().collect()
+    }
+}
+
+impl From<Vec<Recipient>> for List {
+    fn from(rows: Vec<Recipient>) -> List {
+        List(Arc::new(Rows::Listed(rows.into())))
+    }
+}
+
+impl<const N: usize> From<[Recipient; N]> for List {
+    fn from(rows: [Recipient; N]) -> List {
+        List::from(rows.to_vec())
+    }
+}
+
+impl FromIterator<Recipient> for List {
+    fn from_iter<I: IntoIterator<Item = Recipient>>(rows: I) -> List {
+        List::from(rows.into_iter().collect::<Vec<_>>())
+    }
+}
 
 /// Who each outreach texts, `lists[campaign][outreach][row]`.
 pub type Lists = Vec<Vec<List>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn made_up_rows_read_as_the_same_rows_listed() {
+        let phone = |key: u64, row: u64| Phone(Phone::GENERATED | (key * 1000 + row));
+        let zones: Vec<ZoneId> = [2, 0, 1, 1, 0].map(ZoneId::new).to_vec();
+        let made_up = List::generated(7, phone, zones.clone());
+        let rows: Vec<Recipient> = (zones.iter().enumerate())
+            .map(|(r, &zone)| Recipient {
+                phone: phone(7, r as u64),
+                zone,
+            })
+            .collect();
+        let listed = List::from(rows.clone());
+        for list in [&made_up, &listed] {
+            assert_eq!(list.len(), 5);
+            assert_eq!(list.to_vec(), rows);
+            assert_eq!(list.zones().collect::<Vec<_>>(), zones);
+            for (r, row) in rows.iter().enumerate() {
+                assert_eq!(list.get(r), Some(*row));
+                assert_eq!((list.phone(r), list.zone(r)), (row.phone, row.zone));
+            }
+            assert_eq!(list.get(5), None);
+        }
+        assert!(List::generated(7, phone, Vec::new()).is_empty());
+    }
+
+    #[test]
+    #[should_panic(expected = "row 5 of a list of 5")]
+    fn a_made_up_list_has_no_phone_past_its_end() {
+        let phone = |_: u64, row: u64| Phone(row);
+        List::generated(7, phone, vec![ZoneId::new(0); 5]).phone(5);
+    }
+}

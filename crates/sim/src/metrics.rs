@@ -353,7 +353,7 @@ impl Metrics {
     }
 
     fn unreached(&mut self, to: RecipientRef, reason: EndReason) {
-        let zone = self.lists[to.campaign.index()][to.outreach.index()][to.row.index()].zone;
+        let zone = self.lists[to.campaign.index()][to.outreach.index()].zone(to.row.index());
         let m = &mut self.campaigns[to.campaign.index()];
         m.unreached += 1;
         m.unreached_by_zone[zone.index()] += 1;

@@ -67,8 +67,8 @@ pub fn build(scn: &Scenario) -> Population {
             (outreaches.iter())
                 .map(|list| {
                     let mut counts = vec![0u64; scn.zones.len()];
-                    for recipient in list.iter() {
-                        counts[recipient.zone.index()] += 1;
+                    for zone in list.zones() {
+                        counts[zone.index()] += 1;
                     }
                     counts
                 })
@@ -102,12 +102,11 @@ fn campaign_lists(scn: &Scenario, c: usize, lists: &[Option<Vec<List>>]) -> Camp
                     candidates.extend(rows.iter().map(|r| (r.phone, c)));
                     rows.clone()
                 }
-                // Straight into the shared list: no copy of a list of millions.
                 (Recipients::Generated { count, zones }, None) => {
-                    return generated(*count, zones, ckey, o).collect();
+                    return generated(*count, zones, ckey, o);
                 }
                 (Recipients::Generated { count, zones }, Some(_)) => {
-                    generated(*count, zones, ckey, o).collect()
+                    generated(*count, zones, ckey, o).to_vec()
                 }
             };
             if let Some(ov) = &outreach.overlap {
@@ -124,23 +123,16 @@ fn campaign_lists(scn: &Scenario, c: usize, lists: &[Option<Vec<List>>]) -> Camp
 
 /// `count` made-up recipients of outreach `outreach` of the campaign keyed `ckey`, spread over
 /// `zones` in exact shares, in an order drawn once and for all.
-fn generated(
-    count: u32,
-    zones: &[(ZoneId, f64)],
-    ckey: u64,
-    outreach: u64,
-) -> impl Iterator<Item = Recipient> {
+fn generated(count: u32, zones: &[(ZoneId, f64)], ckey: u64, outreach: u64) -> List {
     let mut zone_of = apportion(count as usize, zones);
     let mut s = rng::stream(POPULATION_SEED, Purpose::Population, &[ckey, outreach]);
     zone_of.shuffle(&mut s);
-    let list = rng::key(&[ckey, outreach]);
-    zone_of
-        .into_iter()
-        .enumerate()
-        .map(move |(row, zone)| Recipient {
-            phone: generated_phone(rng::key_then(list, row as u64)),
-            zone,
-        })
+    List::generated(rng::key(&[ckey, outreach]), generated_row_phone, zone_of)
+}
+
+/// The phone of row `row` of the made-up list keyed `list`.
+fn generated_row_phone(list: u64, row: u64) -> Phone {
+    generated_phone(rng::key_then(list, row))
 }
 
 /// A phone no real list holds, unique with overwhelming odds (60 random bits of `key`, the
@@ -175,7 +167,7 @@ fn apportion(n: usize, zones: &[(ZoneId, f64)]) -> Vec<ZoneId> {
 /// phones copied.
 fn share(
     rows: &mut [Recipient],
-    source: &[Recipient],
+    source: &List,
     fraction: f64,
     ckey: u64,
     outreach: u64,
@@ -188,8 +180,8 @@ fn share(
         .iter()
         .zip(picks.iter())
         .map(|(t, p)| {
-            rows[t] = source[p];
-            source[p].phone
+            rows[t] = source.get(p).expect("picked among the source's rows");
+            rows[t].phone
         })
         .collect()
 }
