@@ -38,29 +38,53 @@ pub struct List(Arc<Rows>);
 enum Rows {
     /// Rows as they were listed (read from a file, or changed after they were made).
     Listed(Box<[Recipient]>),
-    /// Made-up rows, whose phones are a function of the list and the row: only the zones are
-    /// kept. Lists of millions are mostly made up, and a made-up row then takes 2 bytes, not 16.
+    /// Made-up rows, whose phones are a function of the list and the row: only their zones are
+    /// kept, if they differ. Lists of millions are mostly made up, and a made-up row then takes
+    /// 2 bytes or none, not 16.
     Generated {
         key: u64,
         phone: fn(u64, u64) -> Phone,
-        zones: Box<[ZoneId]>,
+        len: usize,
+        zones: Zones,
     },
+}
+
+#[derive(Debug)]
+enum Zones {
+    All(ZoneId),
+    PerRow(Box<[ZoneId]>),
 }
 
 impl List {
     /// Made-up rows: row `r` texts `phone(key, r)` in `zones[r]`.
     pub fn generated(key: u64, phone: fn(u64, u64) -> Phone, zones: Vec<ZoneId>) -> List {
+        let len = zones.len();
+        let zones = match zones.first() {
+            Some(&first) if zones.iter().all(|&z| z == first) => Zones::All(first),
+            _ => Zones::PerRow(zones.into()),
+        };
         List(Arc::new(Rows::Generated {
             key,
             phone,
-            zones: zones.into(),
+            len,
+            zones,
+        }))
+    }
+
+    /// `len` made-up rows, all in `zone`: row `r` texts `phone(key, r)`.
+    pub fn generated_in(key: u64, phone: fn(u64, u64) -> Phone, len: usize, zone: ZoneId) -> List {
+        List(Arc::new(Rows::Generated {
+            key,
+            phone,
+            len,
+            zones: Zones::All(zone),
         }))
     }
 
     pub fn len(&self) -> usize {
         match &*self.0 {
             Rows::Listed(rows) => rows.len(),
-            Rows::Generated { zones, .. } => zones.len(),
+            Rows::Generated { len, .. } => *len,
         }
     }
 
@@ -69,21 +93,20 @@ impl List {
     }
 
     pub fn get(&self, row: usize) -> Option<Recipient> {
-        match &*self.0 {
-            Rows::Listed(rows) => rows.get(row).copied(),
-            Rows::Generated { key, phone, zones } => zones.get(row).map(|&zone| Recipient {
-                phone: phone(*key, row as u64),
-                zone,
-            }),
-        }
+        (row < self.len()).then(|| Recipient {
+            phone: self.phone(row),
+            zone: self.zone(row),
+        })
     }
 
     /// The phone of row `row`, which must be in the list.
     pub fn phone(&self, row: usize) -> Phone {
         match &*self.0 {
             Rows::Listed(rows) => rows[row].phone,
-            Rows::Generated { key, phone, zones } => {
-                assert!(row < zones.len(), "row {row} of a list of {}", zones.len());
+            Rows::Generated {
+                key, phone, len, ..
+            } => {
+                assert!(row < *len, "row {row} of a list of {len}");
                 phone(*key, row as u64)
             }
         }
@@ -93,7 +116,13 @@ impl List {
     pub fn zone(&self, row: usize) -> ZoneId {
         match &*self.0 {
             Rows::Listed(rows) => rows[row].zone,
-            Rows::Generated { zones, .. } => zones[row],
+            Rows::Generated { len, zones, .. } => match zones {
+                Zones::All(zone) => {
+                    assert!(row < *len, "row {row} of a list of {len}");
+                    *zone
+                }
+                Zones::PerRow(zones) => zones[row],
+            },
         }
     }
 
@@ -107,6 +136,24 @@ impl List {
     /// The zones row by row, without making up phones.
     pub fn zones(&self) -> impl ExactSizeIterator<Item = ZoneId> + '_ {
         (0..self.len()).map(|row| self.zone(row))
+    }
+
+    /// Rows per zone, indexed by zone, for a scenario of `zones` zones.
+    pub fn count_by_zone(&self, zones: usize) -> Vec<u64> {
+        let mut counts = vec![0; zones];
+        match &*self.0 {
+            Rows::Generated {
+                len,
+                zones: Zones::All(zone),
+                ..
+            } => counts[zone.index()] = *len as u64,
+            _ => {
+                for zone in self.zones() {
+                    counts[zone.index()] += 1;
+                }
+            }
+        }
+        counts
     }
 
     pub fn to_vec(&self) -> Vec<Recipient> {
@@ -165,9 +212,39 @@ mod tests {
     }
 
     #[test]
+    fn made_up_rows_in_one_zone_read_as_listed_ones() {
+        let phone = |key: u64, row: u64| Phone(Phone::GENERATED | (key * 1000 + row));
+        let zone = ZoneId::new(3);
+        let rows: Vec<Recipient> = (0..4)
+            .map(|r| Recipient {
+                phone: phone(9, r),
+                zone,
+            })
+            .collect();
+        for list in [
+            List::generated_in(9, phone, 4, zone),
+            List::generated(9, phone, vec![zone; 4]),
+            List::from(rows.clone()),
+        ] {
+            assert_eq!(list.to_vec(), rows);
+            assert_eq!(list.get(4), None);
+            assert_eq!(list.count_by_zone(5), [0, 0, 0, 4, 0]);
+        }
+        let mixed = List::generated(9, phone, [1, 0, 1].map(ZoneId::new).to_vec());
+        assert_eq!(mixed.count_by_zone(2), [1, 2]);
+    }
+
+    #[test]
     #[should_panic(expected = "row 5 of a list of 5")]
     fn a_made_up_list_has_no_phone_past_its_end() {
         let phone = |_: u64, row: u64| Phone(row);
-        List::generated(7, phone, vec![ZoneId::new(0); 5]).phone(5);
+        List::generated(7, phone, [0, 1, 0, 0, 0].map(ZoneId::new).to_vec()).phone(5);
+    }
+
+    #[test]
+    #[should_panic(expected = "row 5 of a list of 5")]
+    fn a_made_up_list_in_one_zone_has_no_zone_past_its_end() {
+        let phone = |_: u64, row: u64| Phone(row);
+        List::generated_in(7, phone, 5, ZoneId::new(0)).zone(5);
     }
 }

@@ -65,13 +65,7 @@ pub fn build(scn: &Scenario) -> Population {
         .par_iter()
         .map(|outreaches| {
             (outreaches.iter())
-                .map(|list| {
-                    let mut counts = vec![0u64; scn.zones.len()];
-                    for zone in list.zones() {
-                        counts[zone.index()] += 1;
-                    }
-                    counts
-                })
+                .map(|list| list.count_by_zone(scn.zones.len()))
                 .collect()
         })
         .collect::<Vec<_>>()
@@ -124,10 +118,16 @@ fn campaign_lists(scn: &Scenario, c: usize, lists: &[Option<Vec<List>>]) -> Camp
 /// `count` made-up recipients of outreach `outreach` of the campaign keyed `ckey`, spread over
 /// `zones` in exact shares, in an order drawn once and for all.
 fn generated(count: u32, zones: &[(ZoneId, f64)], ckey: u64, outreach: u64) -> List {
+    let key = rng::key(&[ckey, outreach]);
+    // All in one zone, every order is the same list (and the stream is this list's alone).
+    let mut shared = zones.iter().filter(|(_, share)| *share > 0.0);
+    if let (Some(&(zone, _)), None) = (shared.next(), shared.next()) {
+        return List::generated_in(key, generated_row_phone, count as usize, zone);
+    }
     let mut zone_of = apportion(count as usize, zones);
     let mut s = rng::stream(POPULATION_SEED, Purpose::Population, &[ckey, outreach]);
     zone_of.shuffle(&mut s);
-    List::generated(rng::key(&[ckey, outreach]), generated_row_phone, zone_of)
+    List::generated(key, generated_row_phone, zone_of)
 }
 
 /// The phone of row `row` of the made-up list keyed `list`.
