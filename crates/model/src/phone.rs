@@ -10,6 +10,22 @@ pub struct Phone(pub u64);
 
 impl Phone {
     pub const GENERATED: u64 = 1 << 60;
+
+    /// Row `row` of the made-up list keyed `list`. The rows are offset by the key and mixed one
+    /// to one onto 60-bit numbers, so a made-up list never repeats a phone (its outreaches need
+    /// no duplicate check), and two lists share one only where their offset rows overlap.
+    pub fn made_up(list: u64, row: u64) -> Phone {
+        Phone(Phone::GENERATED | mix60(list.wrapping_add(row) & (Phone::GENERATED - 1)))
+    }
+}
+
+/// SplitMix64's finaliser cut to 60 bits. Each step can be undone (a right shift xored in, a
+/// product by an odd number modulo 2^60), so distinct numbers below 2^60 stay distinct.
+fn mix60(mut z: u64) -> u64 {
+    const BITS: u64 = Phone::GENERATED - 1;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9) & BITS;
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb) & BITS;
+    z ^ (z >> 31)
 }
 
 impl std::fmt::Display for Phone {
@@ -38,15 +54,10 @@ pub struct List(Arc<Rows>);
 enum Rows {
     /// Rows as they were listed (read from a file, or changed after they were made).
     Listed(Box<[Recipient]>),
-    /// Made-up rows, whose phones are a function of the list and the row: only their zones are
-    /// kept, if they differ. Lists of millions are mostly made up, and a made-up row then takes
-    /// 2 bytes or none, not 16.
-    Generated {
-        key: u64,
-        phone: fn(u64, u64) -> Phone,
-        len: usize,
-        zones: Zones,
-    },
+    /// Made-up rows, whose phones are [`Phone::made_up`] from the list's key: only their zones
+    /// are kept, if they differ. Lists of millions are mostly made up, and a made-up row then
+    /// takes 2 bytes or none, not 16.
+    Generated { key: u64, len: usize, zones: Zones },
 }
 
 #[derive(Debug)]
@@ -56,29 +67,28 @@ enum Zones {
 }
 
 impl List {
-    /// Made-up rows: row `r` texts `phone(key, r)` in `zones[r]`.
-    pub fn generated(key: u64, phone: fn(u64, u64) -> Phone, zones: Vec<ZoneId>) -> List {
+    /// Made-up rows: row `r` texts [`Phone::made_up`]`(key, r)` in `zones[r]`.
+    pub fn generated(key: u64, zones: Vec<ZoneId>) -> List {
         let len = zones.len();
         let zones = match zones.first() {
             Some(&first) if zones.iter().all(|&z| z == first) => Zones::All(first),
             _ => Zones::PerRow(zones.into()),
         };
-        List(Arc::new(Rows::Generated {
-            key,
-            phone,
-            len,
-            zones,
-        }))
+        List(Arc::new(Rows::Generated { key, len, zones }))
     }
 
-    /// `len` made-up rows, all in `zone`: row `r` texts `phone(key, r)`.
-    pub fn generated_in(key: u64, phone: fn(u64, u64) -> Phone, len: usize, zone: ZoneId) -> List {
+    /// `len` made-up rows, all in `zone`: row `r` texts [`Phone::made_up`]`(key, r)`.
+    pub fn generated_in(key: u64, len: usize, zone: ZoneId) -> List {
         List(Arc::new(Rows::Generated {
             key,
-            phone,
             len,
             zones: Zones::All(zone),
         }))
+    }
+
+    /// Whether two rows may hold one phone: only listed rows can, as made-up ones never repeat.
+    pub fn may_repeat_phones(&self) -> bool {
+        matches!(*self.0, Rows::Listed(_))
     }
 
     pub fn len(&self) -> usize {
@@ -103,11 +113,9 @@ impl List {
     pub fn phone(&self, row: usize) -> Phone {
         match &*self.0 {
             Rows::Listed(rows) => rows[row].phone,
-            Rows::Generated {
-                key, phone, len, ..
-            } => {
+            Rows::Generated { key, len, .. } => {
                 assert!(row < *len, "row {row} of a list of {len}");
-                phone(*key, row as u64)
+                Phone::made_up(*key, row as u64)
             }
         }
     }
@@ -186,19 +194,23 @@ pub type Lists = Vec<Vec<List>>;
 mod tests {
     use super::*;
 
-    #[test]
-    fn made_up_rows_read_as_the_same_rows_listed() {
-        let phone = |key: u64, row: u64| Phone(Phone::GENERATED | (key * 1000 + row));
-        let zones: Vec<ZoneId> = [2, 0, 1, 1, 0].map(ZoneId::new).to_vec();
-        let made_up = List::generated(7, phone, zones.clone());
-        let rows: Vec<Recipient> = (zones.iter().enumerate())
+    /// What a listed copy of made-up rows would hold.
+    fn listed(key: u64, zones: &[ZoneId]) -> Vec<Recipient> {
+        (zones.iter().enumerate())
             .map(|(r, &zone)| Recipient {
-                phone: phone(7, r as u64),
+                phone: Phone::made_up(key, r as u64),
                 zone,
             })
-            .collect();
-        let listed = List::from(rows.clone());
-        for list in [&made_up, &listed] {
+            .collect()
+    }
+
+    #[test]
+    fn made_up_rows_read_as_the_same_rows_listed() {
+        let zones: Vec<ZoneId> = [2, 0, 1, 1, 0].map(ZoneId::new).to_vec();
+        let rows = listed(7, &zones);
+        let made_up = List::generated(7, zones.clone());
+        let copy = List::from(rows.clone());
+        for list in [&made_up, &copy] {
             assert_eq!(list.len(), 5);
             assert_eq!(list.to_vec(), rows);
             assert_eq!(list.zones().collect::<Vec<_>>(), zones);
@@ -207,44 +219,60 @@ mod tests {
                 assert_eq!((list.phone(r), list.zone(r)), (row.phone, row.zone));
             }
             assert_eq!(list.get(5), None);
+            assert_eq!(list.count_by_zone(3), [2, 2, 1]);
         }
-        assert!(List::generated(7, phone, Vec::new()).is_empty());
+        assert!(!made_up.may_repeat_phones() && copy.may_repeat_phones());
+        assert!(List::generated(7, Vec::new()).is_empty());
     }
 
     #[test]
     fn made_up_rows_in_one_zone_read_as_listed_ones() {
-        let phone = |key: u64, row: u64| Phone(Phone::GENERATED | (key * 1000 + row));
         let zone = ZoneId::new(3);
-        let rows: Vec<Recipient> = (0..4)
-            .map(|r| Recipient {
-                phone: phone(9, r),
-                zone,
-            })
-            .collect();
+        let rows = listed(9, &[zone; 4]);
         for list in [
-            List::generated_in(9, phone, 4, zone),
-            List::generated(9, phone, vec![zone; 4]),
+            List::generated_in(9, 4, zone),
+            List::generated(9, vec![zone; 4]),
             List::from(rows.clone()),
         ] {
             assert_eq!(list.to_vec(), rows);
             assert_eq!(list.get(4), None);
             assert_eq!(list.count_by_zone(5), [0, 0, 0, 4, 0]);
         }
-        let mixed = List::generated(9, phone, [1, 0, 1].map(ZoneId::new).to_vec());
-        assert_eq!(mixed.count_by_zone(2), [1, 2]);
+    }
+
+    /// Outreaches of made-up lists skip the duplicate check, on this promise.
+    #[test]
+    fn a_made_up_list_never_repeats_a_phone() {
+        // Keys where the offset rows wrap past 2^60 and 2^64, and an ordinary one.
+        for key in [u64::MAX - 5, Phone::GENERATED - 3, 0x9e37_79b9_7f4a_7c15] {
+            let mut phones: Vec<Phone> = (0..200_000).map(|r| Phone::made_up(key, r)).collect();
+            assert!(
+                phones
+                    .iter()
+                    .all(|p| p.0 & Phone::GENERATED != 0 && p.0 >> 61 == 0)
+            );
+            phones.sort_unstable();
+            phones.dedup();
+            assert_eq!(phones.len(), 200_000, "key {key:#x}");
+        }
+        // Rows 2^60 apart would meet: the mix is one to one on 60 bits, and no list is that long.
+        assert_eq!(Phone::made_up(5, 1), Phone::made_up(5, (1 << 60) + 1));
+        // The phones look random: neighbouring rows differ in about half their bits.
+        let differ = (0..1000u64)
+            .map(|r| (Phone::made_up(1, r).0 ^ Phone::made_up(1, r + 1).0).count_ones())
+            .sum::<u32>();
+        assert!((25_000..35_000).contains(&differ), "{differ}");
     }
 
     #[test]
     #[should_panic(expected = "row 5 of a list of 5")]
     fn a_made_up_list_has_no_phone_past_its_end() {
-        let phone = |_: u64, row: u64| Phone(row);
-        List::generated(7, phone, [0, 1, 0, 0, 0].map(ZoneId::new).to_vec()).phone(5);
+        List::generated(7, [0, 1, 0, 0, 0].map(ZoneId::new).to_vec()).phone(5);
     }
 
     #[test]
     #[should_panic(expected = "row 5 of a list of 5")]
     fn a_made_up_list_in_one_zone_has_no_zone_past_its_end() {
-        let phone = |_: u64, row: u64| Phone(row);
-        List::generated_in(7, phone, 5, ZoneId::new(0)).zone(5);
+        List::generated_in(7, 5, ZoneId::new(0)).zone(5);
     }
 }

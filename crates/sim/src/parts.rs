@@ -8,9 +8,12 @@
 //! Only the outcome: the records of different parts at one instant have no order between them,
 //! so a run whose records are watched (a trace, an audit, a size search) is simulated whole.
 //!
-//! Generated phones are taken to be distinct people, as the shared-phone count takes them: two
-//! of 60 random bits could coincide (for 4 M recipients, about once in 140,000 scenarios), and a
-//! whole run would then carry an opt-out from one to the other where parts would not.
+//! Made-up phones are taken to be distinct people, as the shared-phone count takes them. A
+//! made-up list never repeats one ([`model::Phone::made_up`]); two lists share one only where
+//! their keys fall within a list's length of each other (for the 200 lists of 20,000 of the
+//! peers' big scenario, about once in a billion scenarios), and a background customer's 60 random
+//! bits could meet a recipient's. A whole run would then carry an opt-out from one to the other
+//! where parts would not.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 

@@ -27,7 +27,7 @@ pub struct Population {
 const POPULATION_SEED: u64 = 0;
 
 pub fn build(scn: &Scenario) -> Population {
-    // Generated phones are unique, so only uploaded rows and overlap copies can be shared:
+    // Made-up phones are taken as unique, so only uploaded rows and overlap copies can be shared:
     // (phone, campaign) of those is all the sharing count needs.
     let mut candidates: Vec<(Phone, usize)> = Vec::new();
     let mut lists: Vec<Option<Vec<List>>> = vec![None; scn.campaigns.len()];
@@ -122,21 +122,16 @@ fn generated(count: u32, zones: &[(ZoneId, f64)], ckey: u64, outreach: u64) -> L
     // All in one zone, every order is the same list (and the stream is this list's alone).
     let mut shared = zones.iter().filter(|(_, share)| *share > 0.0);
     if let (Some(&(zone, _)), None) = (shared.next(), shared.next()) {
-        return List::generated_in(key, generated_row_phone, count as usize, zone);
+        return List::generated_in(key, count as usize, zone);
     }
     let mut zone_of = apportion(count as usize, zones);
     let mut s = rng::stream(POPULATION_SEED, Purpose::Population, &[ckey, outreach]);
     zone_of.shuffle(&mut s);
-    List::generated(key, generated_row_phone, zone_of)
+    List::generated(key, zone_of)
 }
 
-/// The phone of row `row` of the made-up list keyed `list`.
-fn generated_row_phone(list: u64, row: u64) -> Phone {
-    generated_phone(rng::key_then(list, row))
-}
-
-/// A phone no real list holds, unique with overwhelming odds (60 random bits of `key`, the
-/// [`rng::key`] of what it belongs to).
+/// A background customer's phone, which no real list holds: unique with overwhelming odds (60
+/// random bits of `key`, the [`rng::key`] of what it belongs to).
 pub fn generated_phone(key: u64) -> Phone {
     Phone(Phone::GENERATED | (key & (Phone::GENERATED - 1)))
 }
