@@ -314,6 +314,13 @@ impl<L: SendLimit> Engine<L> {
         self
     }
 
+    /// Room for `conversations` conversations before the table of them grows (a table copied
+    /// as it doubles, with the pages it moves to, cost about 5 % of a replication).
+    pub fn expecting(mut self, conversations: usize) -> Self {
+        self.conversations.reserve(conversations);
+        self
+    }
+
     /// The outreach's status now; a replaying engine knows only how the recorded run left it,
     /// and answers that at any time (the runs it serves read it once they are over).
     pub fn outreach_status(&self, campaign: CampaignId, outreach: OutreachId) -> Status {

@@ -199,6 +199,19 @@ pub struct Run<'a, O, L: SendLimit = Limiter> {
     campaigns: Vec<bool>,
 }
 
+/// About how many conversations the campaigns of `part` open in a run: each row may reply at
+/// its campaign's rate. A tenth over the mean, so the tables sized for it rarely grow (background
+/// traffic, not counted, may make them).
+fn expected_conversations(lists: &Lists, reply_rates: &[f64], part: &Part) -> usize {
+    let replies: f64 = (lists.iter().zip(reply_rates).zip(&part.campaigns))
+        .filter(|(_, ours)| **ours)
+        .map(|((outreaches, rate), _)| {
+            rate * outreaches.iter().map(|l| l.len() as f64).sum::<f64>()
+        })
+        .sum();
+    (replies * 1.1) as usize + 16
+}
+
 impl<'a, O: Observer> Run<'a, O> {
     /// A run with the platform's limiter; `observer` sees every record besides the metrics.
     pub fn new(scn: &'a Scenario, opts: &Options, observer: O) -> Self {
@@ -258,15 +271,17 @@ impl<'a, O: Observer, L: SendLimit> Run<'a, O, L> {
         }
         let models = mock_world::campaign_models(scn, opts.seed);
         let reply_rates: Vec<f64> = models.iter().map(|m| m.reply_rate).collect();
+        let conversations = expected_conversations(&population.lists, &reply_rates, part);
         let watchers = (
             (
-                Metrics::new(scn, &population.lists, &reply_rates),
-                Timeline::new(scn),
+                Metrics::new(scn, &population.lists, &reply_rates).expecting(conversations),
+                Timeline::new(scn).expecting(conversations),
             ),
             (opts.trace.then(Trace::new), observer),
         );
-        let world = MockWorld::new(scn, opts.seed, outreaches, models, watchers, &part.inboxes);
-        let mut engine = Engine::with_limiters(config, limiter);
+        let world = MockWorld::new(scn, opts.seed, outreaches, models, watchers, &part.inboxes)
+            .expecting(conversations);
+        let mut engine = Engine::with_limiters(config, limiter).expecting(conversations);
         if let Some(script) = script {
             engine = engine.replay(Arc::clone(script));
         }

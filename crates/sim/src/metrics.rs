@@ -246,6 +246,12 @@ impl Metrics {
         }
     }
 
+    /// Room for `conversations` conversations before their table grows ([`engine::Engine::expecting`]).
+    pub fn expecting(mut self, conversations: usize) -> Self {
+        self.conversations.reserve(conversations);
+        self
+    }
+
     /// A customer message reached an agent, who cannot answer it by SMS if the customer opted out.
     fn reaches_agent(&mut self, phone: Phone, source: Source, inbox: InboxId) {
         if self.silenced.cannot_reply(phone, source) {

@@ -169,6 +169,14 @@ impl<'a, O: Observer> MockWorld<'a, O> {
         world
     }
 
+    /// Room for the customers of `conversations` conversations before their tables grow
+    /// ([`engine::Engine::expecting`]).
+    pub fn expecting(mut self, conversations: usize) -> Self {
+        self.customers.reserve(conversations);
+        self.sources.reserve(conversations);
+        self
+    }
+
     fn model(&self, source: Source) -> &CustomerModel {
         match source {
             Source::Campaign(c) => &self.models[c.index()],

@@ -153,6 +153,12 @@ impl Timeline {
         }
     }
 
+    /// Room for `conversations` conversations before their table grows ([`engine::Engine::expecting`]).
+    pub fn expecting(mut self, conversations: usize) -> Self {
+        self.conversations.reserve(conversations);
+        self
+    }
+
     /// Moves a campaign's series out (for [`crate::parts`]).
     pub(crate) fn take_campaign(&mut self, campaign: CampaignId) -> Vec<u32> {
         std::mem::take(&mut self.sends[campaign.index()])
