@@ -30,9 +30,12 @@ pub struct Agents {
     /// Per inbox, the agents who serve it in number order: the order `pick` breaks ties in, so
     /// that it can stop at the first idle match.
     by_number: Vec<Vec<AgentId>>,
-    /// Per inbox, a bit per agent of `by_number` (same order): set while they hold less than
-    /// their `limit`. A busy inbox has few such agents, and `pick` looks only at them.
-    room: Vec<Vec<u64>>,
+    /// Per inbox and load, a bit per agent of `by_number` (same order): set while the agent
+    /// holds that many conversations, less than their `limit`. `pick` looks only at agents with
+    /// room, and with no skill needed it goes up the loads and stops at the first on shift: a
+    /// busy inbox's agents all hold some, and finding the least loaded by looking at each was
+    /// 4 % of a large run.
+    by_load: Vec<Vec<Vec<u64>>>,
     /// The conversations each agent holds now.
     held: Vec<Vec<ConversationId>>,
     /// Each agent's standard capacity (their own inbox's): routing auto-assigns up to it.
@@ -83,22 +86,24 @@ impl Agents {
                 agents
             })
             .collect();
-        let room = by_number
+        let by_load = by_number
             .iter()
             .map(|agents| {
-                let mut bits = vec![0; agents.len().div_ceil(64)];
+                let loads = agents.iter().map(|a| limit[a.index()]).max().unwrap_or(0);
+                let mut levels = vec![vec![0; agents.len().div_ceil(64)]; loads as usize];
+                // Everyone starts idle: at load 0 if they may hold anything.
                 for (i, a) in agents.iter().enumerate() {
                     if limit[a.index()] > 0 {
-                        bits[i / 64] |= 1 << (i % 64);
+                        levels[0][i / 64] |= 1 << (i % 64);
                     }
                 }
-                bits
+                levels
             })
             .collect();
         Agents {
             held: vec![Vec::new(); staff.agents.len()],
             by_number,
-            room,
+            by_load,
             staff,
             standard,
             limit,
@@ -123,10 +128,45 @@ impl Agents {
             return None;
         }
         self.read_clock(inbox, now);
+        match needed {
+            None => self.least_loaded(inbox, now),
+            Some(_) => self.best_match(inbox, now, needed),
+        }
+    }
+
+    /// [`Agents::pick`] with no skill needed, where nobody matches better than anybody else:
+    /// the first agent on shift at the lowest load under their standard capacity, else (when
+    /// agents pull) at the lowest load beyond it.
+    fn least_loaded(&self, inbox: InboxId, now: Instant) -> Option<AgentId> {
+        let agents = &self.by_number[inbox.index()];
+        for beyond_standard in [false, true] {
+            for (load, level) in self.by_load[inbox.index()].iter().enumerate() {
+                for (w, &word) in level.iter().enumerate() {
+                    let mut bits = word;
+                    while bits != 0 {
+                        let a = agents[w * 64 + bits.trailing_zeros() as usize];
+                        bits &= bits - 1;
+                        debug_assert_eq!(self.load(a), load as u32);
+                        if (load as u32 >= self.standard[a.index()]) == beyond_standard
+                            && self.on_shift(a, now)
+                        {
+                            return Some(a);
+                        }
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// [`Agents::pick`] of an agent with the `needed` skill if one is free, looking at every
+    /// agent with room.
+    fn best_match(&self, inbox: InboxId, now: Instant, needed: Option<SkillId>) -> Option<AgentId> {
         let mut best: Option<((bool, bool, u32), AgentId)> = None;
         let agents = &self.by_number[inbox.index()];
-        'scan: for (w, &word) in self.room[inbox.index()].iter().enumerate() {
-            let mut bits = word;
+        let levels = &self.by_load[inbox.index()];
+        'scan: for w in 0..agents.len().div_ceil(64) {
+            let mut bits = levels.iter().fold(0, |room, level| room | level[w]);
             while bits != 0 {
                 let a = agents[w * 64 + bits.trailing_zeros() as usize];
                 bits &= bits - 1;
@@ -140,9 +180,8 @@ impl Agents {
                     best = Some((rank, a));
                 }
                 // In number order, the first idle match is the one to take: most assignments
-                // in a quiet inbox stop at the first agent. With no skill needed nobody
-                // matches better than anybody else, so the first idle agent is that match.
-                if !rank.0 && rank.2 == 0 && (needed.is_none() || !rank.1) {
+                // in a quiet inbox stop at the first agent.
+                if !rank.0 && rank.2 == 0 && !rank.1 {
                     break 'scan;
                 }
             }
@@ -172,18 +211,16 @@ impl Agents {
     }
 
     pub fn take(&mut self, a: AgentId, conversation: ConversationId) {
-        let had_room = self.has_room(a);
+        let was = self.load(a);
         self.held[a.index()].push(conversation);
         for inbox in self.staff.serves(a) {
             self.free[inbox.index()] -= 1;
         }
-        if had_room != self.has_room(a) {
-            self.mark_room(a);
-        }
+        self.move_load(a, was);
     }
 
     pub fn release(&mut self, a: AgentId, conversation: ConversationId) {
-        let had_room = self.has_room(a);
+        let was = self.load(a);
         let held = &mut self.held[a.index()];
         let at = held
             .iter()
@@ -193,24 +230,24 @@ impl Agents {
         for inbox in self.staff.serves(a) {
             self.free[inbox.index()] += 1;
         }
-        if had_room != self.has_room(a) {
-            self.mark_room(a);
-        }
+        self.move_load(a, was);
     }
 
-    /// Sets agent `a`'s bit in `room` of every inbox they serve to whether they have room (on
-    /// a take or release that changed it: most do not).
-    fn mark_room(&mut self, a: AgentId) {
-        let has_room = self.has_room(a);
+    /// Moves agent `a`'s bit in `by_load` of every inbox they serve from load `was` to their
+    /// load now (out of it at their limit, back in below it).
+    fn move_load(&mut self, a: AgentId, was: u32) {
+        let (now, limit) = (self.load(a), self.limit[a.index()]);
         for inbox in self.staff.serves(a) {
             let i = self.by_number[inbox.index()]
                 .binary_search(&a)
                 .expect("an agent is listed in every inbox they serve");
-            let (word, bit) = (&mut self.room[inbox.index()][i / 64], 1 << (i % 64));
-            if has_room {
-                *word |= bit;
-            } else {
-                *word &= !bit;
+            let levels = &mut self.by_load[inbox.index()];
+            let bit = 1 << (i % 64);
+            if was < limit {
+                levels[was as usize][i / 64] &= !bit;
+            }
+            if now < limit {
+                levels[now as usize][i / 64] |= bit;
             }
         }
     }
@@ -412,6 +449,79 @@ mod tests {
         assert_eq!(
             agents.next_shift_start(INBOX, at(10 * HOUR)),
             Some(at(33 * HOUR))
+        );
+    }
+
+    /// `pick` against its rule, read straight off every agent: on shift and under their limit;
+    /// under the standard capacity before beyond it, then the needed skill, then the fewest
+    /// conversations, then the lowest number. Two inboxes with different capacities, agents
+    /// who pull, a shift group with a skill serving both, takes and releases at random hours.
+    #[test]
+    fn picks_follow_the_rule_through_random_takes_and_releases() {
+        let epoch = Epoch("2026-12-01T00:00Z".parse().unwrap());
+        let day_shift = Shift {
+            agents: 3,
+            hours: WeeklySchedule::new(std::array::from_fn(|_| vec![(9 * 60, 17 * 60)])),
+            skills: vec![SkillId::new(0)],
+            also: vec![InboxId::new(1)],
+            days_text: String::new(),
+            hours_text: String::new(),
+        };
+        let inbox = |agents, capacity, maximum, shifts: Vec<Shift>| InboxConfig {
+            agents,
+            shifts,
+            capacity,
+            maximum,
+            sla: model::time::Span::ZERO,
+            same_agent_window: model::time::Span::ZERO,
+        };
+        let configs = [inbox(5, 2, 4, vec![day_shift]), inbox(70, 1, 3, Vec::new())];
+        let mut agents = Agents::new(&configs, true, TimeZone::UTC, epoch);
+        // SplitMix64: the engine draws nothing, so it has no generator of its own.
+        let mut state = 7u64;
+        let mut draw = |n: u64| {
+            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            (z ^ (z >> 31)) % n
+        };
+        let mut next = 0;
+        let (mut skilled, mut beyond) = (0, 0);
+        for step in 0..20_000u64 {
+            let t = at(model::time::Span::from_millis(step * 90_000));
+            let inbox = InboxId::new(draw(2) as usize);
+            let needed = (draw(10) < 3).then(|| SkillId::new(0));
+            agents.read_clock(inbox, t);
+            let expected = (agents.by_number[inbox.index()].iter())
+                .filter(|&&a| agents.has_room(a) && agents.on_shift(a, t))
+                .min_by_key(|&&a| {
+                    let load = agents.load(a);
+                    let standard = load >= agents.standard[a.index()];
+                    (standard, !agents.has(a, needed), load, a)
+                })
+                .copied();
+            let picked = agents.pick(inbox, t, needed);
+            assert_eq!(picked, expected, "step {step}, {inbox:?}, {needed:?}");
+            match picked {
+                Some(a) if draw(20) < 11 => {
+                    skilled += usize::from(agents.has(a, Some(SkillId::new(0))));
+                    beyond += usize::from(agents.load(a) >= agents.standard[a.index()]);
+                    agents.take(a, conv(next));
+                    next += 1;
+                }
+                _ => {
+                    let a = AgentId::new(draw(agents.held.len() as u64) as usize);
+                    if let Some(&c) = agents.held(a).first() {
+                        agents.release(a, c);
+                    }
+                }
+            }
+        }
+        // The walk went where the rule has choices to make.
+        assert!(
+            skilled > 100 && beyond > 100,
+            "{skilled} skilled, {beyond} beyond"
         );
     }
 }
