@@ -40,11 +40,26 @@ pub fn classify(body: &str) -> Option<Keyword> {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Registry {
     scope: Scope,
     /// (sender number, or `None` for the whole company, phone); only looked up, never iterated.
     blocked: FxHashSet<(Option<NumberId>, Phone)>,
+    /// One bit per hash of a phone, set when the phone opts out and never cleared: nearly every
+    /// send goes to a phone that never did, and one clear bit says so where a look-up in
+    /// `blocked` hashes a key and probes (3 % of a large run's time; a table of 8 KB rather than
+    /// 512 bytes left the caches too often to gain anything).
+    maybe: Vec<u64>,
+}
+
+/// Bits in [`Registry::maybe`]: 512 bytes, which stay in the nearest cache.
+const MAYBE_BITS: u32 = 12;
+
+/// Which bit of [`Registry::maybe`] stands for `phone` (word, bit): Fibonacci hashing, which
+/// spreads consecutive listed numbers as well as made-up ones.
+fn maybe_bit(phone: Phone) -> (usize, u64) {
+    let h = phone.0.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - MAYBE_BITS);
+    ((h / 64) as usize, 1 << (h % 64))
 }
 
 impl Registry {
@@ -52,6 +67,7 @@ impl Registry {
         Registry {
             scope,
             blocked: FxHashSet::default(),
+            maybe: vec![0; 1 << (MAYBE_BITS - 6)],
         }
     }
 
@@ -65,6 +81,8 @@ impl Registry {
     pub fn opt_out(&mut self, number: NumberId, phone: Phone) {
         let key = self.key(number, phone);
         self.blocked.insert(key);
+        let (word, bit) = maybe_bit(phone);
+        self.maybe[word] |= bit;
     }
 
     pub fn opt_in(&mut self, number: NumberId, phone: Phone) {
@@ -73,7 +91,8 @@ impl Registry {
     }
 
     pub fn is_opted_out(&self, number: NumberId, phone: Phone) -> bool {
-        !self.blocked.is_empty() && self.blocked.contains(&self.key(number, phone))
+        let (word, bit) = maybe_bit(phone);
+        self.maybe[word] & bit != 0 && self.blocked.contains(&self.key(number, phone))
     }
 }
 
@@ -101,5 +120,53 @@ mod tests {
         assert!(c.is_opted_out(NumberId::new(2), Phone(7)));
         c.opt_in(NumberId::new(2), Phone(7));
         assert!(!c.is_opted_out(NumberId::new(1), Phone(7)));
+    }
+
+    /// The bits that rule phones out quickly must never rule out one that opted out, even
+    /// where many phones share a bit, nor keep one blocked after it opted back in.
+    #[test]
+    fn the_quick_bits_only_ever_send_a_lookup_on() {
+        let mut r = Registry::new(Scope::Company);
+        let number = NumberId::new(0);
+        // Consecutive listed numbers and made-up ones, more of them than there are bits.
+        let phones: Vec<Phone> = (0..40_000u64)
+            .map(|i| Phone(15_550_000_000 + i))
+            .chain(
+                (0..40_000u64)
+                    .map(|i| Phone(Phone::GENERATED | i.wrapping_mul(0x5851_f42d_4c95_7f2d) >> 4)),
+            )
+            .collect();
+        for (i, &p) in phones.iter().enumerate() {
+            if i % 3 == 0 {
+                r.opt_out(number, p);
+            }
+        }
+        for (i, &p) in phones.iter().enumerate() {
+            assert_eq!(r.is_opted_out(number, p), i % 3 == 0, "{p}");
+        }
+        for (i, &p) in phones.iter().enumerate() {
+            if i % 6 == 0 {
+                r.opt_in(number, p);
+            }
+        }
+        for (i, &p) in phones.iter().enumerate() {
+            assert_eq!(r.is_opted_out(number, p), i % 3 == 0 && i % 6 != 0, "{p}");
+        }
+        // With a run's few opt-outs, the bits alone rule out nearly every other phone, listed
+        // numbers in a row as well as made-up ones.
+        let mut few = Registry::new(Scope::Company);
+        for &p in phones.iter().step_by(4000) {
+            few.opt_out(number, p);
+        }
+        let ruled_out = (phones.iter())
+            .filter(|&&p| {
+                let (word, bit) = maybe_bit(p);
+                few.maybe[word] & bit == 0
+            })
+            .count();
+        assert!(
+            ruled_out * 100 >= phones.len() * 99,
+            "{ruled_out} ruled out"
+        );
     }
 }
