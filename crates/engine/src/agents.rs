@@ -34,7 +34,8 @@ pub struct Agents {
     /// holds that many conversations, less than their `limit`. `pick` looks only at agents with
     /// room, and with no skill needed it goes up the loads and stops at the first on shift: a
     /// busy inbox's agents all hold some, and finding the least loaded by looking at each was
-    /// 4 % of a large run.
+    /// 4 % of a large run. Loads get a level when an agent first reaches them, not up to the
+    /// capacity, which has no bound.
     by_load: Vec<Vec<Vec<u64>>>,
     /// The conversations each agent holds now.
     held: Vec<Vec<ConversationId>>,
@@ -89,15 +90,14 @@ impl Agents {
         let by_load = by_number
             .iter()
             .map(|agents| {
-                let loads = agents.iter().map(|a| limit[a.index()]).max().unwrap_or(0);
-                let mut levels = vec![vec![0; agents.len().div_ceil(64)]; loads as usize];
                 // Everyone starts idle: at load 0 if they may hold anything.
+                let mut idle = vec![0; agents.len().div_ceil(64)];
                 for (i, a) in agents.iter().enumerate() {
                     if limit[a.index()] > 0 {
-                        levels[0][i / 64] |= 1 << (i % 64);
+                        idle[i / 64] |= 1 << (i % 64);
                     }
                 }
-                levels
+                vec![idle]
             })
             .collect();
         Agents {
@@ -247,6 +247,10 @@ impl Agents {
                 levels[was as usize][i / 64] &= !bit;
             }
             if now < limit {
+                if levels.len() <= now as usize {
+                    let words = levels[0].len();
+                    levels.resize(now as usize + 1, vec![0; words]);
+                }
                 levels[now as usize][i / 64] |= bit;
             }
         }
@@ -523,5 +527,38 @@ mod tests {
             skilled > 100 && beyond > 100,
             "{skilled} skilled, {beyond} beyond"
         );
+    }
+
+    /// A review found that a capacity of a billion made a billion levels of bits (24 GB) and
+    /// walked them at every pick: levels now follow the loads agents reach.
+    #[test]
+    fn an_inbox_of_huge_capacity_keeps_levels_only_for_loads_reached() {
+        let epoch = Epoch("2026-12-01T00:00Z".parse().unwrap());
+        let inbox = InboxConfig {
+            agents: 3,
+            shifts: Vec::new(),
+            capacity: 1_000_000_000,
+            maximum: 1_000_000_000,
+            sla: model::time::Span::ZERO,
+            same_agent_window: model::time::Span::ZERO,
+        };
+        let mut agents = Agents::new(&[inbox], true, TimeZone::UTC, epoch);
+        assert_eq!(agents.by_load[0].len(), 1);
+        let t = at(HOUR);
+        for c in 0..7 {
+            let a = agents.pick(INBOX, t, None).expect("room for all");
+            assert_eq!(
+                a,
+                AgentId::new(c % 3),
+                "the least loaded, lowest number first"
+            );
+            agents.take(a, conv(c));
+        }
+        // Loads 3, 2, 2: levels up to 3, and the next pick is agent 1.
+        assert_eq!(agents.by_load[0].len(), 4);
+        assert_eq!(agents.pick(INBOX, t, None), Some(AgentId::new(1)));
+        agents.release(AgentId::new(0), conv(0));
+        agents.release(AgentId::new(0), conv(3));
+        assert_eq!(agents.pick(INBOX, t, None), Some(AgentId::new(0)));
     }
 }
