@@ -201,7 +201,8 @@ pub struct Run<'a, O, L: SendLimit = Limiter> {
 
 /// About how many conversations the campaigns of `part` open in a run: each row may reply at
 /// its campaign's rate. A tenth over the mean, so the tables sized for it rarely grow (background
-/// traffic, not counted, may make them).
+/// traffic, not counted, may make them); at most [`MAX_EXPECTED`], as most rows of a huge list
+/// may never be texted before the end.
 fn expected_conversations(lists: &Lists, reply_rates: &[f64], part: &Part) -> usize {
     let replies: f64 = (lists.iter().zip(reply_rates).zip(&part.campaigns))
         .filter(|(_, ours)| **ours)
@@ -209,8 +210,12 @@ fn expected_conversations(lists: &Lists, reply_rates: &[f64], part: &Part) -> us
             rate * outreaches.iter().map(|l| l.len() as f64).sum::<f64>()
         })
         .sum();
-    (replies * 1.1) as usize + 16
+    ((replies * 1.1) as usize + 16).min(MAX_EXPECTED)
 }
+
+/// Conversations reserved for at most: some 16 MB of tables. Past it they grow as they fill,
+/// where a review found two lists of 100 million reserving 47 GB for a run of 1,440 sends.
+const MAX_EXPECTED: usize = 1 << 16;
 
 impl<'a, O: Observer> Run<'a, O> {
     /// A run with the platform's limiter; `observer` sees every record besides the metrics.
@@ -358,5 +363,32 @@ impl<'a, O: Observer, L: SendLimit> Run<'a, O, L> {
             zone_counts: self.zone_counts,
         };
         (outcome, observer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A review found two made-up lists of 100 million rows reserving 47 GB of tables for a run
+    /// that could send 1,440 SMS.
+    #[test]
+    fn huge_lists_reserve_bounded_tables() {
+        let zone = model::ZoneId::new(0);
+        let ours = Part {
+            campaigns: vec![true],
+            inboxes: vec![true],
+        };
+        let huge: Lists = vec![vec![model::List::generated_in(1, 100_000_000, zone); 2]];
+        assert_eq!(expected_conversations(&huge, &[0.95], &ours), MAX_EXPECTED);
+        // A small list: a tenth over its mean replies.
+        let small: Lists = vec![vec![model::List::generated_in(1, 1000, zone)]];
+        assert_eq!(expected_conversations(&small, &[0.1], &ours), 126);
+        // Another part's campaign reserves nothing here.
+        let theirs = Part {
+            campaigns: vec![false],
+            inboxes: vec![true],
+        };
+        assert_eq!(expected_conversations(&huge, &[0.95], &theirs), 16);
     }
 }

@@ -27,7 +27,8 @@ pub fn merge(shards: Vec<(PathBuf, Shard, State)>) -> Result<State, String> {
             ))
         } else if other.recipients_sha256 != h.recipients_sha256 {
             Some(format!(
-                "was run on other recipient lists than {} (a recipient CSV differs)",
+                "was run on other recipient lists than {} (a recipient CSV differs, or a campaign-sim \
+                 that makes up phones differently wrote one of them)",
                 first_dir.display()
             ))
         } else if other.version != h.version {
