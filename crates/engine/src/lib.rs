@@ -314,8 +314,8 @@ impl<L: SendLimit> Engine<L> {
         self
     }
 
-    /// Room for `conversations` conversations before the table of them grows (a table copied
-    /// as it doubles, with the pages it moves to, cost about 5 % of a replication).
+    /// Room for `conversations` conversations before the table of them grows (the tables that
+    /// gain an entry per conversation, copied as they doubled, cost 5 % of a large run).
     pub fn expecting(mut self, conversations: usize) -> Self {
         self.conversations.reserve(conversations);
         self

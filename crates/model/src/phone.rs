@@ -57,32 +57,42 @@ enum Rows {
     /// Made-up rows, whose phones are [`Phone::made_up`] from the list's key: only their zones
     /// are kept, if they differ. Lists of millions are mostly made up, and a made-up row then
     /// takes 2 bytes or none, not 16.
-    Generated { key: u64, len: usize, zones: Zones },
+    Generated { key: u64, zones: Zones },
 }
 
 #[derive(Debug)]
 enum Zones {
-    All(ZoneId),
+    All { zone: ZoneId, len: usize },
     PerRow(Box<[ZoneId]>),
+}
+
+impl Zones {
+    fn len(&self) -> usize {
+        match self {
+            Zones::All { len, .. } => *len,
+            Zones::PerRow(zones) => zones.len(),
+        }
+    }
 }
 
 impl List {
     /// Made-up rows: row `r` texts [`Phone::made_up`]`(key, r)` in `zones[r]`.
     pub fn generated(key: u64, zones: Vec<ZoneId>) -> List {
-        let len = zones.len();
         let zones = match zones.first() {
-            Some(&first) if zones.iter().all(|&z| z == first) => Zones::All(first),
+            Some(&zone) if zones.iter().all(|&z| z == zone) => Zones::All {
+                zone,
+                len: zones.len(),
+            },
             _ => Zones::PerRow(zones.into()),
         };
-        List(Arc::new(Rows::Generated { key, len, zones }))
+        List(Arc::new(Rows::Generated { key, zones }))
     }
 
     /// `len` made-up rows, all in `zone`: row `r` texts [`Phone::made_up`]`(key, r)`.
     pub fn generated_in(key: u64, len: usize, zone: ZoneId) -> List {
         List(Arc::new(Rows::Generated {
             key,
-            len,
-            zones: Zones::All(zone),
+            zones: Zones::All { zone, len },
         }))
     }
 
@@ -94,7 +104,7 @@ impl List {
     pub fn len(&self) -> usize {
         match &*self.0 {
             Rows::Listed(rows) => rows.len(),
-            Rows::Generated { len, .. } => *len,
+            Rows::Generated { zones, .. } => zones.len(),
         }
     }
 
@@ -113,8 +123,9 @@ impl List {
     pub fn phone(&self, row: usize) -> Phone {
         match &*self.0 {
             Rows::Listed(rows) => rows[row].phone,
-            Rows::Generated { key, len, .. } => {
-                assert!(row < *len, "row {row} of a list of {len}");
+            Rows::Generated { key, zones } => {
+                let len = zones.len();
+                assert!(row < len, "row {row} of a list of {len}");
                 Phone::made_up(*key, row as u64)
             }
         }
@@ -124,8 +135,8 @@ impl List {
     pub fn zone(&self, row: usize) -> ZoneId {
         match &*self.0 {
             Rows::Listed(rows) => rows[row].zone,
-            Rows::Generated { len, zones, .. } => match zones {
-                Zones::All(zone) => {
+            Rows::Generated { zones, .. } => match zones {
+                Zones::All { zone, len } => {
                     assert!(row < *len, "row {row} of a list of {len}");
                     *zone
                 }
@@ -151,8 +162,7 @@ impl List {
         let mut counts = vec![0; zones];
         match &*self.0 {
             Rows::Generated {
-                len,
-                zones: Zones::All(zone),
+                zones: Zones::All { zone, len },
                 ..
             } => counts[zone.index()] = *len as u64,
             _ => {
