@@ -62,12 +62,14 @@ pub fn render(s: &Summary, charts: &[Chart]) -> String {
     topics(&mut h, &s.inboxes);
     rules(&mut h, &s.rules);
     shift_groups(&mut h, &s.shift_groups);
+    // Only the tables scroll: the charts (megabytes of SVG for a big run) are not searched.
+    let mut h = scrolling_tables(&h);
     h.push_str("<h2>Charts</h2>\n");
     for c in charts {
         figure(&mut h, c);
     }
     h.push_str("</body>\n</html>\n");
-    scrolling_tables(&h)
+    h
 }
 
 /// What ran: scenario, seed, version, file hash, events, simulated time.

@@ -131,10 +131,13 @@ pub fn render(s: &SweepJson, charts: &[Chart]) -> String {
             Some(Some((a.ci95_low, a.ci95_high))),
         );
     }
-    h.push_str("</table>\n<h2>Charts</h2>\n");
+    h.push_str("</table>\n");
+    // Only the tables scroll: the charts' SVG is not searched.
+    let mut h = scrolling_tables(&h);
+    h.push_str("<h2>Charts</h2>\n");
     for c in charts {
         figure(&mut h, c);
     }
     h.push_str("</body>\n</html>\n");
-    scrolling_tables(&h)
+    h
 }
