@@ -28,6 +28,23 @@ fn svg_size(svg: &str) -> (u32, u32) {
     (attr("width"), attr("height"))
 }
 
+/// The files of a run's report folder (without `--trace`), besides its marker.
+const REPORT_FILES: [&str; 13] = [
+    "summary.json",
+    "timeseries.csv",
+    "index.html",
+    "send_curves.svg",
+    "send_curves.png",
+    "unreached.svg",
+    "unreached.png",
+    "inbox_load.svg",
+    "inbox_load.png",
+    "wait_times.svg",
+    "wait_times.png",
+    "sla_attainment.svg",
+    "sla_attainment.png",
+];
+
 /// Every chart of one run of `scn`.
 fn render(scn: &scenario::Scenario, seed: u64) -> Vec<charts::Chart> {
     let o = sim::run(
@@ -178,22 +195,7 @@ fn the_report_folder_is_complete_self_contained_and_byte_identical_across_runs()
             .code();
         assert!(matches!(code, Some(0 | 1)), "exit {code:?}");
     }
-    let files = [
-        "summary.json",
-        "timeseries.csv",
-        "index.html",
-        "send_curves.svg",
-        "send_curves.png",
-        "unreached.svg",
-        "unreached.png",
-        "inbox_load.svg",
-        "inbox_load.png",
-        "wait_times.svg",
-        "wait_times.png",
-        "sla_attainment.svg",
-        "sla_attainment.png",
-    ];
-    for f in files {
+    for f in REPORT_FILES {
         let a = std::fs::read(dir.path().join("a").join(f)).unwrap();
         let b = std::fs::read(dir.path().join("b").join(f)).unwrap();
         assert!(a.len() > 100, "{f} has content");
@@ -239,26 +241,49 @@ fn the_report_folder_is_complete_self_contained_and_byte_identical_across_runs()
     );
 }
 
+/// Killed at any moment, a run leaves either no report folder or the whole report: never part
+/// of one. (Big takes a few tenths of a second, so it is killed at several points of it.)
 #[test]
 fn an_interrupted_run_leaves_no_half_written_report() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("big");
     let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/big.toml");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_campaign-sim"))
-        .arg("run")
-        .arg(&scenario)
-        .arg("--out")
-        .arg(&out)
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(400));
-    let finished_early = child.try_wait().unwrap().is_some();
-    child.kill().unwrap();
-    child.wait().unwrap();
-    if !finished_early {
-        assert!(!out.exists(), "a killed run must not leave a report folder");
+    let mut killed_midway = 0;
+    for delay_ms in [50, 100, 150, 200, 250, 300, 400] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("big");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_campaign-sim"))
+            .arg("run")
+            .arg(&scenario)
+            .arg("--out")
+            .arg(&out)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let finished_early = child.try_wait().unwrap().is_some();
+        child.kill().unwrap();
+        child.wait().unwrap();
+        if finished_early {
+            continue;
+        }
+        killed_midway += 1;
+        if out.exists() {
+            // Killed after the report was put in place: it must be all there.
+            let mut listed: Vec<String> = std::fs::read_dir(&out)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .collect();
+            listed.sort();
+            let mut whole: Vec<String> = REPORT_FILES.iter().map(|f| f.to_string()).collect();
+            whole.push(report::MARKER.to_string());
+            whole.sort();
+            assert_eq!(listed, whole, "killed after {delay_ms} ms");
+            let summary = std::fs::read(out.join("summary.json")).unwrap();
+            serde_json::from_slice::<serde_json::Value>(&summary).unwrap();
+            let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+            assert!(html.ends_with("</html>\n"), "killed after {delay_ms} ms");
+        }
     }
+    assert!(killed_midway > 0, "no run was killed before it ended");
 }
 
 /// What routing did reaches the page: per inbox transfers, closes, reopens and overtime, each
