@@ -46,12 +46,9 @@ pub fn write_report(
         fs::write(staging.join("summary.json"), json)?;
         // Separate files from the same finished run: the time series is written while the
         // charts are drawn.
-        let (charts, series) = rayon::join(
-            || write_charts(staging, scn, outcome, summary),
-            || write_series(staging, scn, outcome),
-        );
-        charts?;
-        series?;
+        write_charts(staging, scn, outcome, summary, || {
+            write_series(staging, scn, outcome)
+        })?;
         if let Some(trace) = trace {
             trace
                 .persist(staging.join("trace.csv"))
@@ -61,21 +58,24 @@ pub fn write_report(
     })
 }
 
-/// The charts, as SVG and PNG, and the page that shows them.
+/// The charts, as SVG and PNG, and the page that shows them; `beside` runs while they are drawn.
 fn write_charts(
     staging: &Path,
     scn: &Scenario,
     outcome: &Outcome,
     summary: &Summary,
+    beside: impl FnOnce() -> io::Result<()> + Send,
 ) -> io::Result<()> {
     let spec = charts::ChartSpec::of(scn, outcome);
-    let charts = charts::render_all(&charts::Data {
+    let data = charts::Data {
         scn,
         summary,
         timeline: &outcome.timeline,
         spec: &spec,
-    })
-    .map_err(io::Error::other)?;
+    };
+    let (charts, beside) = charts::render_all_while(&data, beside);
+    let charts = charts.map_err(io::Error::other)?;
+    beside?;
     for c in &charts {
         fs::write(staging.join(format!("{}.svg", c.name)), &c.svg)?;
         fs::write(staging.join(format!("{}.png", c.name)), &c.png)?;
