@@ -101,6 +101,17 @@ impl List {
         matches!(*self.0, Rows::Listed(_))
     }
 
+    /// The zone of every row, where the list was made up in one zone.
+    pub fn only_zone(&self) -> Option<ZoneId> {
+        match &*self.0 {
+            Rows::Generated {
+                zones: Zones::All { zone, .. },
+                ..
+            } => Some(*zone),
+            _ => None,
+        }
+    }
+
     pub fn len(&self) -> usize {
         match &*self.0 {
             Rows::Listed(rows) => rows.len(),
