@@ -4,6 +4,8 @@
 
 use std::path::Path;
 
+use model::record::{Observer, Record};
+use model::time::Instant;
 use scenario::Scenario;
 
 use crate::common::scenario;
@@ -59,7 +61,7 @@ recipients = {{ count = 600 }}
     )
 }
 
-fn script(scn: &Scenario) -> Option<std::sync::Arc<sim::Script>> {
+fn script(scn: &Scenario) -> Option<sim::Recorded> {
     sim::script::record(scn, &sim::population::build(scn))
 }
 
@@ -82,6 +84,52 @@ fn replayed_campaign_steps_give_the_traced_runs_records() {
         for seed in 1..=5 {
             whole_and_in_parts(&scn, seed);
         }
+    }
+}
+
+/// Counts the sends it is told of; says whether it reads recipients' records.
+struct Sends {
+    reads: bool,
+    told: u64,
+}
+
+impl Observer for Sends {
+    fn observe(&mut self, _at: Instant, record: &Record) {
+        self.told += u64::from(matches!(record, Record::Send { .. }));
+    }
+    fn reads_recipients(&self) -> bool {
+        self.reads
+    }
+}
+
+/// A replay's sends, skips and unreached rows are the same in every run: they are counted once
+/// when the script is recorded, and told to no observer that does not read them. Told or not,
+/// the run measures what its traced run measures.
+#[test]
+fn recipients_counted_once_are_told_only_to_observers_that_read_them() {
+    let scn = scenario(&coinciding("", "2026-12-01T13:00", 3));
+    let population = sim::population::build(&scn);
+    let recorded = sim::script::record(&scn, &population).expect("no phone is texted twice");
+    let traced = sim::run(
+        &scn,
+        &sim::Options {
+            seed: 9,
+            trace: true,
+        },
+    );
+    let opts = sim::Options {
+        seed: 9,
+        trace: false,
+    };
+    let summary = |o: &sim::Outcome| serde_json::to_string(&report::summarize(&scn, o)).unwrap();
+    let sent: u64 = traced.campaigns.iter().map(|c| c.sent).sum();
+    assert!(sent > 500 && traced.campaigns.iter().any(|c| c.unreached > 0));
+    for reads in [true, false] {
+        let watch = Sends { reads, told: 0 };
+        let (o, watch) = sim::run_observed_on(&scn, &population, Some(&recorded), &opts, watch);
+        assert_eq!(watch.told, if reads { sent } else { 0 }, "reads: {reads}");
+        assert_eq!(summary(&o), summary(&traced), "reads: {reads}");
+        assert_eq!(o.timeline.sends, traced.timeline.sends, "reads: {reads}");
     }
 }
 

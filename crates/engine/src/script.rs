@@ -59,6 +59,17 @@ impl Script {
         self.steps.len()
     }
 
+    /// Each step's instant and actions, in order.
+    pub fn each_step(&self) -> impl Iterator<Item = (Instant, &[Action])> {
+        let froms = std::iter::once(0).chain(self.steps.iter().map(|&(_, to)| to));
+        (self.steps.iter().zip(froms)).map(|(&(at, to), from)| (at, &self.actions[from..to]))
+    }
+
+    /// What the end of the run decides, campaign after campaign.
+    pub fn each_end(&self) -> impl Iterator<Item = &[Action]> {
+        self.at_end.iter().map(Vec::as_slice)
+    }
+
     pub(crate) fn status(&self, campaign: CampaignId, outreach: OutreachId) -> Status {
         self.statuses[campaign.index()][outreach.index()]
     }

@@ -358,6 +358,14 @@ pub trait Observer {
     fn needs_verdicts_in_order(&self) -> bool {
         true
     }
+
+    /// Whether this observer reads the records of recipients (`send`, `skip`, `unreached`). In
+    /// a run that replays recorded campaign steps they are the same whatever the seed: when
+    /// nobody but the run's own metrics reads them, the metrics take them counted once for
+    /// every run, and they are not told again.
+    fn reads_recipients(&self) -> bool {
+        true
+    }
 }
 
 impl<O: Observer + ?Sized> Observer for &mut O {
@@ -366,6 +374,9 @@ impl<O: Observer + ?Sized> Observer for &mut O {
     }
     fn needs_verdicts_in_order(&self) -> bool {
         (**self).needs_verdicts_in_order()
+    }
+    fn reads_recipients(&self) -> bool {
+        (**self).reads_recipients()
     }
     fn settle(&mut self, at: Instant) {
         (**self).settle(at);
@@ -394,12 +405,18 @@ impl<O: Observer> Observer for Option<O> {
     fn needs_verdicts_in_order(&self) -> bool {
         self.as_ref().is_some_and(O::needs_verdicts_in_order)
     }
+    fn reads_recipients(&self) -> bool {
+        self.as_ref().is_some_and(O::reads_recipients)
+    }
 }
 
 /// Nobody watching.
 impl Observer for () {
     fn observe(&mut self, _at: Instant, _record: &Record) {}
     fn needs_verdicts_in_order(&self) -> bool {
+        false
+    }
+    fn reads_recipients(&self) -> bool {
         false
     }
 }
@@ -419,6 +436,9 @@ impl<A: Observer, B: Observer> Observer for (A, B) {
     }
     fn needs_verdicts_in_order(&self) -> bool {
         self.0.needs_verdicts_in_order() || self.1.needs_verdicts_in_order()
+    }
+    fn reads_recipients(&self) -> bool {
+        self.0.reads_recipients() || self.1.reads_recipients()
     }
 }
 

@@ -28,10 +28,10 @@ use model::{CampaignId, Lists, OutreachId, Pacing, Status, Window};
 use scenario::Scenario;
 
 pub use closed_hours::{OpenWindows, ZoneOpen, closed_hours, open_spans};
-pub use engine::Script;
 pub use metrics::{CampaignMetrics, InboxMetrics, Metrics, RuleMetrics, Timeline, TopicMetrics};
 pub use parts::{Part, parts, run_in_parts};
 pub use plan::{CampaignPlan, MAX_SPLIT, Plan, WhatIf, plan, what_if};
+pub use script::Recorded;
 
 use driver::Driver;
 use mock_world::MockWorld;
@@ -129,17 +129,17 @@ pub fn run(scn: &Scenario, opts: &Options) -> Outcome {
 pub fn run_on(
     scn: &Scenario,
     population: &Population,
-    script: Option<&Arc<Script>>,
+    recorded: Option<&Recorded>,
     opts: &Options,
 ) -> Outcome {
-    run_observed_on(scn, population, script, opts, ()).0
+    run_observed_on(scn, population, recorded, opts, ()).0
 }
 
 /// [`run_on`] with `observer` watching every record (size's runs: one staffing's seeds).
 pub fn run_observed_on<O: Observer>(
     scn: &Scenario,
     population: &Population,
-    script: Option<&Arc<Script>>,
+    recorded: Option<&Recorded>,
     opts: &Options,
     observer: O,
 ) -> (Outcome, O) {
@@ -151,7 +151,7 @@ pub fn run_observed_on<O: Observer>(
         observer,
         Limiter::new,
         &whole,
-        script,
+        recorded,
     )
     .finish()
 }
@@ -254,7 +254,7 @@ impl<'a, O: Observer, L: SendLimit> Run<'a, O, L> {
         observer: O,
         limiter: impl FnMut(&[Window], Pacing) -> L,
         part: &Part,
-        script: Option<&Arc<Script>>,
+        script: Option<&Recorded>,
     ) -> Self {
         assert!(
             script.is_none() || part.campaigns.iter().all(|&ours| ours),
@@ -277,18 +277,32 @@ impl<'a, O: Observer, L: SendLimit> Run<'a, O, L> {
         let models = mock_world::campaign_models(scn, opts.seed);
         let reply_rates: Vec<f64> = models.iter().map(|m| m.reply_rate).collect();
         let conversations = expected_conversations(&population.lists, &reply_rates, part);
-        let watchers = (
-            (
-                Metrics::new(scn, &population.lists, &reply_rates).expecting(conversations),
-                Timeline::new(scn).expecting(conversations),
-            ),
-            (opts.trace.then(Trace::new), observer),
-        );
-        let world = MockWorld::new(scn, opts.seed, outreaches, models, watchers, &part.inboxes)
-            .expecting(conversations);
+        let others = (opts.trace.then(Trace::new), observer);
+        // Counted once for every run, where nobody else reads them.
+        let counted = script
+            .filter(|_| !others.reads_recipients())
+            .map(|r| &r.counted);
+        let mut metrics =
+            Metrics::new(scn, &population.lists, &reply_rates).expecting(conversations);
+        let mut timeline = Timeline::new(scn).expecting(conversations);
+        if let Some((m, t)) = counted {
+            (metrics, timeline) = (metrics.with_recipients_of(m), timeline.with_sends_of(t));
+        }
+        let mut world = MockWorld::new(
+            scn,
+            opts.seed,
+            outreaches,
+            models,
+            ((metrics, timeline), others),
+            &part.inboxes,
+        )
+        .expecting(conversations);
+        if counted.is_some() {
+            world = world.recipients_counted();
+        }
         let mut engine = Engine::with_limiters(config, limiter).expecting(conversations);
-        if let Some(script) = script {
-            engine = engine.replay(Arc::clone(script));
+        if let Some(recorded) = script {
+            engine = engine.replay(Arc::clone(&recorded.script));
         }
         Run {
             driver: Driver::new(engine, world, scn.until),

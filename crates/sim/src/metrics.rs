@@ -66,6 +66,43 @@ pub struct CampaignMetrics {
     pub reply_rate: f64,
 }
 
+impl CampaignMetrics {
+    /// What the records of recipients counted in `counted`; every field is named, so that a
+    /// new one is sorted into the recipients' records or the others.
+    fn take_recipients(&mut self, counted: &CampaignMetrics) {
+        let CampaignMetrics {
+            recipients: _,
+            sent,
+            delivered: _,
+            failed: _,
+            failed_by_code: _,
+            unreached,
+            unreached_cutoff,
+            unreached_stopped,
+            unreached_horizon,
+            unreached_by_zone,
+            skipped_opted_out,
+            skipped_duplicate,
+            replies: _,
+            opt_outs: _,
+            opt_ins: _,
+            first_send,
+            last_send,
+            reply_rate: _,
+        } = counted;
+        self.sent = *sent;
+        self.unreached = *unreached;
+        self.unreached_cutoff = *unreached_cutoff;
+        self.unreached_stopped = *unreached_stopped;
+        self.unreached_horizon = *unreached_horizon;
+        self.unreached_by_zone.clone_from(unreached_by_zone);
+        self.skipped_opted_out = *skipped_opted_out;
+        self.skipped_duplicate = *skipped_duplicate;
+        self.first_send = *first_send;
+        self.last_send = *last_send;
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct InboxMetrics {
     /// Conversations that entered the inbox's queue, reopened ones again each time.
@@ -249,6 +286,15 @@ impl Metrics {
     /// Room for `conversations` conversations before their table grows ([`engine::Engine::expecting`]).
     pub fn expecting(mut self, conversations: usize) -> Self {
         self.conversations.reserve(conversations);
+        self
+    }
+
+    /// Starts from the recipients' records (sends, skips, unreached rows) that `counted` saw:
+    /// the run's own are then not told to it ([`model::Observer::reads_recipients`]).
+    pub fn with_recipients_of(mut self, counted: &Metrics) -> Self {
+        for (m, counted) in self.campaigns.iter_mut().zip(&counted.campaigns) {
+            m.take_recipients(counted);
+        }
         self
     }
 

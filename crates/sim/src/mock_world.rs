@@ -86,6 +86,10 @@ pub struct MockWorld<'a, O> {
     aside_until: Option<Instant>,
     /// As the driver's: the horizon, or the longest run.
     limit: Instant,
+    /// The observer was given the recipients' records (sends, skips, unreached rows) before
+    /// the run, counted once for every run that replays the same steps: they are not told again
+    /// ([`Observer::reads_recipients`]).
+    recipients_counted: bool,
 }
 
 /// Each campaign's customers in a run of `seed`, their reply rate drawn.
@@ -156,6 +160,7 @@ impl<'a, O: Observer> MockWorld<'a, O> {
             told_aside: 0,
             aside_until: None,
             limit: scn.until.unwrap_or(Instant::START + MAX_RUN),
+            recipients_counted: false,
             observer,
         };
         for (i, b) in world.background.iter_mut().enumerate() {
@@ -174,6 +179,13 @@ impl<'a, O: Observer> MockWorld<'a, O> {
     pub fn expecting(mut self, conversations: usize) -> Self {
         self.customers.reserve(conversations);
         self.sources.reserve(conversations);
+        self
+    }
+
+    /// The observer starts from the recipients' records, counted before the run: the run's
+    /// own are not told to it.
+    pub fn recipients_counted(mut self) -> Self {
+        self.recipients_counted = true;
         self
     }
 
@@ -333,8 +345,10 @@ impl<'a, O: Observer> MockWorld<'a, O> {
 
     /// The SMS goes to the carrier, whose verdict comes back later.
     fn send(&mut self, now: Instant, to: RecipientRef, phone: Phone, number: NumberId) {
-        self.observer
-            .observe(now, &Record::Send { to, phone, number });
+        if !self.recipients_counted {
+            self.observer
+                .observe(now, &Record::Send { to, phone, number });
+        }
         // With verdicts aside, the verdict of a recipient who would not write back even if
         // delivered is told aside, and its instant matters only if it is the latest so far or
         // falls at or after the run's limit: below both, the carrier need not work it out.
@@ -471,7 +485,10 @@ impl<'a, O: Observer> MockWorld<'a, O> {
             },
             _ => self.in_conversation(now, action),
         };
-        self.observer.observe(now, &record);
+        let counted = matches!(record, Record::Skip { .. } | Record::Unreached { .. });
+        if !(counted && self.recipients_counted) {
+            self.observer.observe(now, &record);
+        }
     }
 
     /// What an action about a conversation means for the customer and the agent.

@@ -167,6 +167,11 @@ impl Observer for Watch {
         false
     }
 
+    /// Nor sends, skips or unreached rows.
+    fn reads_recipients(&self) -> bool {
+        false
+    }
+
     fn observe(&mut self, now: Instant, record: &Record) {
         match *record {
             Record::Route {

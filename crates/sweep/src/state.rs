@@ -2,12 +2,10 @@
 //! One `sweep` builds it from all runs, a shard from its slice; `merge` adds shards' states up,
 //! and the outputs are always written from a state, by one function ([`crate::outputs`]).
 
-use std::sync::Arc;
-
 use model::time::Span;
 use scenario::Scenario;
 use sim::Outcome;
-use sim::Script;
+use sim::Recorded;
 use sim::population::Population;
 
 use crate::bands::Bands;
@@ -67,7 +65,7 @@ impl State {
         &mut self,
         scn: &Scenario,
         population: &Population,
-        script: Option<&Arc<Script>>,
+        script: Option<&Recorded>,
         run: u64,
     ) {
         let seed = self.header.seed(run);

@@ -159,6 +159,13 @@ impl Timeline {
         self
     }
 
+    /// Starts from the sends `counted` saw: the run's own are then not told to it
+    /// ([`model::Observer::reads_recipients`]).
+    pub fn with_sends_of(mut self, counted: &Timeline) -> Self {
+        self.sends.clone_from(&counted.sends);
+        self
+    }
+
     /// Moves a campaign's series out (for [`crate::parts`]).
     pub(crate) fn take_campaign(&mut self, campaign: CampaignId) -> Vec<u32> {
         std::mem::take(&mut self.sends[campaign.index()])
