@@ -50,7 +50,7 @@ impl CustomerModel {
 
     /// Whether (and how) the recipient of a delivered SMS answers.
     pub fn reply(&self, rng: &mut impl Rng) -> Option<Reply> {
-        if rng.random::<f64>() >= self.reply_rate {
+        if !self.answers(rng) {
             return None;
         }
         Some(Reply {
@@ -58,6 +58,12 @@ impl CustomerModel {
             body: self.body_weights.sample(rng) as u32,
             messages: self.follow_ups.count(rng),
         })
+    }
+
+    /// Whether the recipient of a delivered SMS answers: the first draw of [`CustomerModel::reply`],
+    /// without drawing the answer.
+    pub fn answers(&self, rng: &mut impl Rng) -> bool {
+        rng.random::<f64>() < self.reply_rate
     }
 
     pub fn body(&self, index: u32) -> &str {
@@ -70,5 +76,42 @@ impl CustomerModel {
 
     pub fn think_time(&self, rng: &mut impl Rng) -> Span {
         self.think_time.span(rng)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+    use scenario::Dist;
+
+    fn model(rate: f64) -> CustomerModel {
+        let c = Customers {
+            reply_rate: Dist::Fixed(rate),
+            reply_delay: Dist::Exponential { mean: 600.0 },
+            replies: vec![("STOP".into(), 1.0), ("Where is my order?".into(), 9.0)],
+            follow_ups: Dist::Geometric { mean: 1.5 },
+            think_time: Dist::Exponential { mean: 120.0 },
+        };
+        CustomerModel::new(&c, ReplyStyle::Neutral, &mut ChaCha8Rng::seed_from_u64(0))
+    }
+
+    /// The send decides whether a recipient answers with `answers`, the verdict draws the
+    /// answer with `reply`: from the same words, they must agree.
+    #[test]
+    fn answers_says_whether_reply_answers() {
+        for rate in [0.0, 0.1, 0.5, 1.0] {
+            let m = model(rate);
+            let mut yes = 0;
+            for seed in 0..2000 {
+                let answers = m.answers(&mut ChaCha8Rng::seed_from_u64(seed));
+                let reply = m.reply(&mut ChaCha8Rng::seed_from_u64(seed));
+                assert_eq!(answers, reply.is_some(), "rate {rate}, seed {seed}");
+                yes += u32::from(answers);
+            }
+            let share = f64::from(yes) / 2000.0;
+            assert!((share - rate).abs() < 0.05, "rate {rate}: {share} answered");
+        }
     }
 }

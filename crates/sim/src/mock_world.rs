@@ -381,11 +381,10 @@ impl<'a, O: Observer> MockWorld<'a, O> {
     }
 
     /// Whether the recipient writes back if the carrier delivers. Their reply is drawn from
-    /// their own row, so deciding it at the send draws what the verdict's step would.
+    /// their own row, so deciding it at the send draws what the verdict's step would (where
+    /// the rest of the answer is drawn).
     fn would_answer(&mut self, to: RecipientRef) -> bool {
-        (self.models[to.campaign.index()])
-            .reply(&mut draws(&mut self.lanes, to, SmsDraw::Reply))
-            .is_some()
+        (self.models[to.campaign.index()]).answers(&mut draws(&mut self.lanes, to, SmsDraw::Reply))
     }
 
     /// A verdict nobody answers, told at once, as of its send at `sent` (see
