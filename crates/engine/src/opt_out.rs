@@ -47,18 +47,23 @@ pub struct Registry {
     blocked: FxHashSet<(Option<NumberId>, Phone)>,
     /// One bit per hash of a phone, set when the phone opts out and never cleared: nearly every
     /// send goes to a phone that never did, and one clear bit says so where a look-up in
-    /// `blocked` hashes a key and probes (3 % of a large run's time; a table of 8 KB rather than
-    /// 512 bytes left the caches too often to gain anything).
+    /// `blocked` hashes a key and probes (3 % of a large run's time). 512 bytes to start with,
+    /// which stay in the nearest cache (8 KB left it too often to gain anything); doubled
+    /// whenever the phones opted out pass a sixteenth of its bits, so that a run with tens of
+    /// thousands of them still rules most phones out (a table of fixed size filled up, and
+    /// every send of such a run went on to `blocked`).
     maybe: Vec<u64>,
+    /// log2 of the bits in `maybe`.
+    maybe_bits: u32,
 }
 
-/// Bits in [`Registry::maybe`]: 512 bytes, which stay in the nearest cache.
+/// [`Registry::maybe`]'s first size, in log2 of its bits: 512 bytes.
 const MAYBE_BITS: u32 = 12;
 
-/// Which bit of [`Registry::maybe`] stands for `phone` (word, bit): Fibonacci hashing, which
-/// spreads consecutive listed numbers as well as made-up ones.
-fn maybe_bit(phone: Phone) -> (usize, u64) {
-    let h = phone.0.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - MAYBE_BITS);
+/// Which bit of a table of 2^`bits` bits stands for `phone` (word, bit): Fibonacci hashing,
+/// which spreads consecutive listed numbers as well as made-up ones.
+fn maybe_bit(phone: Phone, bits: u32) -> (usize, u64) {
+    let h = phone.0.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - bits);
     ((h / 64) as usize, 1 << (h % 64))
 }
 
@@ -68,6 +73,7 @@ impl Registry {
             scope,
             blocked: FxHashSet::default(),
             maybe: vec![0; 1 << (MAYBE_BITS - 6)],
+            maybe_bits: MAYBE_BITS,
         }
     }
 
@@ -81,7 +87,17 @@ impl Registry {
     pub fn opt_out(&mut self, number: NumberId, phone: Phone) {
         let key = self.key(number, phone);
         self.blocked.insert(key);
-        let (word, bit) = maybe_bit(phone);
+        if self.blocked.len() << 4 > 1 << self.maybe_bits {
+            self.maybe_bits += 1;
+            self.maybe = vec![0; 1 << (self.maybe_bits - 6)];
+            // The phones still blocked get their bits: a look-up must not miss them (phones
+            // opted back in need none).
+            for &(_, phone) in &self.blocked {
+                let (word, bit) = maybe_bit(phone, self.maybe_bits);
+                self.maybe[word] |= bit;
+            }
+        }
+        let (word, bit) = maybe_bit(phone, self.maybe_bits);
         self.maybe[word] |= bit;
     }
 
@@ -91,7 +107,7 @@ impl Registry {
     }
 
     pub fn is_opted_out(&self, number: NumberId, phone: Phone) -> bool {
-        let (word, bit) = maybe_bit(phone);
+        let (word, bit) = maybe_bit(phone, self.maybe_bits);
         self.maybe[word] & bit != 0 && self.blocked.contains(&self.key(number, phone))
     }
 }
@@ -152,6 +168,23 @@ mod tests {
         for (i, &p) in phones.iter().enumerate() {
             assert_eq!(r.is_opted_out(number, p), i % 3 == 0 && i % 6 != 0, "{p}");
         }
+        // Tens of thousands of opt-outs: the bits still rule out most phones that never opted
+        // out (a table of 512 bytes would be full, and rule out none).
+        let never: Vec<Phone> = (phones.iter().enumerate())
+            .filter(|(i, _)| i % 3 != 0)
+            .map(|(_, &p)| p)
+            .collect();
+        let ruled_out = (never.iter())
+            .filter(|&&p| {
+                let (word, bit) = maybe_bit(p, r.maybe_bits);
+                r.maybe[word] & bit == 0
+            })
+            .count();
+        assert!(
+            ruled_out * 10 >= never.len() * 9,
+            "{ruled_out} of {} ruled out",
+            never.len()
+        );
         // With a run's few opt-outs, the bits alone rule out nearly every other phone, listed
         // numbers in a row as well as made-up ones.
         let mut few = Registry::new(Scope::Company);
@@ -160,7 +193,7 @@ mod tests {
         }
         let ruled_out = (phones.iter())
             .filter(|&&p| {
-                let (word, bit) = maybe_bit(p);
+                let (word, bit) = maybe_bit(p, few.maybe_bits);
                 few.maybe[word] & bit == 0
             })
             .count();
