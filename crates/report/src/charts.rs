@@ -96,7 +96,7 @@ pub fn render_all_while<B: Send>(
         wait_times::WaitTimes(d),
         sla_attainment::SlaAttainment(d),
     );
-    let charts = [
+    let charts = vec![
         Drawings::of(
             "send_curves",
             format!("SMS sent over time: {subtitle}"),
@@ -128,6 +128,15 @@ pub fn render_all_while<B: Send>(
             &sla_attainment,
         ),
     ];
+    render_in_turn(charts, beside)
+}
+
+/// Renders `charts`, and runs `beside` among them: each chart's SVG and bitmap are jobs of
+/// their own, taken by the pool's threads in turn ([`in_turn`]).
+fn render_in_turn<B: Send>(
+    charts: Vec<Drawings>,
+    beside: impl FnOnce() -> B + Send,
+) -> (Result<Vec<Chart>, String>, B) {
     // The bitmaps by area, largest first, then `beside`, then the SVGs: on big a bitmap takes
     // 10-45 ms, the time series 21 ms, an SVG 1-6 ms. (Split in halves, as a parallel iterator
     // splits them, one thread was left idle for a fifth of big's report.)
@@ -230,25 +239,6 @@ fn in_turn<T: Send>(jobs: Vec<Job<T>>) -> Vec<T> {
 /// A job panicking poisons nothing that matters: the panic goes on to the caller.
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-fn render(
-    name: &'static str,
-    title: String,
-    size: (u32, u32),
-    chart: &(impl Drawing + Sync),
-) -> Result<Chart, String> {
-    let fail = |e: Box<dyn Error>| format!("chart {name}: {e}");
-    let (svg, png) = rayon::join(
-        || draw_svg(chart, &title, size).map_err(fail),
-        || draw_png(chart, &title, size).map_err(fail),
-    );
-    Ok(Chart {
-        name,
-        title,
-        svg: svg?,
-        png: png?,
-    })
 }
 
 fn draw_svg(chart: &impl Drawing, title: &str, size: (u32, u32)) -> Result<String, Box<dyn Error>> {

@@ -6,8 +6,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    ALERT, Chart, DrawResult, Drawing, FONT, TimeAxis, TimeChart, color, dashed_key, legend,
-    sla_line, time_axes, time_chart, titled,
+    ALERT, Chart, DrawResult, Drawing, Drawings, FONT, TimeAxis, TimeChart, color, dashed_key,
+    legend, sla_line, time_axes, time_chart, titled,
 };
 
 /// One time bin's spread over the runs.
@@ -62,26 +62,28 @@ pub fn render_bands(d: &BandData) -> Result<Vec<Chart>, String> {
         d.scenario, d.runs, d.bin_minutes
     );
     let inboxes = d.inboxes.len().max(1) as u32;
-    Ok(vec![
-        super::render(
+    let (sends, load, waits) = (SendBands(d), LoadBands(d), WaitBands(d));
+    let charts = vec![
+        Drawings::of(
             "send_curves_band",
             format!("SMS sent over time: {subtitle}"),
             (1200, 620),
-            &SendBands(d),
-        )?,
-        super::render(
+            &sends,
+        ),
+        Drawings::of(
             "inbox_load_band",
             format!("Inbox load: {subtitle}"),
             (1200, 60 + 320 * inboxes),
-            &LoadBands(d),
-        )?,
-        super::render(
+            &load,
+        ),
+        Drawings::of(
             "wait_times_band",
             format!("p90 wait before an agent takes the conversation: {subtitle}"),
             (1200, 60 + 300 * inboxes),
-            &WaitBands(d),
-        )?,
-    ])
+            &waits,
+        ),
+    ];
+    super::render_in_turn(charts, || ()).0
 }
 
 /// Draws `points` as a shaded p5-p95 band and a median line in `colour`; bins missing from

@@ -23,12 +23,15 @@ struct Staffing<'a> {
 /// Renders the `staffing` chart (SVG and PNG) for `inbox`.
 pub fn staffing(subtitle: &str, inbox: &str, bars: &[StaffingBar]) -> Result<Chart, String> {
     super::register_font();
-    super::render(
+    let chart = Staffing { inbox, bars };
+    let drawings = super::Drawings::of(
         "staffing",
         format!("Agents needed per interval: {subtitle}"),
         (1200, 560),
-        &Staffing { inbox, bars },
-    )
+        &chart,
+    );
+    let (charts, ()) = super::render_in_turn(vec![drawings], || ());
+    Ok(charts?.remove(0))
 }
 
 /// The steps of a per-interval count, as a line.
