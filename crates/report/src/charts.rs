@@ -73,16 +73,11 @@ trait Drawing {
         DB::ErrorType: 'static;
 }
 
-/// Renders every chart of a run.
-pub fn render_all(d: &Data) -> Result<Vec<Chart>, String> {
-    render_all_while(d, || ()).0
-}
-
 /// Renders every chart of a run, and runs `beside` (the rest of the report's work) among the
 /// drawings: each chart's SVG and bitmap are jobs of their own, taken by the pool's threads in
 /// turn ([`in_turn`]). They only read the run, and each lands in its own slot, so the bytes do
 /// not depend on the threads.
-pub fn render_all_while<B: Send>(
+pub fn render_all<B: Send>(
     d: &Data,
     beside: impl FnOnce() -> B + Send,
 ) -> (Result<Vec<Chart>, String>, B) {
@@ -177,7 +172,7 @@ fn render_in_turn<B: Send>(
 
 type Job<'a, T> = Box<dyn FnOnce() -> T + Send + 'a>;
 
-/// What a job of [`render_all`] leaves: one rendering of chart `c`, or what `beside` gave.
+/// What a job of [`render_in_turn`] leaves: one rendering of chart `c`, or what `beside` gave.
 enum Piece<B> {
     Png(usize, Result<Vec<u8>, String>),
     Svg(usize, Result<String, String>),

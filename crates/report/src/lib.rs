@@ -73,7 +73,7 @@ fn write_charts(
         timeline: &outcome.timeline,
         spec: &spec,
     };
-    let (charts, beside) = charts::render_all_while(&data, beside);
+    let (charts, beside) = charts::render_all(&data, beside);
     let charts = charts.map_err(io::Error::other)?;
     beside?;
     for c in &charts {

@@ -246,7 +246,7 @@ impl<'a, O: Observer, L: SendLimit> Run<'a, O, L> {
     }
 
     /// [`Run::with`] for the campaigns and inboxes of `part` alone, its campaigns replaying
-    /// `script` if there is one (recorded from the whole scenario).
+    /// `recorded` if there is one (recorded from the whole scenario).
     fn of_part(
         scn: &'a Scenario,
         population: &Population,
@@ -254,10 +254,10 @@ impl<'a, O: Observer, L: SendLimit> Run<'a, O, L> {
         observer: O,
         limiter: impl FnMut(&[Window], Pacing) -> L,
         part: &Part,
-        script: Option<&Recorded>,
+        recorded: Option<&Recorded>,
     ) -> Self {
         assert!(
-            script.is_none() || part.campaigns.iter().all(|&ours| ours),
+            recorded.is_none() || part.campaigns.iter().all(|&ours| ours),
             "a script is the whole scenario's campaign steps"
         );
         let mut config = engine_config(scn, population.lists.clone());
@@ -267,7 +267,7 @@ impl<'a, O: Observer, L: SendLimit> Run<'a, O, L> {
             }
         }
         let outreaches = config.campaigns.iter().map(|c| c.outreaches.len()).sum();
-        if script.is_some() {
+        if recorded.is_some() {
             // The script holds what they do.
             config
                 .campaigns
@@ -279,7 +279,7 @@ impl<'a, O: Observer, L: SendLimit> Run<'a, O, L> {
         let conversations = expected_conversations(&population.lists, &reply_rates, part);
         let others = (opts.trace.then(Trace::new), observer);
         // Counted once for every run, where nobody else reads them.
-        let counted = script
+        let counted = recorded
             .filter(|_| !others.reads_recipients())
             .map(|r| &r.counted);
         let mut metrics =
@@ -301,7 +301,7 @@ impl<'a, O: Observer, L: SendLimit> Run<'a, O, L> {
             world = world.recipients_counted();
         }
         let mut engine = Engine::with_limiters(config, limiter).expecting(conversations);
-        if let Some(recorded) = script {
+        if let Some(recorded) = recorded {
             engine = engine.replay(Arc::clone(&recorded.script));
         }
         Run {

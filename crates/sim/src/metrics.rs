@@ -291,7 +291,7 @@ impl Metrics {
 
     /// Starts from the recipients' records (sends, skips, unreached rows) that `counted` saw:
     /// the run's own are then not told to it ([`model::Observer::reads_recipients`]).
-    pub fn with_recipients_of(mut self, counted: &Metrics) -> Self {
+    pub(crate) fn with_recipients_of(mut self, counted: &Metrics) -> Self {
         for (m, counted) in self.campaigns.iter_mut().zip(&counted.campaigns) {
             m.take_recipients(counted);
         }

@@ -161,7 +161,7 @@ impl Timeline {
 
     /// Starts from the sends `counted` saw: the run's own are then not told to it
     /// ([`model::Observer::reads_recipients`]).
-    pub fn with_sends_of(mut self, counted: &Timeline) -> Self {
+    pub(crate) fn with_sends_of(mut self, counted: &Timeline) -> Self {
         self.sends.clone_from(&counted.sends);
         self
     }
