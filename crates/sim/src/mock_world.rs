@@ -484,8 +484,8 @@ impl<'a, O: Observer> MockWorld<'a, O> {
             },
             _ => self.in_conversation(now, action),
         };
-        let counted = matches!(record, Record::Skip { .. } | Record::Unreached { .. });
-        if !(counted && self.recipients_counted) {
+        let of_recipient = matches!(record, Record::Skip { .. } | Record::Unreached { .. });
+        if !(of_recipient && self.recipients_counted) {
             self.observer.observe(now, &record);
         }
     }
