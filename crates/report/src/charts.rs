@@ -18,6 +18,7 @@ pub use bands::{BandData, BandPoint, InboxBands, render_bands};
 pub use spec::{ChartSpec, OutreachSpec, axis_end};
 pub use staffing::{StaffingBar, staffing};
 
+use std::cell::RefCell;
 use std::error::Error;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, Once, PoisonError};
@@ -250,12 +251,20 @@ fn draw_png(
     title: &str,
     size: (u32, u32),
 ) -> Result<Vec<u8>, Box<dyn Error>> {
-    let mut rgb = vec![0u8; (size.0 * size.1 * 3) as usize];
-    chart.draw(
-        BitMapBackend::with_buffer(&mut rgb, size).into_drawing_area(),
-        title,
-    )?;
-    Ok(encode_png(&rgb, size)?)
+    thread_local! {
+        /// The last bitmap drawn on this thread, whose memory the next one reuses: big's take
+        /// 2-12 MB each, and fresh memory costs a page fault per 4 KB when first written.
+        static PIXELS: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    }
+    PIXELS.with_borrow_mut(|rgb| {
+        rgb.clear();
+        rgb.resize((size.0 * size.1 * 3) as usize, 0);
+        chart.draw(
+            BitMapBackend::with_buffer(rgb, size).into_drawing_area(),
+            title,
+        )?;
+        Ok(encode_png(rgb, size)?)
+    })
 }
 
 fn encode_png(rgb: &[u8], (w, h): (u32, u32)) -> Result<Vec<u8>, png::EncodingError> {
