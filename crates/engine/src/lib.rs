@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 pub use config::{CampaignConfig, Config, InboxConfig, OutreachConfig};
 pub use limiter::{Limiter, SendLimit};
-pub use script::Script;
+pub use script::{Replayed, Script};
 
 use agents::Agents;
 use model::time::{Instant, Span};
@@ -340,10 +340,11 @@ impl<L: SendLimit> Engine<L> {
     }
 
     /// Does the next thing due at or before `now`: one timer (a campaign's sends, an outreach's
-    /// start, end or stop, a session's end), or one replayed campaign step. A driver calls again
+    /// start, end or stop, a session's end), or one replayed campaign step, whose actions
+    /// [`Engine::replayed`] then lends rather than `out` taking copies. A driver calls again
     /// while `next_wakeup` is due, so the end of a large list is handed over one outreach at a
     /// time, not all at once.
-    pub fn on_tick(&mut self, now: Instant, out: &mut Vec<Action>) {
+    pub fn on_tick(&mut self, now: Instant, out: &mut Vec<Action>) -> Option<Replayed> {
         let own = self.timers.peek().map(|Reverse((t, _, _, _))| *t);
         if let Some(replay) = &mut self.replay
             && let Some(t) = replay.next_step()
@@ -351,8 +352,7 @@ impl<L: SendLimit> Engine<L> {
             && own.is_none_or(|own| t <= own)
         {
             // A campaign step goes before the engine's own timers due at its instant.
-            replay.take(out);
-            return;
+            return Some(replay.take());
         }
         if let Some(&Reverse((t, _, timer, _))) = self.timers.peek()
             && t <= now
@@ -389,6 +389,15 @@ impl<L: SendLimit> Engine<L> {
             }
         }
         self.drop_stale_timers();
+        None
+    }
+
+    /// The actions of a replayed campaign step [`Engine::on_tick`] took.
+    pub fn replayed(&self, step: Replayed) -> &[Action] {
+        let replay = self.replay.as_ref();
+        replay
+            .expect("only a replaying engine takes replayed steps")
+            .actions(step)
     }
 
     /// An inbound SMS (or other-channel message) arrives.

@@ -106,15 +106,25 @@ impl Replay {
         self.next_step().or(self.script.after)
     }
 
-    /// Takes the next step: its actions go to `out`.
-    pub(crate) fn take(&mut self, out: &mut Vec<Action>) {
+    /// Takes the next step ([`Replay::actions`] lends its actions).
+    pub(crate) fn take(&mut self) -> Replayed {
         let script = &self.script;
         let from = match self.next {
             0 => 0,
             n => script.steps[n - 1].1,
         };
         let to = script.steps[self.next].1;
-        out.extend_from_slice(&script.actions[from..to]);
         self.next += 1;
+        Replayed(from..to)
+    }
+
+    /// The actions of a step [`Replay::take`] took.
+    pub(crate) fn actions(&self, step: Replayed) -> &[Action] {
+        &self.script.actions[step.0]
     }
 }
+
+/// A replayed campaign step: which of its script's actions it takes
+/// ([`crate::Engine::replayed`]).
+#[derive(Debug)]
+pub struct Replayed(std::ops::Range<usize>);

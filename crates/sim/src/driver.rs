@@ -158,7 +158,13 @@ impl<W: World<L>, L: SendLimit> Driver<W, L> {
     fn take(&mut self, t: Instant, actor: Actor) {
         self.now = t;
         match actor {
-            Actor::Platform => self.engine.on_tick(t, &mut self.decided),
+            Actor::Platform => {
+                if let Some(step) = self.engine.on_tick(t, &mut self.decided) {
+                    let actions = self.engine.replayed(step);
+                    self.events += actions.len() as u64;
+                    return self.world.carry_out(t, actions);
+                }
+            }
             Actor::World => {
                 self.events += 1;
                 self.world.advance(t, &mut self.engine, &mut self.decided);
