@@ -8,7 +8,7 @@ use sim::Outcome;
 use sim::Recorded;
 use sim::population::Population;
 
-use crate::bands::Bands;
+use crate::bands::{Bands, RunBands};
 use crate::header::Header;
 
 /// What one run measured: its values in [`Header::layout`] order, and each threshold's verdict.
@@ -26,8 +26,15 @@ pub struct State {
     pub header: Header,
     /// In run order.
     pub runs: Vec<RunValues>,
+    /// Complete once the state is in run order ([`State::in_run_order`]).
     pub bands: Bands,
+    /// Runs whose band values have yet to go into `bands`: they go in together
+    /// ([`Bands::record`]).
+    waiting: Vec<RunBands>,
 }
+
+/// Runs whose band values go into the histograms together.
+const BATCH: usize = 32;
 
 impl State {
     pub fn new(header: Header) -> State {
@@ -36,20 +43,29 @@ impl State {
             header,
             runs: Vec::new(),
             bands,
+            waiting: Vec::new(),
         }
     }
 
     /// Adds `other`'s runs and histograms (its header is the same: the caller checked). Runs
     /// stay in the order added until [`State::in_run_order`].
-    pub fn add(&mut self, other: State) {
+    pub fn add(&mut self, mut other: State) {
+        self.settle();
+        other.settle();
         self.runs.extend(other.runs);
         self.bands.add(other.bands);
     }
 
-    /// The runs sorted by run number, as every output lists them.
+    /// The runs sorted by run number, as every output lists them, and every run in the bands.
     pub fn in_run_order(mut self) -> State {
+        self.settle();
         self.runs.sort_by_key(|r| r.run);
         self
+    }
+
+    fn settle(&mut self) {
+        self.bands.record(&self.waiting);
+        self.waiting.clear();
     }
 
     pub fn bin(&self) -> Span {
@@ -74,8 +90,10 @@ impl State {
         let mut values = measure(scn, &outcome);
         values.run = run;
         self.runs.push(values);
-        let bin = self.bin();
-        self.bands.record(&outcome, bin);
+        self.waiting.push(self.bands.values(&outcome, self.bin()));
+        if self.waiting.len() == BATCH {
+            self.settle();
+        }
     }
 }
 
@@ -108,5 +126,40 @@ fn measure(scn: &Scenario, outcome: &Outcome) -> RunValues {
         run: 0,
         values,
         passed: s.expectations.iter().map(|v| v.passed).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_run_is_in_the_bands_once_in_run_order() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../scenarios/single-500.toml");
+        let scn = Scenario::load(&path).unwrap();
+        let population = sim::population::build(&scn);
+        let script = sim::script::record(&scn, &population);
+        let runs = BATCH as u64 + 3;
+        let header = Header::of(&scn, &population, runs);
+        // Two states, as threads leave them: one past a batch, one within its first.
+        let (mut a, mut b) = (State::new(header.clone()), State::new(header));
+        for run in 0..runs {
+            let state = if run < BATCH as u64 + 1 {
+                &mut a
+            } else {
+                &mut b
+            };
+            state.replicate(&scn, &population, script.as_ref(), run);
+        }
+        a.add(b);
+        let state = a.in_run_order();
+        let counted: u64 = state.bands.sends_final[0]
+            .bins
+            .iter()
+            .flatten()
+            .map(|h| h.len())
+            .sum();
+        assert_eq!(counted, runs);
     }
 }
