@@ -20,7 +20,7 @@ pub mod shard;
 pub mod state;
 pub mod stats;
 
-use rayon::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use scenario::Scenario;
 
@@ -39,16 +39,24 @@ pub fn simulate(scn: &Scenario, runs: u64, shard: Shard, done: &(dyn Fn() + Sync
     let script = sim::script::record(scn, &population);
     let header = Header::of(scn, &population, runs);
     let mine: Vec<u64> = shard.runs(runs).collect();
-    let empty = || State::new(header.clone());
-    mine.par_iter()
-        .fold(empty, |mut acc, &run| {
-            acc.replicate(scn, &population, script.as_ref(), run);
+    // One state per thread, each thread taking the next run no thread has taken. A parallel
+    // iterator's fold made a state per piece it split the runs into (40 for 200 runs on two
+    // threads), each with a histogram per bin and series to allocate, zero and add up again:
+    // a 200-run sweep of the peers' launch now takes 0.86x the time with two jobs (peak 43 MiB
+    // instead of 66), 0.96x with one.
+    let next = AtomicUsize::new(0);
+    let states = rayon::broadcast(|_| {
+        let mut state = State::new(header.clone());
+        while let Some(&run) = mine.get(next.fetch_add(1, Ordering::Relaxed)) {
+            state.replicate(scn, &population, script.as_ref(), run);
             done();
-            acc
-        })
-        .reduce(empty, |mut a, b| {
-            a.add(b);
-            a
-        })
-        .in_run_order()
+        }
+        state
+    });
+    let mut states = states.into_iter();
+    let mut all = states.next().expect("a pool has a thread");
+    for state in states {
+        all.add(state);
+    }
+    all.in_run_order()
 }
