@@ -372,3 +372,26 @@ fn the_launch_reply_inbox_is_sized_with_erlang_c_beside_it() {
         sized.candidates
     );
 }
+
+/// A search records the campaigns' steps once, from the scenario as written, and runs every
+/// candidate staffing on them: a candidate's runs must be those of its own staffed scenario
+/// recorded and run alone (no agent works where steps are recorded, so none can change them).
+#[test]
+fn candidates_run_on_steps_recorded_once_as_when_recorded_alone() {
+    let scn = scenario(CAMPAIGNS);
+    let population = sim::population::build(&scn);
+    assert!(
+        sim::script::record(&scn, &population).is_some(),
+        "the candidates' runs replay recorded steps here"
+    );
+    let opts = options(&scn, "Replies", "80% within 5m", 15, HOUR);
+    // Shifts: 2 agents from 09:00 to 17:00, 1 around the clock otherwise.
+    let staffing: Vec<u32> = (0..24)
+        .map(|h| if (9..17).contains(&h) { 2 } else { 1 })
+        .collect();
+    let searched = sizing::evaluate(&scn, &opts, &staffing);
+    let alone = sizing::staffed(&scn, opts.inbox, &staffing, opts.interval);
+    let alone = sizing::evaluate_as_written(&alone, &opts, scn.seed, opts.runs);
+    assert_eq!(searched, alone);
+    assert!(searched.iter().flatten().any(|i| i.arrivals > 0));
+}
