@@ -127,4 +127,5 @@ impl Replay {
 /// A replayed campaign step: which of its script's actions it takes
 /// ([`crate::Engine::replayed`]).
 #[derive(Debug)]
+#[must_use = "a replayed step's actions are lent by Engine::replayed, and are lost if not taken"]
 pub struct Replayed(std::ops::Range<usize>);

@@ -98,7 +98,7 @@ pub struct Bands {
 #[derive(Clone, Debug)]
 pub struct RunBands {
     axis_end_ms: u64,
-    /// As [`Bands::all`] lists the series, each series' values by bin, where it has one.
+    /// In [`SERIES`] order, each series' values by bin, where it has one.
     series: [Vec<Vec<Option<u64>>>; 5],
 }
 
@@ -125,16 +125,11 @@ impl Bands {
 
     /// The series called `name` (one of [`SERIES`]).
     pub fn series_mut(&mut self, name: &str) -> Option<&mut Vec<Series>> {
-        Some(match name {
-            "sends" => &mut self.sends,
-            "sends_final" => &mut self.sends_final,
-            "busy" => &mut self.busy,
-            "queue" => &mut self.queue,
-            "wait_p90" => &mut self.wait_p90,
-            _ => return None,
-        })
+        let k = SERIES.iter().position(|s| *s == name)?;
+        self.all_mut().into_iter().nth(k)
     }
 
+    /// Every series with its name, in [`SERIES`] order.
     pub fn all(&self) -> [(&'static str, &Vec<Series>); 5] {
         [
             (SERIES[0], &self.sends),
@@ -142,6 +137,17 @@ impl Bands {
             (SERIES[2], &self.busy),
             (SERIES[3], &self.queue),
             (SERIES[4], &self.wait_p90),
+        ]
+    }
+
+    /// Every series, in [`SERIES`] order, as [`Bands::all`] and [`RunBands`] list them.
+    fn all_mut(&mut self) -> [&mut Vec<Series>; 5] {
+        [
+            &mut self.sends,
+            &mut self.sends_final,
+            &mut self.busy,
+            &mut self.queue,
+            &mut self.wait_p90,
         ]
     }
 
@@ -206,6 +212,7 @@ impl Bands {
         }
         RunBands {
             axis_end_ms: report::charts::axis_end(o).as_millis(),
+            // In SERIES order, as `record` takes them.
             series: [sends, sends_final, busy, queue, wait_p90],
         }
     }
@@ -219,14 +226,7 @@ impl Bands {
         for run in runs {
             self.axis_end_ms = self.axis_end_ms.max(run.axis_end_ms);
         }
-        let mine = [
-            &mut self.sends,
-            &mut self.sends_final,
-            &mut self.busy,
-            &mut self.queue,
-            &mut self.wait_p90,
-        ];
-        for (kind, series) in mine.into_iter().enumerate() {
+        for (kind, series) in self.all_mut().into_iter().enumerate() {
             for (index, series) in series.iter_mut().enumerate() {
                 let of_runs: Vec<&[Option<u64>]> =
                     runs.iter().map(|r| &r.series[kind][index][..]).collect();

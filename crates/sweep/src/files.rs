@@ -50,7 +50,7 @@ pub fn write_shard(dir: &Path, shard: Shard, state: &State) -> std::io::Result<(
             count: shard.count,
         },
         runs_in_shard: state.runs.len() as u64,
-        axis_end_ms: state.bands.axis_end_ms,
+        axis_end_ms: state.bands().axis_end_ms,
         header: state.header.clone(),
     };
     let mut expectations = String::from("seed,expectation,passed\n");
@@ -60,7 +60,7 @@ pub fn write_shard(dir: &Path, shard: Shard, state: &State) -> std::io::Result<(
         }
     }
     let mut bands = String::from("series,index,bin,histogram\n");
-    for (name, series) in state.bands.all() {
+    for (name, series) in state.bands().all() {
         for (index, s) in series.iter().enumerate() {
             for (bin, h) in s.bins.iter().enumerate() {
                 if let Some(h) = h {
@@ -97,8 +97,9 @@ pub fn read_shard(dir: &Path) -> Result<(Shard, State), String> {
     let mut state = State::new(meta.header);
     state.runs = read_runs(&read("runs.csv")?, &state.header)?;
     read_expectations(&read("expectations.csv")?, &mut state)?;
-    state.bands = read_bands(&read("bands.csv")?, &state.header)?;
-    state.bands.axis_end_ms = meta.axis_end_ms;
+    let mut bands = read_bands(&read("bands.csv")?, &state.header)?;
+    bands.axis_end_ms = meta.axis_end_ms;
+    let state = state.with_bands(bands);
     if state.runs.len() as u64 != meta.runs_in_shard {
         return Err(format!(
             "runs.csv holds {} runs, shard.json says {}",

@@ -195,7 +195,7 @@ fn band_data(state: &State) -> Result<BandData, String> {
             .parse()
             .map_err(|e| format!("start {:?}: {e}", h.epoch))?,
     );
-    let drawn = state.bands.draw(state.runs.len() as u64, state.bin());
+    let drawn = state.bands().draw(state.runs.len() as u64, state.bin());
     Ok(BandData {
         scenario: h.scenario.clone(),
         runs: state.runs.len() as u64,

@@ -26,8 +26,9 @@ pub struct State {
     pub header: Header,
     /// In run order.
     pub runs: Vec<RunValues>,
-    /// Complete once the state is in run order ([`State::in_run_order`]).
-    pub bands: Bands,
+    /// Complete once nothing waits (after [`State::in_run_order`]): read through
+    /// [`State::bands`].
+    bands: Bands,
     /// Runs whose band values have yet to go into `bands`: they go in together
     /// ([`Bands::record`]).
     waiting: Vec<RunBands>,
@@ -63,6 +64,23 @@ impl State {
         self
     }
 
+    /// The band histograms of every run the state holds.
+    pub fn bands(&self) -> &Bands {
+        assert!(
+            self.waiting.is_empty(),
+            "a state's bands are read once it is in run order"
+        );
+        &self.bands
+    }
+
+    /// The state of runs already measured, with the bands their histograms make (a shard read
+    /// back).
+    pub fn with_bands(mut self, bands: Bands) -> State {
+        assert!(self.waiting.is_empty(), "only runs already in bands");
+        self.bands = bands;
+        self
+    }
+
     fn settle(&mut self) {
         self.bands.record(&self.waiting);
         self.waiting.clear();
@@ -76,7 +94,8 @@ impl State {
 impl State {
     /// Runs run `run` of the sweep and adds it: its values, measured with the code `run`
     /// reports with (`report::summarize`), so a sweep's numbers are single runs' numbers; and
-    /// its series, straight into the histograms (a run never holds histograms of its own).
+    /// its series' values, which go into the state's histograms with those of the runs before
+    /// and after it ([`Bands::record`]; a run never holds histograms of its own).
     pub fn replicate(
         &mut self,
         scn: &Scenario,
@@ -153,13 +172,20 @@ mod tests {
             state.replicate(&scn, &population, script.as_ref(), run);
         }
         a.add(b);
-        let state = a.in_run_order();
-        let counted: u64 = state.bands.sends_final[0]
-            .bins
-            .iter()
+        assert_eq!(in_bands(a.in_run_order()), runs);
+        // One state alone, a batch and part of the next waiting to go in.
+        let mut alone = State::new(Header::of(&scn, &population, runs));
+        for run in 0..runs {
+            alone.replicate(&scn, &population, script.as_ref(), run);
+        }
+        assert_eq!(in_bands(alone.in_run_order()), runs);
+    }
+
+    /// Runs the bands count: each ends in one bin of its campaign's final sends.
+    fn in_bands(state: State) -> u64 {
+        (state.bands().sends_final[0].bins.iter())
             .flatten()
             .map(|h| h.len())
-            .sum();
-        assert_eq!(counted, runs);
+            .sum()
     }
 }
