@@ -205,7 +205,9 @@ impl Bands {
                 if b >= MAX_BINS {
                     break;
                 }
-                waits.resize(b + 1, None);
+                if waits.len() <= b {
+                    waits.resize(b + 1, None);
+                }
                 waits[b] = Some(p90.as_millis());
             }
             wait_p90.push(waits);

@@ -75,7 +75,7 @@ impl State {
 
     /// The state of runs already measured, with the bands their histograms make (a shard read
     /// back).
-    pub fn with_bands(mut self, bands: Bands) -> State {
+    pub(crate) fn with_bands(mut self, bands: Bands) -> State {
         assert!(self.waiting.is_empty(), "only runs already in bands");
         self.bands = bands;
         self
