@@ -272,11 +272,14 @@ fn encode_png(rgb: &[u8], (w, h): (u32, u32)) -> Result<Vec<u8>, png::EncodingEr
     let mut enc = png::Encoder::new(&mut out, w, h);
     enc.set_color(png::ColorType::Rgb);
     enc.set_depth(png::BitDepth::Eight);
-    // Level 5, deflated by zlib-rs (png's `zlib-rs` feature) rather than miniz_oxide: on the
-    // shipped scenarios' charts half the encoding time for files 5-7% larger; `run` of launch
-    // takes 0.74x the wall time, of big 0.91x. (Level 5 rather than 6 was measured with
-    // miniz_oxide: two thirds of the time for files under 1% larger.)
-    enc.set_deflate_compression(png::DeflateCompression::Level(5));
+    // Deflated by zlib-rs (png's `zlib-rs` feature) rather than miniz_oxide: on the shipped
+    // scenarios' charts half the encoding time for files 5-7% larger. Level 3, and every row
+    // filtered against the row above it: a chart is mostly rows that repeat the one above, which
+    // `Up` makes zeros, and trying all five filters on every row (png's default) cost more than
+    // it saved. Against level 5 with that default: `run` of launch 0.88x the wall time, of big
+    // 0.97x; charts 8-10% larger.
+    enc.set_deflate_compression(png::DeflateCompression::Level(3));
+    enc.set_filter(png::Filter::Up);
     let mut writer = enc.write_header()?;
     writer.write_image_data(rgb)?;
     writer.finish()?;
