@@ -594,3 +594,37 @@ fn color(i: usize) -> RGBColor {
     ];
     COLORS[i % COLORS.len()]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The filter and the level only change how the pixels are packed: rows repeating the one
+    /// above, rows unlike it, odd widths, the file decodes to what was drawn.
+    #[test]
+    fn a_chart_png_decodes_to_the_pixels_it_was_made_from() {
+        for (w, h) in [(1, 1), (7, 3), (1200, 40)] {
+            let (width, rows) = (w as usize, h as usize);
+            let mut rgb = vec![255u8; width * rows * 3];
+            // White rows, then a coloured block in the left half, then a last row of noise.
+            for (i, px) in rgb.chunks_exact_mut(3).enumerate() {
+                if i / width >= rows / 2 && i % width < width.div_ceil(2) {
+                    px.copy_from_slice(&[31, 119, 180]);
+                }
+            }
+            let last = (rows - 1) * width * 3;
+            for (i, b) in rgb[last..].iter_mut().enumerate() {
+                *b = (i * 37 % 251) as u8;
+            }
+            let png = encode_png(&rgb, (w, h)).unwrap();
+            let mut reader = png::Decoder::new(std::io::Cursor::new(&png))
+                .read_info()
+                .unwrap();
+            let mut decoded = vec![0; reader.output_buffer_size().unwrap()];
+            let info = reader.next_frame(&mut decoded).unwrap();
+            assert_eq!((info.width, info.height), (w, h));
+            assert_eq!(info.color_type, png::ColorType::Rgb);
+            assert!(decoded[..info.buffer_size()] == rgb[..], "{w}x{h}");
+        }
+    }
+}
